@@ -1,0 +1,129 @@
+"""Link the model: URLs, order, authors, topics, previous/next, collision checks.
+
+Takes what :mod:`brief.load` read and what :mod:`brief.markdown` rendered, and
+builds one :class:`~brief.model.Site`. Drafts are left out here, so nothing
+after this stage sees them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import posixpath
+from pathlib import Path
+
+from .errors import Diagnostics, SourceLocation
+from .load import LoadedContent, reference_problem, slugify
+from .markdown import render_text
+from .model import Article, ArticleContent, ArticleSource, Author, Issue, Site, Topic
+
+
+def issue_url(issue: Issue) -> str:
+    return f"{issue.publication}/volume-{issue.volume}/issue-{issue.number}/"
+
+
+def assemble_site(
+    loaded: LoadedContent,
+    contents: dict[str, ArticleContent],
+    diagnostics: Diagnostics,
+) -> Site:
+    """Join sources and rendered content into a linked :class:`Site`."""
+    assert loaded.config is not None
+    config = loaded.config
+    newest = max((issue.date for issue in loaded.issues), default=dt.date(2000, 1, 1))
+    authors = {key: _with_bio(author, newest, config.raw_html, diagnostics) for key, author in loaded.authors.items()}
+    issues = {issue.key: dataclasses.replace(issue, url=issue_url(issue)) for issue in loaded.issues}
+    topics: dict[str, Topic] = {}
+    by_url: dict[str, ArticleSource] = {}
+    pending: list[tuple[ArticleSource, Issue, ArticleContent]] = []
+    for source in loaded.articles:
+        if source.draft or source.path not in contents:
+            continue
+        issue = issues[source.issue_key]
+        url = f"{issue.publication}/{source.slug}/"
+        if url in by_url:
+            other = by_url[url]
+            diagnostics.error(
+                SourceLocation(source.path, source.line_of("slug") if "slug" in dict(source.lines) else 1),
+                f"two articles have the slug '{source.slug}' (the other is {other.path})",
+                "set a different 'slug:' in one of them",
+            )
+            continue
+        by_url[url] = source
+        content = contents[source.path]
+        _check_images(source, content, loaded.content, diagnostics)
+        pending.append((source, issue, content))
+
+    articles: dict[str, Article] = {}
+    for source, issue, content in pending:
+        article_authors = []
+        for ref in source.authors:
+            if ref.inline is not None:
+                article_authors.append(_with_bio(ref.inline, issue.date, config.raw_html, diagnostics))
+            else:
+                article_authors.append(authors[ref.id])
+        article_topics = []
+        for name in source.topics:
+            slug = slugify(name) or "topic"
+            topic = topics.setdefault(slug, Topic(name, slug))
+            article_topics.append(topic)
+        url = f"{issue.publication}/{source.slug}/"
+        articles[url] = Article(
+            source=source,
+            content=content,
+            publication=issue.publication,
+            issue_key=issue.key,
+            date=source.date or issue.date,
+            url=url,
+            authors=tuple(article_authors),
+            topics=tuple(article_topics),
+        )
+
+    articles_by_issue: dict[str, tuple[str, ...]] = {}
+    for issue in issues.values():
+        urls = [a.url for a in articles.values() if a.issue_key == issue.key]
+        position = {name: i for i, name in enumerate(issue.order)}
+        urls.sort(key=lambda u: position.get(articles[u].source.file_name, 0))
+        articles_by_issue[issue.key] = tuple(urls)
+        for index, url in enumerate(urls):
+            articles[url] = dataclasses.replace(
+                articles[url],
+                previous=urls[index - 1] if index > 0 else None,
+                next=urls[index + 1] if index + 1 < len(urls) else None,
+            )
+    issues_by_publication = {
+        pub.slug: tuple(
+            key for key, _ in sorted(
+                ((i.key, i) for i in issues.values() if i.publication == pub.slug),
+                key=lambda item: (item[1].date, item[1].volume, item[1].number),
+                reverse=True,
+            )
+        )
+        for pub in loaded.publications
+    }
+    return Site(
+        config=config,
+        publications=tuple(loaded.publications),
+        issues=issues,
+        articles=articles,
+        authors=authors,
+        topics=dict(sorted(topics.items())),
+        issues_by_publication=issues_by_publication,
+        articles_by_issue=articles_by_issue,
+    )
+
+
+def _with_bio(author: Author, reference: dt.date, raw_html: bool, diagnostics: Diagnostics) -> Author:
+    if not author.bio_md:
+        return author
+    html, problems = render_text(author.bio_md, author.location.path, author.location.line, reference, raw_html)
+    diagnostics.extend(problems)
+    return dataclasses.replace(author, bio_html=html)
+
+
+def _check_images(source: ArticleSource, content: ArticleContent, root: Path, diagnostics: Diagnostics) -> None:
+    folder = root.parent / posixpath.dirname(source.path) if not Path(source.path).is_absolute() else Path(source.path).parent
+    for use in content.images:
+        problem = reference_problem(use.src, folder, root)
+        if problem:
+            diagnostics.error(SourceLocation(source.path, use.line), *problem)

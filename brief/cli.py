@@ -1,0 +1,117 @@
+"""The command line: ``brief build`` and ``brief check``.
+
+Exit status: 0 success, 1 content errors, 2 usage errors (including an
+unusable output folder or a build already running), 3 an internal error in
+Brief itself, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Sequence, TextIO
+
+from . import __version__
+from .errors import ContentError, UsageError
+from .pipeline import BuildOptions, BuildReport, build
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"brief: {message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="brief", description="Build a research-brief site from Markdown.")
+    parser.add_argument("--version", action="version", version=f"brief {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--content", default="content", metavar="DIR", help="the content folder (default: content)")
+        sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        sub.add_argument("--debug", action="store_true", help="show the full traceback of an internal error")
+        sub.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+        sub.add_argument("--verbose", "-v", action="store_true", help="print what each stage did")
+
+    build_cmd = commands.add_parser("build", help="build the site into the output folder")
+    common(build_cmd)
+    build_cmd.add_argument("--out", default="_site", metavar="DIR", help="the output folder (default: _site)")
+    build_cmd.add_argument("--timings", action="store_true", help="print the time each stage took")
+    check_cmd = commands.add_parser("check", help="check the content and report every problem, writing nothing")
+    common(check_cmd)
+    check_cmd.set_defaults(out=None, timings=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    try:
+        args = make_parser().parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    project = Path.cwd()
+    content = Path(args.content)
+    if not content.is_absolute():
+        content = project / content
+    if not content.is_dir():
+        err.write(f"brief: the content folder {args.content} does not exist (use --content DIR)\n")
+        return EXIT_USAGE
+    options = BuildOptions(
+        content=content,
+        project=project,
+        out=(project / args.out) if args.out is not None else None,
+        strict=args.strict,
+    )
+    current = "the build"
+    try:
+        report = build(options)
+    except ContentError as exc:
+        errors = [d for d in exc.diagnostics if d.severity == "error" or args.strict]
+        for diagnostic in exc.diagnostics:
+            err.write(f"{diagnostic}\n")
+        err.write(f"brief: {len(errors)} problem{'s' if len(errors) != 1 else ''} found; nothing was written\n")
+        return EXIT_CONTENT
+    except UsageError as exc:
+        err.write(f"brief: {exc}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        err.write("brief: interrupted; the previous output is unchanged\n")
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # an internal error: one line, unless --debug
+        if args.debug or os.environ.get("BRIEF_DEBUG"):
+            traceback.print_exc(file=err)
+        err.write(
+            f"brief: internal error while running {current}: {type(exc).__name__}: {exc}\n"
+            "brief: this is a bug in Brief, not in your content; the previous output is unchanged. "
+            "Run again with --debug for the full traceback.\n"
+        )
+        return EXIT_INTERNAL
+    for warning in report.diagnostics.warnings:
+        err.write(f"{warning}\n")
+    _summary(args, report, out)
+    return EXIT_OK
+
+
+def _summary(args: argparse.Namespace, report: BuildReport, out: TextIO) -> None:
+    if args.timings or args.verbose:
+        for name, seconds in report.timings:
+            out.write(f"  {name:<10} {seconds * 1000:8.1f} ms\n")
+    if args.quiet:
+        return
+    if args.out is None:
+        out.write(f"brief: content is fine: {report.articles} articles checked\n")
+    else:
+        out.write(f"brief: built {report.articles} articles, {report.files} files into {args.out}/\n")
+
+
+def entry() -> None:
+    sys.exit(main())

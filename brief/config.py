@@ -1,0 +1,69 @@
+"""``site.yaml`` → :class:`brief.model.SiteConfig`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .errors import Diagnostics, SourceLocation
+from .model import SiteConfig
+from .schema import Checker
+from .sources import SourceError, load_yaml_file
+
+SITE_KEYS = ("title", "base_url", "language", "publisher", "description", "raw_html", "images")
+IMAGE_KEYS = ("max_pixels", "max_megabytes")
+_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_BASE_URL = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+
+
+def load_config(content: Path, display: str, diagnostics: Diagnostics) -> SiteConfig | None:
+    """Read ``site.yaml`` from the content folder; ``None`` when it is unusable."""
+    path = content / "site.yaml"
+    if not path.is_file():
+        diagnostics.error(
+            SourceLocation(display),
+            "the content folder has no site.yaml",
+            "create it with at least 'title:' and 'base_url:'",
+        )
+        return None
+    try:
+        data = load_yaml_file(path, display)
+    except SourceError as exc:
+        diagnostics.extend([exc.diagnostic])
+        return None
+    check = Checker(data, display, diagnostics, "site.yaml")
+    check.unknown_keys(SITE_KEYS)
+    title = check.text("title", required=True)
+    base_url = check.text("base_url", required=True, hint="add e.g. 'base_url: https://brief.example.org/'")
+    if base_url and not _BASE_URL.match(base_url):
+        check.error(
+            check.line("base_url"),
+            f"'base_url' must be an absolute http(s) URL, not '{base_url}'",
+            "write e.g. https://brief.example.org/",
+        )
+    if base_url and not base_url.endswith("/"):
+        base_url += "/"
+    language = check.text("language") or "en"
+    if not _LANG.match(language):
+        check.error(check.line("language"), f"'language' is not a BCP 47 language tag: '{language}'", "e.g. en, en-GB, zh-Hant")
+    raw_html = check.boolean("raw_html")
+    limits = SiteConfig.__dataclass_fields__
+    max_pixels: int = limits["max_image_pixels"].default  # type: ignore[assignment]
+    max_bytes: int = limits["max_image_bytes"].default  # type: ignore[assignment]
+    images = check.sub("images", "the 'images' settings")
+    if images is not None:
+        images.unknown_keys(IMAGE_KEYS)
+        max_pixels = images.integer("max_pixels") or max_pixels
+        megabytes = images.integer("max_megabytes")
+        if megabytes:
+            max_bytes = megabytes * 1024 * 1024
+    return SiteConfig(
+        title=title,
+        base_url=base_url,
+        language=language,
+        publisher=check.text("publisher"),
+        description=check.text("description"),
+        raw_html=raw_html,
+        max_image_pixels=max_pixels,
+        max_image_bytes=max_bytes,
+    )

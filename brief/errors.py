@@ -1,0 +1,103 @@
+"""Diagnostics: what went wrong, where, and how to fix it.
+
+Every problem found in content is a :class:`Diagnostic` pinned to a
+:class:`SourceLocation`. Stages never stop at the first problem: they add to a
+:class:`Diagnostics` collector, and the pipeline refuses to write anything when
+the collector holds errors. The printed form is the contract with editors::
+
+    content/brief/v1n1/01-drills.md:14: unknown key 'titel' — did you mean 'title'?
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SourceLocation:
+    """A place in a content file. ``line`` is 1-based; 0 means the whole file."""
+
+    path: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem an editor can act on: where, what is wrong, how to fix it."""
+
+    location: SourceLocation
+    message: str
+    hint: str = ""
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        text = f"{self.location}: {prefix}{self.message}"
+        return f"{text} — {self.hint}" if self.hint else text
+
+
+@dataclass
+class Diagnostics:
+    """A collector of diagnostics from every stage of one build."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, location: SourceLocation, message: str, hint: str = "") -> None:
+        self.items.append(Diagnostic(location, message, hint))
+
+    def warning(self, location: SourceLocation, message: str, hint: str = "") -> None:
+        self.items.append(Diagnostic(location, message, hint, "warning"))
+
+    def extend(self, others: Iterable[Diagnostic]) -> None:
+        self.items.extend(others)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "warning"]
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(sorted(self.items, key=lambda d: (d.location, d.message)))
+
+
+class ContentError(Exception):
+    """Raised by a stage that cannot continue; carries every diagnostic found so far."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self.diagnostics = list(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+class UsageError(Exception):
+    """The command line or the environment is wrong (exit status 2)."""
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """Return ``"did you mean 'x'?"`` for the closest choice, or a list of choices."""
+    options = sorted(choices)
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    if len(options) <= 12:
+        return "expected one of: " + ", ".join(options)
+    return ""
+
+
+def display_path(path: Path, root: Path) -> str:
+    """A path as editors see it: relative to the project folder when possible."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,466 @@
+"""Discover content files and load them into typed sources, checking everything.
+
+This stage reads the file system (and nothing after it does, except image
+processing): ``site.yaml``, ``authors/*.md``, each publication, each issue and
+each article. Every problem becomes a diagnostic; loading goes on past
+problems so that one build reports all of them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import load_config
+from .errors import Diagnostics, SourceLocation, did_you_mean
+from .model import (
+    ArticleSource,
+    Author,
+    AuthorRef,
+    CitationEntry,
+    Issue,
+    LeadImage,
+    NoteSource,
+    Publication,
+    SiteConfig,
+)
+from .schema import Checker, key_text
+from .sources import LineDict, LineList, SourceError, is_within, load_yaml_file, read_text, split_front_matter
+
+ARTICLE_KEYS = (
+    "title", "authors", "summary", "image", "topics", "notes", "citations",
+    "bios", "disclaimer", "date", "slug", "draft",
+)
+AUTHOR_KEYS = ("name", "affiliation", "links")
+INLINE_AUTHOR_KEYS = ("name", "bio", "affiliation")
+IMAGE_KEYS = ("src", "alt", "caption", "credit", "credit_url")
+CITATION_KEYS = ("outlet", "url", "date", "title", "accessed")
+PUBLICATION_KEYS = ("title", "description", "issn", "slug")
+ISSUE_KEYS = ("volume", "number", "date", "title", "articles")
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+_ORDER_PREFIX = re.compile(r"^\d+[-_]")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_ISSN = re.compile(r"^\d{4}-\d{3}[\dXx]$")
+#: Names an article or publication slug may not take: the site uses them.
+RESERVED_SLUGS = frozenset({"authors", "topics", "static", "404", "index", "sitemap", "robots"})
+
+
+def slugify(text: str) -> str:
+    """A URL slug from a file name or topic: lowercase ASCII letters, digits and hyphens."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug
+
+
+@dataclass
+class LoadedContent:
+    """What the load stage found: config, people, publications, issues, articles."""
+
+    content: Path
+    config: SiteConfig | None
+    authors: dict[str, Author] = field(default_factory=dict)
+    publications: list[Publication] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    articles: list[ArticleSource] = field(default_factory=list)
+
+
+class Loader:
+    """Loads one content folder. ``display`` paths are relative to the project folder."""
+
+    def __init__(self, content: Path, project: Path, diagnostics: Diagnostics):
+        self.content = content
+        self.project = project
+        self.diagnostics = diagnostics
+
+    def display(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.project).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def error(self, path: str, line: int, message: str, hint: str = "") -> None:
+        self.diagnostics.error(SourceLocation(path, line), message, hint)
+
+    # -- the whole folder ---------------------------------------------------
+    def load(self) -> LoadedContent:
+        config = load_config(self.content, self.display(self.content / "site.yaml"), self.diagnostics)
+        result = LoadedContent(self.content, config)
+        result.authors = self.load_authors()
+        for folder in self.child_folders(self.content):
+            if folder.name == "authors":
+                continue
+            if (folder / "publication.yaml").is_file():
+                self.load_publication(folder, result)
+            elif any(folder.glob("*/issue.yaml")):
+                self.error(
+                    self.display(folder), 0,
+                    "this folder holds issues but no publication.yaml",
+                    "add publication.yaml with at least 'title:'",
+                )
+        if config is not None and not result.publications:
+            self.error(
+                self.display(self.content), 0,
+                "the content folder holds no publication",
+                "make a folder with a publication.yaml and issue folders inside it",
+            )
+        return result
+
+    def child_folders(self, folder: Path) -> list[Path]:
+        """Sub-folders in name order, skipping hidden ones; symlinks must stay inside."""
+        found = []
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            self.error(self.display(folder), 0, f"cannot read the folder: {exc.strerror}")
+            return []
+        for entry in entries:
+            if entry.name.startswith((".", "_")):
+                continue
+            path = Path(entry.path)
+            if entry.is_dir():
+                if entry.is_symlink() and not is_within(path, self.content):
+                    self.error(self.display(path), 0, "this folder is a link to a place outside the content folder", "move the files into the content folder")
+                    continue
+                found.append(path)
+        return found
+
+    def markdown_files(self, folder: Path) -> list[Path]:
+        files = []
+        for path in sorted(folder.glob("*.md")):
+            if path.name.startswith((".", "_")):
+                continue
+            if not is_within(path, self.content):
+                self.error(self.display(path), 0, "this file is a link to a place outside the content folder", "copy the file into the content folder")
+                continue
+            files.append(path)
+        return files
+
+    def read_yaml(self, path: Path) -> LineDict | None:
+        try:
+            return load_yaml_file(path, self.display(path))  # type: ignore[no-any-return]
+        except SourceError as exc:
+            self.diagnostics.extend([exc.diagnostic])
+            return None
+
+    # -- authors ---------------------------------------------------------------
+    def load_authors(self) -> dict[str, Author]:
+        authors: dict[str, Author] = {}
+        folder = self.content / "authors"
+        if not folder.is_dir():
+            return authors
+        for path in self.markdown_files(folder):
+            display = self.display(path)
+            author_id = path.stem
+            if not _ID.match(author_id):
+                self.error(display, 0, f"'{author_id}' cannot be an author id", "name the file with letters, digits and hyphens, e.g. jane-doe.md")
+                continue
+            try:
+                doc = split_front_matter(read_text(path, display), display)
+            except SourceError as exc:
+                self.diagnostics.extend([exc.diagnostic])
+                continue
+            check = Checker(doc.front_matter, display, self.diagnostics, "the author's front-matter")
+            check.unknown_keys(AUTHOR_KEYS)
+            name = check.text("name", required=True)
+            links = self.read_links(check)
+            authors[author_id] = Author(
+                id=author_id,
+                name=name,
+                affiliation=check.text("affiliation"),
+                links=links,
+                bio_md=doc.body.strip(),
+                location=SourceLocation(display, doc.body_line),
+            )
+        return authors
+
+    def read_links(self, check: Checker) -> tuple[tuple[str, str], ...]:
+        links = check.sub("links", "'links'")
+        if links is None:
+            return ()
+        result = []
+        for label in links.data:
+            url = links.url(label, required=True)
+            if url:
+                result.append((key_text(links.data, label), url))
+        return tuple(result)
+
+    # -- publications and issues ---------------------------------------------
+    def load_publication(self, folder: Path, result: LoadedContent) -> None:
+        path = folder / "publication.yaml"
+        display = self.display(path)
+        data = self.read_yaml(path)
+        if data is None and self.diagnostics:
+            return
+        check = Checker(data, display, self.diagnostics, "publication.yaml")
+        check.unknown_keys(PUBLICATION_KEYS)
+        slug = check.text("slug") or slugify(folder.name)
+        if not SLUG.match(slug) or slug in RESERVED_SLUGS:
+            check.error(check.line("slug"), f"'{slug}' cannot be the publication's slug", "use lowercase letters, digits and hyphens, not a reserved name (authors, topics, static)")
+        issn = check.text("issn")
+        if issn and not _ISSN.match(issn):
+            check.error(check.line("issn"), f"'{issn}' is not an ISSN", "write it as 1234-567X")
+        for other in result.publications:
+            if other.slug == slug:
+                check.error(check.line("slug"), f"two publications have the slug '{slug}' (the other is {other.location.path})", "give one of them a different 'slug:'")
+        publication = Publication(
+            slug=slug,
+            title=check.text("title", required=True),
+            description=check.text("description"),
+            issn=issn,
+            folder=self.display(folder),
+            location=SourceLocation(display, 1),
+        )
+        result.publications.append(publication)
+        for issue_folder in self.child_folders(folder):
+            if (issue_folder / "issue.yaml").is_file():
+                self.load_issue(issue_folder, publication, result)
+            elif any(issue_folder.glob("*.md")):
+                self.error(self.display(issue_folder), 0, "this folder holds articles but no issue.yaml", "add issue.yaml with volume, number and date")
+        for stray in self.markdown_files(folder):
+            self.error(self.display(stray), 0, "an article must be inside an issue folder", "move it into the folder of its issue")
+
+    def load_issue(self, folder: Path, publication: Publication, result: LoadedContent) -> None:
+        path = folder / "issue.yaml"
+        display = self.display(path)
+        data = self.read_yaml(path)
+        if data is None and self.diagnostics:
+            return
+        check = Checker(data, display, self.diagnostics, "issue.yaml")
+        check.unknown_keys(ISSUE_KEYS)
+        volume = check.integer("volume", required=True)
+        number = check.integer("number", required=True)
+        date = check.date("date", required=True)
+        files = {p.name: p for p in self.markdown_files(folder)}
+        order: list[str] = []
+        order_lines: list[int] = []
+        if "articles" in check.data:
+            for name, line in check.text_list("articles"):
+                file_name = name if name.endswith(".md") else name + ".md"
+                if file_name not in files:
+                    check.error(line, f"the issue lists '{name}' but the folder has no {file_name}", did_you_mean(file_name, files) or "check the file name")
+                elif file_name in order:
+                    check.error(line, f"'{name}' is listed twice", "remove one of them")
+                else:
+                    order.append(file_name)
+                    order_lines.append(line)
+            for name in sorted(set(files) - set(order)):
+                check.error(check.line("articles"), f"{name} is in the issue folder but not in 'articles'", "add it to the list, or set 'draft: true' in it and list it anyway")
+        else:
+            order = sorted(files)
+            order_lines = [0] * len(order)
+        key = self.display(folder)
+        if volume is None or number is None or date is None:
+            return
+        for other in result.issues:
+            if other.publication == publication.slug and (other.volume, other.number) == (volume, number):
+                check.error(check.line("number"), f"volume {volume} issue {number} is also {other.location.path}", "correct the volume or issue number")
+        issue = Issue(
+            key=key,
+            publication=publication.slug,
+            volume=volume,
+            number=number,
+            date=date,
+            title=check.text("title"),
+            order=tuple(order),
+            order_lines=tuple(order_lines),
+            location=SourceLocation(display, 1),
+        )
+        result.issues.append(issue)
+        for file_name in order:
+            article = self.load_article(files[file_name], issue, result.authors)
+            if article is not None:
+                result.articles.append(article)
+
+    # -- articles ----------------------------------------------------------------
+    def load_article(self, path: Path, issue: Issue, authors: dict[str, Author]) -> ArticleSource | None:
+        display = self.display(path)
+        try:
+            doc = split_front_matter(read_text(path, display), display)
+        except SourceError as exc:
+            self.diagnostics.extend([exc.diagnostic])
+            return None
+        check = Checker(doc.front_matter, display, self.diagnostics, "the article's front-matter", line=2)
+        check.unknown_keys(ARTICLE_KEYS)
+        title = check.text("title", required=True)
+        slug = check.text("slug")
+        if slug:
+            if not SLUG.match(slug):
+                check.error(check.line("slug"), f"'{slug}' cannot be a slug", "use lowercase letters, digits and hyphens, e.g. winter-training")
+        else:
+            slug = slugify(_ORDER_PREFIX.sub("", path.stem)) or "article"
+        if slug in RESERVED_SLUGS or slug.startswith("volume-"):
+            check.error(check.line("slug"), f"the slug '{slug}' is reserved for the site's own pages", "set another 'slug:'")
+        author_refs = self.read_authors(check, authors)
+        topics = [t for t, _ in check.text_list("topics")]
+        image = self.read_image(check, path)
+        notes = self.read_notes(check)
+        citations = self.read_citations(check)
+        bios = self.read_bios(check, author_refs)
+        article_date = check.date("date")
+        return ArticleSource(
+            path=display,
+            file_name=path.name,
+            issue_key=issue.key,
+            slug=slug,
+            title=title,
+            authors=tuple(author_refs),
+            body=doc.body,
+            body_line=doc.body_line,
+            summary=tuple(t for t, _ in check.text_list("summary", single_ok=True)),
+            image=image,
+            topics=tuple(dict.fromkeys(topics)),
+            notes=tuple(notes),
+            citations=tuple(citations),
+            bios=tuple(bios),
+            disclaimer=check.text("disclaimer"),
+            date=article_date,
+            draft=check.boolean("draft"),
+            lines=tuple((str(k), v) for k, v in check.data.lines.items()),
+        )
+
+    def read_authors(self, check: Checker, authors: dict[str, Author]) -> list[AuthorRef]:
+        if "authors" not in check.data or check.data["authors"] is None:
+            check.missing("authors", "add 'authors: [author-id]' naming files in authors/")
+            return []
+        value = check.data["authors"]
+        if isinstance(value, str):
+            value_list = LineList()
+            value_list.append(value)
+            value_list.lines.append(check.line("authors"))
+            value_list.raw.append(value)
+            value = value_list
+        if not isinstance(value, LineList) or not value:
+            check.error(check.line("authors"), "'authors' must be a list of author ids", "write 'authors: [jane-doe, john-roe]'")
+            return []
+        refs: list[AuthorRef] = []
+        seen: set[str] = set()
+        for index, item in enumerate(value):
+            line = value.line_of(index)
+            if isinstance(item, LineDict):
+                sub = Checker(item, check.path, check.diagnostics, "an inline author")
+                sub.unknown_keys(INLINE_AUTHOR_KEYS)
+                name = sub.text("name", required=True)
+                if not name:
+                    continue
+                inline_id = "inline-" + (slugify(name) or str(index))
+                refs.append(AuthorRef(inline_id, line, Author(
+                    id=inline_id, name=name, affiliation=sub.text("affiliation"),
+                    bio_md=sub.text("bio"), has_page=False, location=SourceLocation(check.path, line),
+                )))
+                continue
+            if not isinstance(item, str) or not item.strip():
+                check.error(line, f"author {index + 1} must be an author id or a mapping with 'name:'", "")
+                continue
+            author_id = item.strip()
+            if author_id not in authors:
+                check.error(line, f"unknown author '{author_id}'", did_you_mean(author_id, authors) or f"create authors/{author_id}.md, or write the author inline as {{name: ..., bio: ...}}")
+                continue
+            if author_id in seen:
+                check.error(line, f"author '{author_id}' is listed twice", "remove one of them")
+                continue
+            seen.add(author_id)
+            refs.append(AuthorRef(author_id, line))
+        return refs
+
+    def read_image(self, check: Checker, article: Path) -> LeadImage | None:
+        sub = check.sub("image", "'image'")
+        if sub is None:
+            return None
+        sub.unknown_keys(IMAGE_KEYS)
+        src = sub.text("src", required=True)
+        alt = sub.text("alt")
+        if src and not alt:
+            sub.error(sub.line("src") if "alt" not in sub.data else sub.line("alt"), "the lead image has no alt text", "add 'alt:' describing the image for readers who cannot see it")
+        if src:
+            self.check_file_reference(src, article, check.path, sub.line("src"))
+        return LeadImage(
+            src=src, alt=alt, caption=sub.text("caption"), credit=sub.text("credit"),
+            credit_url=sub.url("credit_url"), line=check.line("image"),
+        )
+
+    def check_file_reference(self, src: str, article: Path, display: str, line: int) -> None:
+        """A file an article names must exist inside the content folder."""
+        problem = reference_problem(src, article.parent, self.content)
+        if problem:
+            self.error(display, line, *problem)
+
+    def read_notes(self, check: Checker) -> list[NoteSource]:
+        notes = check.mapping("notes")
+        if notes is None:
+            return []
+        result = []
+        for label in notes:
+            text = notes[label]
+            line = notes.line_of(label)
+            label_text = key_text(notes, label)
+            if not isinstance(text, str) or not text.strip():
+                if isinstance(text, (int, float)) and not isinstance(text, bool):
+                    text = notes.raw.get(label, str(text))
+                else:
+                    check.error(line, f"note '{label_text}' must be text", "write the note in quotes after its label")
+                    continue
+            result.append(NoteSource(label_text, text.strip(), line))
+        return result
+
+    def read_citations(self, check: Checker) -> list[CitationEntry]:
+        citations = check.mapping("citations")
+        if citations is None:
+            return []
+        result = []
+        for key in citations:
+            sub = Checker(citations[key], check.path, check.diagnostics, f"citation '{key}'", line=citations.line_of(key))
+            sub.unknown_keys(CITATION_KEYS)
+            outlet = sub.text("outlet", required=True)
+            url = sub.url("url", required=True)
+            if outlet and url:
+                result.append(CitationEntry(
+                    key=key_text(citations, key), outlet=outlet, url=url, date=sub.date("date"),
+                    title=sub.text("title"), accessed=sub.date("accessed"), line=citations.line_of(key),
+                ))
+        return result
+
+    def read_bios(self, check: Checker, refs: list[AuthorRef]) -> list[tuple[str, str]]:
+        bios = check.mapping("bios")
+        if bios is None:
+            return []
+        ids = [r.id for r in refs]
+        result = []
+        for key in bios:
+            author_id = key_text(bios, key)
+            if author_id not in ids:
+                check.error(bios.line_of(key), f"'bios' names '{author_id}', who is not an author of this article", did_you_mean(author_id, ids) or "")
+                continue
+            text = bios[key]
+            if not isinstance(text, str):
+                check.error(bios.line_of(key), f"the bio of '{author_id}' must be text", "")
+                continue
+            result.append((author_id, text.strip()))
+        return result
+
+
+def reference_problem(src: str, folder: Path, content: Path) -> tuple[str, str] | None:
+    """Why a relative file reference is unusable, or ``None`` when it is fine."""
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith("//"):
+        return (f"'{src}' is not a file in the content folder", "pages may not load files from other sites; save the file beside the article and use a relative path")
+    if src.startswith("/") or "\\" in src:
+        return (f"'{src}' is an absolute path", "write the path relative to the article, e.g. images/photo.jpg")
+    target = folder / src
+    if not is_within(target, content):
+        return (f"'{src}' points outside the content folder", "keep files inside the content folder and refer to them by a relative path")
+    if not target.is_file():
+        names = [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES]
+        return (f"the file '{src}' does not exist", did_you_mean(src, names) or "check the path, relative to the article's folder")
+    return None
+
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif")
+
+
+def load_content(content: Path, project: Path, diagnostics: Diagnostics) -> LoadedContent:
+    """The load stage: read every content file under ``content``."""
+    return Loader(content, project, diagnostics).load()

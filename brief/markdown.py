@@ -1,0 +1,283 @@
+"""The Markdown stage: an article's body, notes and front-matter text → HTML.
+
+markdown-it-py in its CommonMark preset plus pipe tables, with raw HTML off
+unless the site turns it on (then the result is sanitised with nh3), and our
+plugins from :mod:`brief.mdplugins`: endnotes, citations and sources,
+captions, Chinese runs, safe links.
+
+:func:`render_article` is a pure function of an
+:class:`~brief.model.ArticleSource` and the issue date: it reads no files, so
+the pipeline can run it in worker processes. Images are left as
+``<!--brief-image:N-->`` markers (N indexes ``ArticleContent.images``) for the
+render stage, which knows where each image is published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import posixpath
+import re
+from typing import Any
+
+import nh3
+from markupsafe import Markup
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from .errors import Diagnostic, SourceLocation
+from .mdplugins.captions import captions_plugin
+from .mdplugins.chinese import chinese_plugin
+from .mdplugins.citations import citations_plugin
+from .mdplugins.links import links_plugin
+from .mdplugins.notes import notes_plugin
+from .model import ArticleContent, ArticleSource, ImageUse, Note, NoteSource
+
+IMAGE_MARKER = re.compile(r"<!--brief-image:(\d+)-->")
+_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f'’-]+|[\u3400-\u9fff]")
+
+#: Tags and attributes raw HTML may keep when a site allows it (plus what our plugins emit).
+SAFE_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "dfn",
+    "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+    "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong",
+    "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
+}
+SAFE_ATTRIBUTES = {
+    "*": {"class", "id", "lang", "title", "role", "aria-label", "dir"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "style"},
+    "th": {"colspan", "rowspan", "scope", "style"},
+    "time": {"datetime"},
+    "ol": {"start"},
+}
+
+
+@functools.lru_cache(maxsize=2)
+def make_markdown(raw_html: bool = False) -> MarkdownIt:
+    """The configured parser (one per process and setting)."""
+    md = MarkdownIt("commonmark", {"html": raw_html, "typographer": False, "linkify": False})
+    md.enable("table")
+    md.core.ruler.at("inline", parse_inline_with_lines)
+    md.use(links_plugin)
+    md.use(notes_plugin)
+    md.use(citations_plugin)
+    md.use(captions_plugin)
+    md.use(chinese_plugin)
+    md.add_render_rule("image", render_image_marker)
+    return md
+
+
+def parse_inline_with_lines(state: StateCore) -> None:
+    """The core ``inline`` rule, telling inline rules which file line they are on."""
+    env = state.env
+    body_line = env.get("_body_line", 1)
+    line = body_line
+    for token in state.tokens:
+        if token.type == "inline":
+            if token.map:
+                line = body_line + token.map[0]
+            env["_line"] = line
+            if token.children is None:
+                token.children = []
+            state.md.inline.parse(token.content, state.md, env, token.children)
+
+
+def render_image_marker(self: RendererHTML, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    token = tokens[idx]
+    images: list[ImageUse] = env.setdefault("images", [])
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    line = token.meta.get("line") or env.get("_line", 1)
+    images.append(ImageUse(str(token.attrs.get("src", "")), line, alt.strip(), str(token.attrs.get("title", "") or "")))
+    return f"<!--brief-image:{len(images) - 1}-->"
+
+
+def _image_lines(tokens: list[Token], env: dict[str, Any]) -> None:
+    """Give each image token the line of its paragraph (rendering runs after parsing)."""
+    body_line = env.get("_body_line", 1)
+    for token in tokens:
+        if token.type == "inline" and token.children:
+            for child in token.children:
+                if child.type == "image":
+                    child.meta["line"] = body_line + (token.map[0] if token.map else 0)
+
+
+def sanitize(html: str) -> str:
+    """Clean HTML with nh3 (ammonia): only safe tags, attributes and URL schemes survive."""
+    return nh3.clean(
+        html,
+        tags=SAFE_TAGS,
+        attributes=SAFE_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        strip_comments=False,
+        link_rel="noopener noreferrer",
+    )
+
+
+def _render(md: MarkdownIt, text: str, env: dict[str, Any], line: int, inline: bool = False) -> str:
+    env["_body_line"] = line
+    env["_line"] = line
+    md.brief_env = env  # type: ignore[attr-defined]
+    try:
+        tokens = md.parseInline(text, env) if inline else md.parse(text, env)
+        _image_lines(tokens, env)
+        html = md.renderer.render(tokens, md.options, env)
+    finally:
+        md.brief_env = None  # type: ignore[attr-defined]
+    if md.options["html"]:
+        html = sanitize(html)
+    return html
+
+
+def _side_env(env: dict[str, Any]) -> dict[str, Any]:
+    """An env for text that is not body or notes: its links are not sources."""
+    return {
+        "citations": env["citations"],
+        "issue_date": env["issue_date"],
+        "diagnostics": env["diagnostics"],
+        "zh_default": env.get("zh_default"),
+        "images": [],
+    }
+
+
+def render_article(source: ArticleSource, issue_date: dt.date, raw_html: bool = False) -> tuple[ArticleContent, list[Diagnostic]]:
+    """Render one article's Markdown. Returns its content and the problems found."""
+    md = make_markdown(raw_html)
+    env: dict[str, Any] = {
+        "citations": {c.key: c for c in source.citations},
+        "issue_date": issue_date,
+        "diagnostics": [],
+        "sources": {},
+        "figures": [],
+        "images": [],
+    }
+    env["_body_line"] = source.body_line
+    md.brief_env = env  # type: ignore[attr-defined]
+    try:
+        tokens = md.parse(source.body, env)
+    finally:
+        md.brief_env = None  # type: ignore[attr-defined]
+    _image_lines(tokens, env)
+
+    definitions = _note_definitions(source.notes, env.get("note_defs", []), env)
+    numbers = _number_notes(definitions, env.get("note_refs", []), env)
+    env["note_numbers"] = numbers
+    body_html = md.renderer.render(tokens, md.options, env)
+    if raw_html:
+        body_html = sanitize(body_html)
+
+    notes: list[Note] = []
+    ref_counts: dict[str, int] = {}
+    for label, _line in env.get("note_refs", []):
+        ref_counts[label] = ref_counts.get(label, 0) + 1
+    for label, number in sorted(numbers.items(), key=lambda item: item[1]):
+        note = definitions[label]
+        note_env = {**env, "note_refs": [], "note_defs": [], "figures": []}
+        html = _render(md, note.text, note_env, note.line)
+        for ref_label, ref_line in note_env["note_refs"]:
+            _report(env, ref_line, f"note '{label}' refers to note '{ref_label}'", "notes cannot refer to other notes; cite the source in the note itself")
+        if note_env["note_defs"]:
+            _report(env, note.line, f"note '{label}' contains a note definition", "define each note on its own")
+        notes.append(Note(number, label, _with_backlinks(html, number, ref_counts.get(label, 1)), ref_counts.get(label, 1)))
+
+    side = _side_env(env)
+    summary_html = tuple(_render(md, item, side, source.line_of("summary"), inline=True) for item in source.summary)
+    disclaimer_html = _render(md, source.disclaimer, side, source.line_of("disclaimer")) if source.disclaimer else ""
+    bios_html = tuple((author_id, _render(md, text, side, source.line_of("bios"))) for author_id, text in source.bios)
+    caption_html = ""
+    if source.image is not None and source.image.caption:
+        caption_html = _render(md, source.image.caption, side, source.image.line, inline=True)
+
+    for used in env["images"]:
+        if not used.alt:
+            _report(env, used.line, f"the image '{used.src}' has no alt text", "write a description between the brackets: ![A chart of ...](" + used.src + ")")
+    used_citations = env.get("used_citations", set())
+    for entry in source.citations:
+        if entry.key not in used_citations:
+            _report(env, entry.line, f"citation '{entry.key}' is never cited", f"cite it in the text as [@{entry.key}] or remove it", "warning")
+
+    content = ArticleContent(
+        body_html=body_html,
+        summary_html=summary_html,
+        notes=tuple(notes),
+        sources=tuple(env["sources"].values()),
+        figures=tuple(env["figures"]),
+        images=tuple(env["images"]),
+        disclaimer_html=disclaimer_html,
+        bios_html=bios_html,
+        image_caption_html=caption_html,
+        word_count=len(_WORD.findall(source.body)),
+        summary_text=tuple(Markup(item).striptags() for item in summary_html),
+    )
+    diagnostics = [
+        Diagnostic(SourceLocation(source.path, line), message, hint, severity)
+        for line, message, hint, severity in env["diagnostics"]
+    ]
+    return content, diagnostics
+
+
+def _report(env: dict[str, Any], line: int, message: str, hint: str = "", severity: str = "error") -> None:
+    env["diagnostics"].append((line, message, hint, severity))
+
+
+def _note_definitions(front: tuple[NoteSource, ...], body: list[NoteSource], env: dict[str, Any]) -> dict[str, NoteSource]:
+    definitions: dict[str, NoteSource] = {}
+    for note in [*front, *body]:
+        if note.label in definitions:
+            first = definitions[note.label]
+            _report(env, note.line, f"note '{note.label}' is defined twice (first on line {first.line})", "give each note its own label, or remove one definition")
+            continue
+        if not note.text:
+            _report(env, note.line, f"note '{note.label}' is empty", "write the note's text after its label")
+        definitions[note.label] = note
+    return definitions
+
+
+def _number_notes(definitions: dict[str, NoteSource], refs: list[tuple[str, int]], env: dict[str, Any]) -> dict[str, int]:
+    numbers: dict[str, int] = {}
+    for label, line in refs:
+        if label not in definitions:
+            _report(env, line, f"note [^{label}] is referred to but never defined", f"add '{label}: ...' under 'notes:' in the front-matter, or a line '[^{label}]: ...' in the body")
+            continue
+        if label not in numbers:
+            numbers[label] = len(numbers) + 1
+    for label, note in definitions.items():
+        if label not in numbers:
+            _report(env, note.line, f"note '{label}' is never referred to", f"add [^{label}] where it belongs in the text, or remove the note")
+    return numbers
+
+
+def _with_backlinks(html: str, number: int, count: int) -> str:
+    links = " ".join(
+        f'<a href="#noteref-{number}{"" if k == 1 else f"-{k}"}" role="doc-backlink" '
+        f'aria-label="Back to reference {number}{"" if count == 1 else f" ({k})"}">↩︎</a>'
+        for k in range(1, count + 1)
+    )
+    html = html.rstrip()
+    if html.endswith("</p>"):
+        return html[:-4] + " " + links + "</p>"
+    return html + f"<p>{links}</p>"
+
+
+def resolve_image_path(article_path: str, src: str) -> str:
+    """The content-relative path of an image an article names (``posix``)."""
+    return posixpath.normpath(posixpath.join(posixpath.dirname(article_path), src))
+
+
+def render_text(text: str, path: str, line: int, reference: dt.date, raw_html: bool = False) -> tuple[str, list[Diagnostic]]:
+    """Render Markdown that is not an article body (an author's bio): no notes, no sources.
+
+    ``reference`` is the date the year rule counts from (the newest issue's).
+    """
+    md = make_markdown(raw_html)
+    env: dict[str, Any] = {"citations": {}, "issue_date": reference, "diagnostics": [], "images": []}
+    html = _render(md, text, env, line)
+    problems = [Diagnostic(SourceLocation(path, ln), msg, hint, sev) for ln, msg, hint, sev in env["diagnostics"]]
+    if env.get("note_refs"):
+        problems.append(Diagnostic(SourceLocation(path, line), "a bio cannot have notes", "write the text without [^label] references"))
+    if env["images"]:
+        problems.append(Diagnostic(SourceLocation(path, line), "a bio cannot show images", "remove the image from the bio"))
+    return html, problems

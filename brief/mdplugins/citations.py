@@ -1,0 +1,157 @@
+"""Citations: ``[@key]`` references and the article's source list.
+
+* The inline rule ``cite_keys`` turns ``[@key]`` or ``[@a; @b]`` into a
+  ``cite_keys`` token rendered in the house style, ``(<a>Outlet</a>, December 10)``.
+* The core rule ``sources`` runs after inline parsing. In each paragraph it
+  takes the links out of every parenthesis, asks :mod:`brief.citations`
+  whether the parenthesis is a citation, and records every outside link in
+  ``env["sources"]`` (URL → :class:`~brief.model.Source`, in order of first
+  appearance), with the outlet and date where a citation gives them.
+
+The env keys it reads: ``citations`` (key → CitationEntry), ``issue_date``,
+``diagnostics`` (a list it appends ``(line, message, hint, severity)`` to).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markupsafe import escape
+
+from ..citations import LINK, BadDate, format_date, parse_group
+from ..errors import did_you_mean
+from ..model import CitationEntry, Source
+from .notes import _inline_line
+
+_KEYS = re.compile(r"\[(@[A-Za-z0-9_][\w:.#$%&+?<>~/-]*(?:\s*;\s*@[A-Za-z0-9_][\w:.#$%&+?<>~/-]*)*)\]")
+_PAREN = re.compile(r"\(([^()]*)\)")
+_TRANSPARENT = {"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"}
+
+
+def citations_plugin(md: MarkdownIt) -> None:
+    md.inline.ruler.before("link", "cite_keys", cite_keys)
+    md.core.ruler.after("inline", "sources", collect_sources)
+    md.add_render_rule("cite_keys", render_cite_keys)
+
+
+def is_external(href: str) -> bool:
+    return href.startswith(("http://", "https://", "//"))
+
+
+def report(env: dict[str, Any], line: int, message: str, hint: str = "", severity: str = "error") -> None:
+    env.setdefault("diagnostics", []).append((line, message, hint, severity))
+
+
+def cite_keys(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[@", state.pos):
+        return False
+    match = _KEYS.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        keys = [k.strip()[1:] for k in match.group(1).split(";")]
+        token = state.push("cite_keys", "", 0)
+        token.meta = {"keys": keys, "line": _inline_line(state)}
+    state.pos = match.end()
+    return True
+
+
+def render_cite_keys(self: RendererHTML, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    entries: dict[str, CitationEntry] = env.get("citations", {})
+    parts = []
+    for key in tokens[idx].meta["keys"]:
+        entry = entries.get(key)
+        if entry is None:
+            parts.append(f"@{escape(key)}")
+            continue
+        text = f'<a href="{escape(entry.url)}" rel="noopener noreferrer">{escape(entry.outlet)}</a>'
+        if entry.date:
+            text += ", " + format_date(entry.date, env.get("issue_date"))
+        elif entry.accessed:
+            text += ", accessed " + format_date(entry.accessed, env.get("issue_date"))
+        parts.append(text)
+    return '<span class="citation">(' + "; ".join(parts) + ")</span>"
+
+
+def add_source(env: dict[str, Any], source: Source) -> None:
+    """Record a source; a later citation of a URL first seen as a plain link fills in its details."""
+    sources: dict[str, Source] = env.setdefault("sources", {})
+    known = sources.get(source.url)
+    if known is None:
+        sources[source.url] = source
+    elif source.cited and not known.cited:
+        sources[source.url] = replace(source, title=known.title or source.title)
+
+
+def collect_sources(state: StateCore) -> None:
+    env = state.env
+    body_line = env.get("_body_line", 1)
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        line = body_line + token.map[0] if token.map else env.get("_line", body_line)
+        collect_inline(token.children, env, line)
+
+
+def collect_inline(children: list[Token], env: dict[str, Any], line: int) -> None:
+    flat: list[str] = []
+    link_texts: list[str] = []
+    link_hrefs: list[str] = []
+    inside_link: list[str] | None = None
+    for child in children:
+        if child.type == "link_open":
+            inside_link = []
+            link_hrefs.append(str(child.attrs.get("href", "")))
+        elif child.type == "link_close":
+            flat.append(LINK.format(len(link_texts)))
+            link_texts.append("".join(inside_link or []))
+            inside_link = None
+        elif child.type in ("text", "code_inline"):
+            (inside_link if inside_link is not None else flat).append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            (inside_link if inside_link is not None else flat).append(" ")
+        elif child.type not in _TRANSPARENT and inside_link is None:
+            flat.append("\ue002")  # anything else breaks a citation
+    cited = {}
+    if link_texts:
+        text = "".join(flat)
+        for group in _PAREN.finditer(text):
+            if "\ue000" not in group.group(1):
+                continue
+            try:
+                found = parse_group(group.group(1), link_texts, env["issue_date"])
+            except BadDate as exc:
+                report(env, line, f"the citation date '{exc}' does not exist", "check the month and day", "warning")
+                continue
+            if found:
+                cited.update(found)
+    entries: dict[str, CitationEntry] = env.get("citations", {})
+    link_index = 0
+    for child in children:
+        if child.type == "link_open":
+            href = link_hrefs[link_index]
+            if is_external(href):
+                info = cited.get(link_index)
+                if info:
+                    add_source(env, Source(href, info.outlet, "", info.date, info.accessed, cited=True))
+                else:
+                    add_source(env, Source(href, title=link_texts[link_index].strip()))
+            link_index += 1
+        elif child.type == "cite_keys":
+            for key in child.meta["keys"]:
+                entry = entries.get(key)
+                if entry is None:
+                    report(
+                        env, child.meta["line"], f"unknown citation '[@{key}]'",
+                        did_you_mean(key, entries) if entries else "add it under 'citations:' in the front-matter",
+                    )
+                    continue
+                env.setdefault("used_citations", set()).add(key)
+                add_source(env, Source(entry.url, entry.outlet, entry.title, entry.date, entry.accessed, cited=True))

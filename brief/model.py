@@ -1,0 +1,293 @@
+"""The typed model of a site: what every stage after loading works on.
+
+Plain frozen dataclasses with slots, not pydantic or attrs. The validation that
+matters here is about *where* a value is wrong (file and line, taken from the
+YAML nodes) and about cross-references (author ids, note labels, citation
+keys) that no field validator sees; :mod:`brief.load` does that by hand with
+line-aware mappings, so a validation library would only add start-up cost and
+a second error format. Objects refer to each other by id or key and are linked
+through :class:`Site`.
+
+Which stage fills what:
+
+* :mod:`brief.load` builds :class:`Author`, :class:`Publication`, :class:`Issue`
+  and :class:`ArticleSource` (validated front-matter plus the raw body);
+* :mod:`brief.markdown` turns an :class:`ArticleSource` into
+  :class:`ArticleContent` (HTML, notes, sources, figures);
+* :mod:`brief.assemble` joins them into :class:`Article` objects and a
+  :class:`Site` with URLs, order and previous/next links.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .errors import SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """``site.yaml``, validated."""
+
+    title: str
+    base_url: str
+    language: str = "en"
+    publisher: str = ""
+    description: str = ""
+    #: Allow raw HTML in Markdown (sanitised). Off by default.
+    raw_html: bool = False
+    #: Largest image accepted, in pixels and in bytes.
+    max_image_pixels: int = 40_000_000
+    max_image_bytes: int = 25 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """A person: from ``authors/<id>.md`` or inline in one article."""
+
+    id: str
+    name: str
+    affiliation: str = ""
+    links: tuple[tuple[str, str], ...] = ()
+    #: The bio as Markdown, and as HTML (filled by :mod:`brief.load`).
+    bio_md: str = ""
+    bio_html: str = ""
+    #: False for a one-off contributor written inline in an article.
+    has_page: bool = True
+    location: SourceLocation = SourceLocation("")
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """A brief: a folder holding ``publication.yaml``."""
+
+    slug: str
+    title: str
+    description: str = ""
+    issn: str = ""
+    folder: str = ""
+    location: SourceLocation = SourceLocation("")
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """An issue: a folder holding ``issue.yaml``."""
+
+    key: str  #: the issue folder, relative to the content folder
+    publication: str  #: publication slug
+    volume: int
+    number: int
+    date: dt.date
+    title: str = ""
+    #: Article file names in order, as listed (``articles:``) or by file name.
+    order: tuple[str, ...] = ()
+    #: Line of each listed name, for errors about them.
+    order_lines: tuple[int, ...] = ()
+    location: SourceLocation = SourceLocation("")
+    url: str = ""  #: site-relative URL (filled by :mod:`brief.assemble`)
+
+    @property
+    def label(self) -> str:
+        return f"Volume {self.volume}, Issue {self.number}"
+
+
+@dataclass(frozen=True, slots=True)
+class LeadImage:
+    """An article's lead image, as written in front-matter."""
+
+    src: str
+    alt: str
+    caption: str = ""
+    credit: str = ""
+    credit_url: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CitationEntry:
+    """One entry of an article's ``citations:`` front-matter."""
+
+    key: str
+    outlet: str
+    url: str
+    date: dt.date | None = None
+    title: str = ""
+    accessed: dt.date | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class NoteSource:
+    """A note definition: from front-matter or from a ``[^label]:`` body line."""
+
+    label: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorRef:
+    """An article's author: an id from ``authors/`` or an inline contributor."""
+
+    id: str
+    line: int
+    inline: Author | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSource:
+    """An article's validated front-matter and raw body, before Markdown."""
+
+    path: str  #: display path of the file
+    file_name: str  #: file name within the issue folder
+    issue_key: str
+    slug: str
+    title: str
+    authors: tuple[AuthorRef, ...]
+    body: str
+    body_line: int
+    summary: tuple[str, ...] = ()
+    image: LeadImage | None = None
+    topics: tuple[str, ...] = ()
+    notes: tuple[NoteSource, ...] = ()
+    citations: tuple[CitationEntry, ...] = ()
+    bios: tuple[tuple[str, str], ...] = ()  #: (author id, Markdown)
+    disclaimer: str = ""
+    date: dt.date | None = None
+    draft: bool = False
+    lines: tuple[tuple[str, int], ...] = ()  #: line of each front-matter key
+
+    def line_of(self, key: str) -> int:
+        return dict(self.lines).get(key, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A rendered endnote. ``number`` is its position by first reference."""
+
+    number: int
+    label: str
+    html: str
+    #: How many times the body refers to it (one back-link each).
+    ref_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One outside page cited by an article: an entry of its source list.
+
+    Built from a citation in the house style (outlet and date known), a
+    ``[@key]`` citation, or any other outside link (only the URL and the link
+    text known).
+    """
+
+    url: str
+    outlet: str = ""
+    title: str = ""
+    date: dt.date | None = None
+    accessed: dt.date | None = None
+    #: Whether the entry came from a citation (outlet and date parsed).
+    cited: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A numbered table or figure with a caption."""
+
+    kind: str  #: "table" or "figure"
+    number: int
+    title: str
+    anchor: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImageUse:
+    """An image file an article uses, as the body or front-matter names it."""
+
+    src: str  #: as written, relative to the article
+    line: int
+    alt: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleContent:
+    """The Markdown stage's output for one article (filled by :mod:`brief.markdown`)."""
+
+    body_html: str
+    summary_html: tuple[str, ...]
+    notes: tuple[Note, ...]
+    sources: tuple[Source, ...]
+    figures: tuple[Figure, ...]
+    images: tuple[ImageUse, ...]
+    disclaimer_html: str = ""
+    bios_html: tuple[tuple[str, str], ...] = ()
+    image_caption_html: str = ""
+    word_count: int = 0
+    #: The summary as plain text, for metadata.
+    summary_text: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A published article: source, content and place in the site (filled by :mod:`brief.assemble`)."""
+
+    source: ArticleSource
+    content: ArticleContent
+    publication: str
+    issue_key: str
+    date: dt.date
+    url: str  #: site-relative URL, e.g. ``field-notes/why-dates/``
+    authors: tuple[Author, ...]
+    topics: tuple["Topic", ...] = ()
+    previous: str | None = None  #: URL of the previous article in the issue
+    next: str | None = None
+
+    @property
+    def title(self) -> str:
+        return self.source.title
+
+    @property
+    def slug(self) -> str:
+        return self.source.slug
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A topic name and its page."""
+
+    name: str
+    slug: str
+
+    @property
+    def url(self) -> str:
+        return f"topics/{self.slug}/"
+
+
+@dataclass(slots=True)
+class Site:
+    """Everything the renderer needs, linked. Built once by :mod:`brief.assemble`."""
+
+    config: SiteConfig
+    publications: tuple[Publication, ...]
+    issues: dict[str, Issue]
+    articles: dict[str, Article]  #: by URL
+    authors: dict[str, Author]
+    topics: dict[str, Topic] = field(default_factory=dict)
+    #: Per publication: issue keys newest first.
+    issues_by_publication: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Per issue: article URLs in table-of-contents order.
+    articles_by_issue: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Images used by articles, by content-relative path (filled by :mod:`brief.images`).
+    images: dict[str, "ImageAsset"] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ImageAsset:
+    """A published image file: where it comes from, where it goes, its size."""
+
+    source: str  #: content-relative path
+    url: str  #: site-relative URL of the published file
+    width: int = 0
+    height: int = 0

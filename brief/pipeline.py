@@ -1,0 +1,134 @@
+"""The build: the one place that knows the order of the stages, and times them.
+
+    load → markdown → assemble → images → render → write
+
+Each stage adds to one :class:`~brief.errors.Diagnostics`. After each stage
+that can find content errors, the build stops if there are any (with
+``strict``, warnings count too), so nothing is written from broken content.
+Images are planned after assembling because only then is it known which
+articles are published.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from .assemble import assemble_site
+from .errors import ContentError, Diagnostics
+from .images import plan_images
+from .load import LoadedContent, load_content
+from .markdown import render_article
+from .model import ArticleContent, Site
+from .render import OutputFile, Renderer, static_files
+from .write import OutputLock, check_output_folder, publish
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class BuildOptions:
+    """What to build, from where, to where."""
+
+    content: Path
+    project: Path
+    out: Path | None = None  #: None: check only, write nothing
+    templates: Path | None = None
+    static: Path | None = None
+    strict: bool = False
+
+    def templates_folder(self) -> Path:
+        if self.templates is not None:
+            return self.templates
+        own = self.project / "templates"
+        return own if own.is_dir() else PACKAGE_ROOT / "templates"
+
+    def static_folder(self) -> Path:
+        if self.static is not None:
+            return self.static
+        own = self.project / "static"
+        return own if own.is_dir() else PACKAGE_ROOT / "static"
+
+
+@dataclass
+class BuildReport:
+    """What a build did: its diagnostics, the time each stage took, what it wrote."""
+
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    timings: list[tuple[str, float]] = field(default_factory=list)
+    articles: int = 0
+    files: int = 0
+    site: Site | None = None
+    outputs: list[OutputFile] = field(default_factory=list)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings.append((name, time.perf_counter() - start))
+
+
+class Build:
+    """One build. :meth:`run` raises :class:`ContentError` when the content has errors."""
+
+    def __init__(self, options: BuildOptions):
+        self.options = options
+        self.report = BuildReport()
+
+    def stop_if_errors(self) -> None:
+        diagnostics = self.report.diagnostics
+        failing = diagnostics.items if self.options.strict else diagnostics.errors
+        if failing:
+            raise ContentError(list(diagnostics))
+
+    def run(self) -> BuildReport:
+        options, report = self.options, self.report
+        if options.out is not None:
+            check_output_folder(options.out, options.content, options.project)
+        with report.stage("load"):
+            loaded = load_content(options.content, options.project, report.diagnostics)
+        self.stop_if_errors()
+        with report.stage("markdown"):
+            contents = self.render_markdown(loaded)
+        self.stop_if_errors()
+        with report.stage("assemble"):
+            site = assemble_site(loaded, contents, report.diagnostics)
+        self.stop_if_errors()
+        with report.stage("images"):
+            site.images = plan_images(site, options.content, options.project, report.diagnostics)
+        self.stop_if_errors()
+        report.site = site
+        report.articles = len(site.articles)
+        with report.stage("render"):
+            renderer = Renderer(site, options.templates_folder())
+            report.outputs = renderer.render_all()
+        if options.out is None:
+            return report
+        copies = [(asset.url, options.project / key) for key, asset in sorted(site.images.items())]
+        copies += static_files(options.static_folder())
+        with report.stage("write"):
+            with OutputLock(options.out):
+                report.files = publish(options.out, report.outputs, copies)
+        return report
+
+    def render_markdown(self, loaded: LoadedContent) -> dict[str, ArticleContent]:
+        issues = {issue.key: issue for issue in loaded.issues}
+        raw_html = loaded.config.raw_html if loaded.config else False
+        contents: dict[str, ArticleContent] = {}
+        for source in loaded.articles:
+            if source.draft:
+                continue
+            content, problems = render_article(source, issues[source.issue_key].date, raw_html)
+            self.report.diagnostics.extend(problems)
+            contents[source.path] = content
+        return contents
+
+
+def build(options: BuildOptions) -> BuildReport:
+    """Build the site described by ``options``; raises :class:`ContentError` on content errors."""
+    return Build(options).run()

@@ -1,0 +1,257 @@
+"""The render stage: a linked :class:`~brief.model.Site` → output files, in memory.
+
+Rendering is a pure function of the site and the templates: it returns
+:class:`OutputFile` objects and writes nothing (:mod:`brief.write` does). Every
+link inside the site is relative to the page it is on, so the output works
+from any base path and from a local folder; canonical links, the sitemap and
+social metadata use absolute URLs built from ``base_url``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+from urllib.parse import urlsplit
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import jinja2
+from markupsafe import Markup, escape
+
+from .citations import format_date, format_long_date
+from .images import image_html
+from .markdown import IMAGE_MARKER, resolve_image_path
+from .mdplugins.chinese import mark_text
+from .model import Article, Author, ImageAsset, ImageUse, Issue, Publication, Site, Topic
+
+#: Content-Security-Policy of every page: nothing from other origins, no inline script.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
+)
+RECENT_ARTICLES = 10
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """One file of the site: its path in the output folder and its bytes."""
+
+    path: str
+    data: bytes
+
+
+@dataclass
+class Renderer:
+    """Renders pages from templates. One per build."""
+
+    site: Site
+    templates: Path
+    static: Path | None = None
+    env: jinja2.Environment = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(self.templates)),
+            autoescape=jinja2.select_autoescape(("html", "xml", "htm"), default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["zh"] = self.mark_chinese
+        self.env.filters["long_date"] = format_long_date
+        self.env.filters["iso_date"] = lambda d: d.isoformat()
+        self.env.globals.update(site=self.site, config=self.site.config, csp=CSP)
+
+    # -- helpers available to templates ------------------------------------------------
+    def mark_chinese(self, text: str) -> Markup:
+        return mark_text(text)
+
+    def absolute(self, url: str) -> str:
+        return self.site.config.base_url + url
+
+    def publication(self, slug: str) -> Publication:
+        return next(p for p in self.site.publications if p.slug == slug)
+
+    def issue_articles(self, issue: Issue) -> list[Article]:
+        return [self.site.articles[u] for u in self.site.articles_by_issue.get(issue.key, ())]
+
+    def articles_newest_first(self, articles: Iterable[Article]) -> list[Article]:
+        return sorted(articles, key=lambda a: (a.date, self.site.issues[a.issue_key].number, a.url), reverse=True)
+
+    # -- pages -----------------------------------------------------------------------------
+    def page(self, template: str, url: str, **context: Any) -> OutputFile:
+        """Render one page at ``url`` (``''`` is the home page, ``x/`` is ``x/index.html``)."""
+        path = url + "index.html" if url == "" or url.endswith("/") else url
+        # The 404 page is served at any address, so its links start from the site's root path.
+        root = urlsplit(self.site.config.base_url).path if template == "404.html" else "../" * path.count("/")
+
+        def link(target: str) -> str:
+            if target == "":
+                return root or "./"
+            return root + target
+
+        def picture(asset: ImageAsset, alt: str, lazy: bool = True) -> Markup:
+            return Markup(image_html(asset, alt, root, lazy=lazy))
+
+        text = self.env.get_template(template).render(
+            url=url, root=root, link=link, picture=picture, absolute=self.absolute,
+            canonical=self.absolute(url), **context,
+        )
+        return OutputFile(path, text.encode("utf-8"))
+
+    def render_all(self) -> list[OutputFile]:
+        site = self.site
+        files = [self.render_home()]
+        for publication in site.publications:
+            files.append(self.render_publication(publication))
+        for issue in site.issues.values():
+            files.append(self.render_issue(issue))
+        for article in site.articles.values():
+            files.append(self.render_article(article))
+        files.extend(self.render_authors())
+        files.extend(self.render_topics())
+        files.append(self.page("404.html", "404.html"))
+        files.append(self.render_sitemap([f.path for f in files if f.path.endswith(".html") and f.path != "404.html"]))
+        files.append(OutputFile("robots.txt", self.env.get_template("robots.txt").render(absolute=self.absolute).encode()))
+        return files
+
+    def render_home(self) -> OutputFile:
+        issues = sorted(self.site.issues.values(), key=lambda i: (i.date, i.volume, i.number), reverse=True)
+        latest = next((i for i in issues if self.site.articles_by_issue.get(i.key)), None)
+        recent = self.articles_newest_first(self.site.articles.values())[:RECENT_ARTICLES]
+        return self.page(
+            "home.html", "", latest=latest, latest_articles=self.issue_articles(latest) if latest else [],
+            recent=recent, publication_of=self.publication,
+        )
+
+    def render_publication(self, publication: Publication) -> OutputFile:
+        keys = self.site.issues_by_publication.get(publication.slug, ())
+        volumes: dict[int, list[Issue]] = {}
+        for key in keys:
+            issue = self.site.issues[key]
+            volumes.setdefault(issue.volume, []).append(issue)
+        return self.page(
+            "publication.html", f"{publication.slug}/", publication=publication,
+            volumes=sorted(volumes.items(), reverse=True), issue_articles=self.issue_articles,
+        )
+
+    def render_issue(self, issue: Issue) -> OutputFile:
+        publication = self.publication(issue.publication)
+        return self.page("issue.html", issue.url, issue=issue, publication=publication, articles=self.issue_articles(issue))
+
+    def render_article(self, article: Article) -> OutputFile:
+        issue = self.site.issues[article.issue_key]
+        publication = self.publication(article.publication)
+        depth_root = "../" * article.url.count("/")
+        body = IMAGE_MARKER.sub(lambda m: self.image_html(article, article.content.images[int(m.group(1))], depth_root), article.content.body_html)
+        lead = None
+        if article.source.image is not None and article.source.image.src:
+            lead = self.site.images.get(resolve_image_path(article.source.path, article.source.image.src))
+        bios = dict(article.content.bios_html)
+        return self.page(
+            "article.html", article.url, article=article, issue=issue, publication=publication,
+            body=Markup(body), lead=lead, bios=bios, json_ld=Markup(self.json_ld(article, issue, publication, lead)),
+            previous=self.site.articles.get(article.previous or ""), next=self.site.articles.get(article.next or ""),
+            citation_date=article.date.strftime("%Y/%m/%d"), format_date=format_date,
+        )
+
+    def image_html(self, article: Article, use: ImageUse, root: str) -> str:
+        asset = self.site.images.get(resolve_image_path(article.source.path, use.src))
+        return "" if asset is None else image_html(asset, use.alt, root, lazy=True, title=use.title)
+
+    def json_ld(self, article: Article, issue: Issue, publication: Publication, lead: ImageAsset | None) -> str:
+        periodical: dict[str, Any] = {"@type": "Periodical", "name": publication.title}
+        if publication.issn:
+            periodical["issn"] = publication.issn
+        if self.site.config.publisher:
+            periodical["publisher"] = {"@type": "Organization", "name": self.site.config.publisher}
+        data: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "ScholarlyArticle",
+            "headline": article.title,
+            "url": self.absolute(article.url),
+            "datePublished": article.date.isoformat(),
+            "inLanguage": self.site.config.language,
+            "author": [
+                {"@type": "Person", "name": a.name, **({"url": self.absolute(f"authors/{a.id}/")} if a.has_page else {}),
+                 **({"affiliation": {"@type": "Organization", "name": a.affiliation}} if a.affiliation else {})}
+                for a in article.authors
+            ],
+            "isPartOf": {
+                "@type": "PublicationIssue",
+                "issueNumber": str(issue.number),
+                "datePublished": issue.date.isoformat(),
+                "url": self.absolute(issue.url),
+                "isPartOf": {"@type": "PublicationVolume", "volumeNumber": str(issue.volume), "isPartOf": periodical},
+            },
+        }
+        if article.content.summary_text:
+            data["abstract"] = " ".join(article.content.summary_text)
+        if article.topics:
+            data["keywords"] = [t.name for t in article.topics]
+        if lead is not None:
+            data["image"] = self.absolute(lead.url)
+        text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
+        # Keep the JSON inert inside <script>: no '</script>' or '<!--' can form.
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+    def render_authors(self) -> list[OutputFile]:
+        files = []
+        by_author: dict[str, list[Article]] = {}
+        for article in self.site.articles.values():
+            for author in article.authors:
+                if author.has_page:
+                    by_author.setdefault(author.id, []).append(article)
+        for author in self.site.authors.values():
+            files.append(self.page("author.html", f"authors/{author.id}/", author=author,
+                                   articles=self.articles_newest_first(by_author.get(author.id, []))))
+        people = sorted(self.site.authors.values(), key=lambda a: _sort_name(a.name))
+        files.append(self.page("authors.html", "authors/", authors=people,
+                               counts={a.id: len(by_author.get(a.id, [])) for a in people}))
+        return files
+
+    def render_topics(self) -> list[OutputFile]:
+        files = []
+        by_topic: dict[str, list[Article]] = {}
+        for article in self.site.articles.values():
+            for topic in article.topics:
+                by_topic.setdefault(topic.slug, []).append(article)
+        for topic in self.site.topics.values():
+            files.append(self.page("topic.html", topic.url, topic=topic,
+                                   articles=self.articles_newest_first(by_topic.get(topic.slug, []))))
+        topics = sorted(self.site.topics.values(), key=lambda t: t.name.lower())
+        files.append(self.page("topics.html", "topics/", topics=topics,
+                               counts={t.slug: len(by_topic.get(t.slug, [])) for t in topics}))
+        return files
+
+    def render_sitemap(self, paths: list[str]) -> OutputFile:
+        lastmod: dict[str, dt.date] = {}
+        for article in self.site.articles.values():
+            lastmod[article.url + "index.html"] = article.date
+        for issue in self.site.issues.values():
+            lastmod[issue.url + "index.html"] = issue.date
+        entries = []
+        for path in sorted(paths):
+            url = path[: -len("index.html")] if path.endswith("index.html") else path
+            entries.append((self.absolute(url), lastmod.get(path)))
+        text = self.env.get_template("sitemap.xml").render(entries=entries)
+        return OutputFile("sitemap.xml", text.encode("utf-8"))
+
+
+def _sort_name(name: str) -> tuple[str, str]:
+    parts = name.split()
+    return (parts[-1].lower() if parts else "", name.lower())
+
+
+def static_files(static: Path) -> list[tuple[str, Path]]:
+    """The project's static files, as (output path, source path), in name order."""
+    if not static.is_dir():
+        return []
+    return sorted(
+        (posixpath.join("static", p.relative_to(static).as_posix()), p)
+        for p in static.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    )
