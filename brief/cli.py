@@ -16,7 +16,7 @@ from typing import Sequence, TextIO
 
 from . import __version__
 from .errors import ContentError, UsageError
-from .pipeline import BuildOptions, BuildReport, build
+from .pipeline import Build, BuildOptions, BuildReport
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -71,9 +71,9 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         out=(project / args.out) if args.out is not None else None,
         strict=args.strict,
     )
-    current = "the build"
+    builder = Build(options)
     try:
-        report = build(options)
+        report = builder.run()
     except ContentError as exc:
         errors = [d for d in exc.diagnostics if d.severity == "error" or args.strict]
         for diagnostic in exc.diagnostics:
@@ -83,6 +83,12 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     except UsageError as exc:
         err.write(f"brief: {exc}\n")
         return EXIT_USAGE
+    except OSError as exc:
+        err.write(
+            f"brief: cannot write the site while {builder.current}: {exc.strerror or exc}"
+            f"{f' ({exc.filename})' if exc.filename else ''}; the previous output is unchanged\n"
+        )
+        return EXIT_INTERNAL
     except KeyboardInterrupt:
         err.write("brief: interrupted; the previous output is unchanged\n")
         return EXIT_INTERRUPTED
@@ -90,7 +96,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         if args.debug or os.environ.get("BRIEF_DEBUG"):
             traceback.print_exc(file=err)
         err.write(
-            f"brief: internal error while running {current}: {type(exc).__name__}: {exc}\n"
+            f"brief: internal error while {builder.current}: {type(exc).__name__}: {exc}\n"
             "brief: this is a bug in Brief, not in your content; the previous output is unchanged. "
             "Run again with --debug for the full traceback.\n"
         )

@@ -79,6 +79,8 @@ class Build:
     def __init__(self, options: BuildOptions):
         self.options = options
         self.report = BuildReport()
+        #: What the build is working on, for the one-line report of an internal error.
+        self.current = "starting the build"
 
     def stop_if_errors(self) -> None:
         diagnostics = self.report.diagnostics
@@ -90,20 +92,24 @@ class Build:
         options, report = self.options, self.report
         if options.out is not None:
             check_output_folder(options.out, options.content, options.project)
+        self.current = f"loading {options.content}"
         with report.stage("load"):
             loaded = load_content(options.content, options.project, report.diagnostics)
         self.stop_if_errors()
         with report.stage("markdown"):
             contents = self.render_markdown(loaded)
         self.stop_if_errors()
+        self.current = "linking articles, issues and authors"
         with report.stage("assemble"):
             site = assemble_site(loaded, contents, report.diagnostics)
         self.stop_if_errors()
+        self.current = "processing images"
         with report.stage("images"):
             site.images = plan_images(site, options.content, options.project, report.diagnostics)
         self.stop_if_errors()
         report.site = site
         report.articles = len(site.articles)
+        self.current = "rendering pages"
         with report.stage("render"):
             renderer = Renderer(site, options.templates_folder())
             report.outputs = renderer.render_all()
@@ -111,6 +117,7 @@ class Build:
             return report
         copies = [(asset.url, options.project / key) for key, asset in sorted(site.images.items())]
         copies += static_files(options.static_folder())
+        self.current = f"writing {options.out}"
         with report.stage("write"):
             with OutputLock(options.out):
                 report.files = publish(options.out, report.outputs, copies)
@@ -123,6 +130,7 @@ class Build:
         for source in loaded.articles:
             if source.draft:
                 continue
+            self.current = f"rendering {source.path}"
             content, problems = render_article(source, issues[source.issue_key].date, raw_html)
             self.report.diagnostics.extend(problems)
             contents[source.path] = content
