@@ -1,0 +1,39 @@
+"""The pipeline: stage order, timings, and parallel Markdown giving the same site as serial."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from brief.pipeline import PARALLEL_THRESHOLD, build
+from sites import article, options, write_site
+
+
+def many_articles(count: int) -> dict[str, str | bytes | None]:
+    files: dict[str, str | bytes | None] = {"pub/v1n1/article.md": None}
+    for i in range(count):
+        body = f"Point {i} ([MND](https://example.org/mnd/{i}), December 9).[^1] 解放军 {i}.\n\n[^1]: Note {i}.\n"
+        files[f"pub/v1n1/{i:03d}-piece-{i}.md"] = article(f"title: Piece {i}\nauthors: [ann-lee]\ntopics: [T{i % 5}]", body)
+    return files
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_parallel_markdown_gives_the_same_site_as_serial(tmp_path: Path) -> None:
+    write_site(tmp_path, many_articles(PARALLEL_THRESHOLD + 5))
+    serial = dataclasses.replace(options(tmp_path), out=tmp_path / "serial", jobs=1)
+    parallel = dataclasses.replace(options(tmp_path), out=tmp_path / "parallel", jobs=2)
+    assert build(serial).articles == PARALLEL_THRESHOLD + 5
+    build(parallel)
+    assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
+    page = (tmp_path / "parallel/pub/piece-7/index.html").read_text(encoding="utf-8")
+    assert '<span lang="zh-Hans">解放军</span> 7.' in page
+
+
+def test_report_times_every_stage_in_order(tmp_path: Path) -> None:
+    write_site(tmp_path)
+    report = build(options(tmp_path))
+    assert [name for name, _ in report.timings] == ["load", "markdown", "assemble", "images", "render", "write"]
+    assert all(seconds >= 0 for _, seconds in report.timings)
