@@ -12,6 +12,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from .config import load_config
 from .errors import Diagnostics, SourceLocation, did_you_mean
@@ -46,6 +47,15 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _ISSN = re.compile(r"^\d{4}-\d{3}[\dXx]$")
 #: Names an article or publication slug may not take: the site uses them.
 RESERVED_SLUGS = frozenset({"authors", "topics", "static", "404", "index", "sitemap", "robots"})
+
+
+def suggest(word: str, choices: Iterable[str], fallback: str) -> str:
+    """A did-you-mean hint, or ``fallback`` when there is nothing to choose from.
+
+    (``did_you_mean`` alone would say "expected one of: " followed by nothing.)
+    """
+    options = list(choices)
+    return (did_you_mean(word, options) if options else "") or fallback
 
 
 def slugify(text: str) -> str:
@@ -140,12 +150,21 @@ class Loader:
             files.append(path)
         return files
 
-    def read_yaml(self, path: Path) -> LineDict | None:
+    def read_yaml(self, path: Path, what: str) -> Checker:
+        """A checker over a ``.yaml`` file; an unreadable file is reported once.
+
+        After a YAML error the checker holds no keys and reports none missing,
+        so the folder's other files can still be checked in the same build.
+        """
+        display = self.display(path)
         try:
-            return load_yaml_file(path, self.display(path))  # type: ignore[no-any-return]
+            data = load_yaml_file(path, display)
         except SourceError as exc:
             self.diagnostics.extend([exc.diagnostic])
-            return None
+            check = Checker(None, display, self.diagnostics, what)
+            check.is_mapping = False
+            return check
+        return Checker(data, display, self.diagnostics, what)
 
     # -- authors ---------------------------------------------------------------
     def load_authors(self) -> dict[str, Author]:
@@ -193,10 +212,7 @@ class Loader:
     def load_publication(self, folder: Path, result: LoadedContent) -> None:
         path = folder / "publication.yaml"
         display = self.display(path)
-        data = self.read_yaml(path)
-        if data is None and self.diagnostics:
-            return
-        check = Checker(data, display, self.diagnostics, "publication.yaml")
+        check = self.read_yaml(path, "publication.yaml")
         check.unknown_keys(PUBLICATION_KEYS)
         slug = check.text("slug") or slugify(folder.name)
         if not SLUG.match(slug) or slug in RESERVED_SLUGS:
@@ -227,10 +243,7 @@ class Loader:
     def load_issue(self, folder: Path, publication: Publication, result: LoadedContent) -> None:
         path = folder / "issue.yaml"
         display = self.display(path)
-        data = self.read_yaml(path)
-        if data is None and self.diagnostics:
-            return
-        check = Checker(data, display, self.diagnostics, "issue.yaml")
+        check = self.read_yaml(path, "issue.yaml")
         check.unknown_keys(ISSUE_KEYS)
         volume = check.integer("volume", required=True)
         number = check.integer("number", required=True)
@@ -242,7 +255,7 @@ class Loader:
             for name, line in check.text_list("articles"):
                 file_name = name if name.endswith(".md") else name + ".md"
                 if file_name not in files:
-                    check.error(line, f"the issue lists '{name}' but the folder has no {file_name}", did_you_mean(file_name, files) or "check the file name")
+                    check.error(line, f"the issue lists '{name}' but the folder has no {file_name}", suggest(file_name, files, "check the file name"))
                 elif file_name in order:
                     check.error(line, f"'{name}' is listed twice", "remove one of them")
                 else:
@@ -255,6 +268,9 @@ class Loader:
             order_lines = [0] * len(order)
         key = self.display(folder)
         if volume is None or number is None or date is None:
+            # The issue is unusable (already reported); still check its articles.
+            for file_name in order:
+                self.load_article(files[file_name], key, result.authors)
             return
         for other in result.issues:
             if other.publication == publication.slug and (other.volume, other.number) == (volume, number):
@@ -272,12 +288,12 @@ class Loader:
         )
         result.issues.append(issue)
         for file_name in order:
-            article = self.load_article(files[file_name], issue, result.authors)
+            article = self.load_article(files[file_name], issue.key, result.authors)
             if article is not None:
                 result.articles.append(article)
 
     # -- articles ----------------------------------------------------------------
-    def load_article(self, path: Path, issue: Issue, authors: dict[str, Author]) -> ArticleSource | None:
+    def load_article(self, path: Path, issue_key: str, authors: dict[str, Author]) -> ArticleSource | None:
         display = self.display(path)
         try:
             doc = split_front_matter(read_text(path, display), display)
@@ -305,7 +321,7 @@ class Loader:
         return ArticleSource(
             path=display,
             file_name=path.name,
-            issue_key=issue.key,
+            issue_key=issue_key,
             slug=slug,
             title=title,
             authors=tuple(author_refs),
@@ -358,7 +374,7 @@ class Loader:
                 continue
             author_id = item.strip()
             if author_id not in authors:
-                check.error(line, f"unknown author '{author_id}'", did_you_mean(author_id, authors) or f"create authors/{author_id}.md, or write the author inline as {{name: ..., bio: ...}}")
+                check.error(line, f"unknown author '{author_id}'", suggest(author_id, authors, f"create authors/{author_id}.md, or write the author inline as {{name: ..., bio: ...}}"))
                 continue
             if author_id in seen:
                 check.error(line, f"author '{author_id}' is listed twice", "remove one of them")
@@ -433,7 +449,7 @@ class Loader:
         for key in bios:
             author_id = key_text(bios, key)
             if author_id not in ids:
-                check.error(bios.line_of(key), f"'bios' names '{author_id}', who is not an author of this article", did_you_mean(author_id, ids) or "")
+                check.error(bios.line_of(key), f"'bios' names '{author_id}', who is not an author of this article", suggest(author_id, ids, ""))
                 continue
             text = bios[key]
             if not isinstance(text, str):
@@ -454,7 +470,7 @@ def reference_problem(src: str, folder: Path, content: Path) -> tuple[str, str] 
         return (f"'{src}' points outside the content folder", "keep files inside the content folder and refer to them by a relative path")
     if not target.is_file():
         names = [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES]
-        return (f"the file '{src}' does not exist", did_you_mean(src, names) or "check the path, relative to the article's folder")
+        return (f"the file '{src}' does not exist", suggest(src, names, "check the path, relative to the article's folder"))
     return None
 
 

@@ -41,6 +41,9 @@ class Checker:
         self.path = path
         self.diagnostics = diagnostics
         self.what = what
+        #: False when the YAML is something other than a mapping (already reported),
+        #: so that its keys are not reported missing one by one as well.
+        self.is_mapping = data is None or isinstance(data, LineDict)
         if isinstance(data, LineDict):
             self.data: LineDict = data
         else:
@@ -67,6 +70,8 @@ class Checker:
                 )
 
     def missing(self, key: str, hint: str = "") -> None:
+        if not self.is_mapping:
+            return
         self.error(self.data.line, f"{self.what} is missing the required key '{key}'", hint or f"add '{key}: ...'")
 
     # -- typed readers ----------------------------------------------------

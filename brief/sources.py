@@ -4,6 +4,10 @@ YAML is parsed with PyYAML's C parser and a safe constructor tightened where
 YAML 1.1 surprises editors:
 
 * only ``true``/``false`` are booleans (``no``, ``yes``, ``on`` stay text);
+* integers are decimal digits only (``010`` is ten, not octal eight; ``1:30``
+  is not sexagesimal ninety);
+* mapping keys are the text as typed (``1:``, ``01:`` and ``true:`` are three
+  different labels, not the number one twice);
 * aliases are refused outright (no alias bombs, and editors never need them);
 * duplicate keys are an error instead of silently keeping the last one;
 * impossible dates (``2025-02-30``) are an error at their line;
@@ -78,6 +82,10 @@ class LineList(list):  # type: ignore[type-arg]
         return self.lines[index] if index < len(self.lines) else self.line
 
 
+class _AliasError(yaml.constructor.ConstructorError):
+    """An alias was met; its node is the anchored one, so the line is found afterwards."""
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     """PyYAML's safe loader, made strict (see the module docstring)."""
 
@@ -85,9 +93,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node in self.constructed_objects or node in self.recursive_objects:
-            raise yaml.constructor.ConstructorError(
-                None, None, "YAML aliases (*name) are not allowed in content files", node.start_mark
-            )
+            raise _AliasError(None, None, _ALIAS_PROBLEM, node.start_mark)
         return super().construct_object(node, deep=deep)
 
     def construct_line_mapping(self, node: yaml.MappingNode) -> LineDict:
@@ -99,7 +105,12 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
                 raise yaml.constructor.ConstructorError(
                     None, None, "YAML merge keys (<<) are not allowed in content files", key_node.start_mark
                 )
-            key = self.construct_object(key_node, deep=True)
+            # A key is the text as typed: ``1`` and ``true`` must not collide as
+            # 1 == True, and a label ``010`` must stay ``010``.
+            if isinstance(key_node, yaml.ScalarNode):
+                key = key_node.value
+            else:
+                key = self.construct_object(key_node, deep=True)
             if isinstance(key, (dict, list)):
                 raise yaml.constructor.ConstructorError(
                     None, None, "a key must be plain text, not a list or mapping", key_node.start_mark
@@ -126,6 +137,9 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
             result.lines.append(item.start_mark.line + 1 + self.line_offset)
             result.raw.append(item.value if isinstance(item, yaml.ScalarNode) else None)
 
+    def construct_decimal_int(self, node: yaml.ScalarNode) -> int:
+        return int(self.construct_scalar(node))
+
     def construct_checked_timestamp(self, node: yaml.ScalarNode) -> dt.date:
         try:
             return self.construct_yaml_timestamp(node)  # type: ignore[no-any-return]
@@ -138,14 +152,34 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_line_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_line_sequence)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_checked_timestamp)
-# YAML 1.2 booleans: drop 1.1's yes/no/on/off resolver, keep true/false.
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_decimal_int)
+# YAML 1.2 booleans and integers: drop 1.1's yes/no/on/off and its octal,
+# binary, hexadecimal and sexagesimal integers; keep true/false and decimals.
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int")
+    ]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+_Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+
+_ALIAS_PROBLEM = "YAML aliases (*name) are not allowed in content files"
+
+
+def _first_alias_line(text: str) -> int:
+    """The 0-based line of the first alias (``*name``) in ``text``, 0 if none is found."""
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, yaml.AliasEvent):
+                return int(event.start_mark.line)
+    except yaml.YAMLError:
+        pass
+    return 0
 
 
 def parse_yaml(text: str, path: str, line_offset: int = 0) -> Any:
@@ -166,13 +200,33 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> Any:
     loader.line_offset = line_offset
     try:
         return loader.get_single_data()
+    except _AliasError:
+        # The constructor sees the anchored node, not the alias: find the alias's line.
+        line = _first_alias_line(text) + 1 + line_offset
+        raise SourceError(
+            Diagnostic(SourceLocation(path, line), f"YAML error: {_ALIAS_PROBLEM}", _yaml_hint(_ALIAS_PROBLEM))
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else line_offset + 1
         problem = exc.problem or exc.context or "invalid YAML"
         hint = _yaml_hint(problem)
+        if mark and _indented_with_tab(text, mark.line):
+            # The C parser does not name the tab ("found character that cannot start any token").
+            hint = "indent with spaces, not tabs"
         raise SourceError(Diagnostic(SourceLocation(path, line), f"YAML error: {problem}", hint)) from None
-    except yaml.YAMLError as exc:  # e.g. ReaderError for control characters
+    except yaml.reader.ReaderError as exc:  # a control character; its position may count bytes
+        character = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        where = text.find(character)
+        line = text.count("\n", 0, where) + 1 + line_offset if where >= 0 else line_offset + 1
+        raise SourceError(
+            Diagnostic(
+                SourceLocation(path, line),
+                f"the file contains the control character U+{ord(character[:1] or ' '):04X}",
+                "delete it (most editors do not show it) or retype the line",
+            )
+        ) from None
+    except yaml.YAMLError as exc:
         raise SourceError(
             Diagnostic(SourceLocation(path, line_offset + 1), f"YAML error: {exc}", "")
         ) from None
@@ -182,6 +236,14 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> Any:
         ) from None
     finally:
         loader.dispose()
+
+
+def _indented_with_tab(text: str, index: int) -> bool:
+    lines = text.split("\n")
+    if not 0 <= index < len(lines):
+        return False
+    line = lines[index]
+    return "\t" in line[: len(line) - len(line.lstrip(" \t"))]
 
 
 def _yaml_hint(problem: str) -> str:
@@ -195,10 +257,12 @@ def _yaml_hint(problem: str) -> str:
         return "check the indentation of this line and the one before it"
     if "aliases" in problem or "merge keys" in problem:
         return "write the value out in full"
+    if "could not determine a constructor" in problem:
+        return "remove the '!' tag; content files hold plain text, numbers, dates, lists and mappings"
     if "appears twice" in problem:
         return "remove or rename one of them"
     if "not a real date" in problem:
-        return "write dates as YYYY-MM-DD"
+        return "check the month and the day"
     return "check the quoting and indentation of this line"
 
 
