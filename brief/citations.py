@@ -42,7 +42,8 @@ DATE_RE = re.compile(
     re.I,
 )
 
-#: A link placeholder inside a flattened parenthesis: ``\ue000<n>\ue001``.
+#: A link placeholder inside a flattened parenthesis: ``\ue000<n>\ue001``. ``\ue002``
+#: stands for anything that is neither text nor a link (an image, a note reference).
 LINK = "\ue000{}\ue001"
 _LINK_RE = r"\ue000(?P<{}>\d+)\ue001"
 _SEP = r"\s*(?:,|\band\b|&)\s*"
@@ -53,14 +54,14 @@ _ITEM_LINKED_OUTLET = re.compile(
 )
 # Outlet, December [10](url), [11](url)[, 2024]
 _ITEM_LINKED_DAYS = re.compile(
-    r"^(?P<outlet>[^\ue000\ue001,]+?)\s*,\s*(?P<accessed>accessed\s+)?" + _MONTH
+    r"^(?P<outlet>[^\ue000-\ue002,]+?)\s*,\s*(?P<accessed>accessed\s+)?" + _MONTH
     + r"\s+(?P<links>" + _LINK_RE.format("first") + r"(?:" + _SEP + r"\ue000\d+\ue001)*)"
     + r"(?:\s*,\s*(?P<year>\d{4}))?\s*$",
     re.I,
 )
 # Outlet, [December 10](url)
 _ITEM_LINKED_DATE = re.compile(
-    r"^(?P<outlet>[^\ue000\ue001,]+?)\s*,\s*(?P<accessed>accessed\s+)?" + _LINK_RE.format("link") + r"\s*$", re.I
+    r"^(?P<outlet>[^\ue000-\ue002,]+?)\s*,\s*(?P<accessed>accessed\s+)?" + _LINK_RE.format("link") + r"\s*$", re.I
 )
 _PREFIX = re.compile(r"^\s*(?:sources?|see(?:\s+also)?|cf\.|via)\s*:?\s+", re.I)
 
@@ -101,25 +102,23 @@ def parse_date(text: str) -> PartialDate | None:
 def resolve_year(date: PartialDate, reference: dt.date) -> dt.date | None:
     """The year rule: a date without a year takes ``reference``'s year, or the
     year before when that would fall after ``reference``. ``None`` if the date
-    does not exist (``February 30``)."""
-    try:
-        if date.year is not None:
+    does not exist (``February 30``), and for ``February 29`` when neither of
+    those two years has one on or before ``reference``: the rule never reaches
+    further back, so readers can always tell the year, and the editor is asked
+    to write it."""
+    if date.year is not None:
+        try:
             return dt.date(date.year, date.month, date.day)
-        candidate = dt.date(reference.year, date.month, date.day)
-        if candidate > reference:
-            candidate = dt.date(reference.year - 1, date.month, date.day)
-        return candidate
-    except ValueError:
-        if date.year is None and (date.month, date.day) == (2, 29):
-            # Feb 29 in a year that has none: look one year further back for a leap year.
-            for year in (reference.year - 1, reference.year - 2, reference.year - 3, reference.year - 4):
-                try:
-                    candidate = dt.date(year, 2, 29)
-                except ValueError:
-                    continue
-                if candidate <= reference:
-                    return candidate
-        return None
+        except ValueError:
+            return None
+    for year in (reference.year, reference.year - 1):
+        try:
+            candidate = dt.date(year, date.month, date.day)
+        except ValueError:
+            continue
+        if candidate <= reference:
+            return candidate
+    return None
 
 
 def format_date(date: dt.date, reference: dt.date | None = None) -> str:

@@ -49,8 +49,8 @@ SAFE_ATTRIBUTES = {
     "*": {"class", "id", "lang", "title", "role", "aria-label", "dir"},
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
-    "td": {"colspan", "rowspan", "style"},
-    "th": {"colspan", "rowspan", "scope", "style"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
     "time": {"datetime"},
     "ol": {"start"},
 }
@@ -62,13 +62,37 @@ def make_markdown(raw_html: bool = False) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": raw_html, "typographer": False, "linkify": False})
     md.enable("table")
     md.core.ruler.at("inline", parse_inline_with_lines)
-    md.use(links_plugin)
     md.use(notes_plugin)
     md.use(citations_plugin)
+    md.use(links_plugin)  # after citations: its core rule goes first, so sources never see unsafe links
     md.use(captions_plugin)
     md.use(chinese_plugin)
     md.add_render_rule("image", render_image_marker)
+    md.add_render_rule("th_open", render_cell_open)
+    md.add_render_rule("td_open", render_cell_open)
+    md.add_render_rule("html_block", render_raw_html)
+    md.add_render_rule("html_inline", render_raw_html)
     return md
+
+
+def render_raw_html(self: RendererHTML, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    """Raw HTML (when the site allows it) minus anything that looks like our image markers,
+    which the render stage would otherwise resolve (or fail on)."""
+    return IMAGE_MARKER.sub("", tokens[idx].content)
+
+
+_ALIGN = re.compile(r"^text-align:(left|center|right)$")
+
+
+def render_cell_open(self: RendererHTML, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    """A table cell, aligned by class: pages ship a CSP that forbids inline styles, so
+    markdown-it's ``style="text-align:..."`` would be ignored (the stylesheet styles ``align-*``)."""
+    token = tokens[idx]
+    match = _ALIGN.match(str(token.attrs.get("style", "")))
+    if match:
+        del token.attrs["style"]
+        token.attrs["class"] = f"align-{match.group(1)}"
+    return self.renderToken(tokens, idx, options, env)
 
 
 def parse_inline_with_lines(state: StateCore) -> None:
@@ -96,13 +120,14 @@ def render_image_marker(self: RendererHTML, tokens: list[Token], idx: int, optio
 
 
 def _image_lines(tokens: list[Token], env: dict[str, Any]) -> None:
-    """Give each image token the line of its paragraph (rendering runs after parsing)."""
+    """Give each image token that lacks one the line of its paragraph (rendering runs after
+    parsing; the wrapped ``image`` rule of :mod:`brief.mdplugins.links` records the exact line)."""
     body_line = env.get("_body_line", 1)
     for token in tokens:
         if token.type == "inline" and token.children:
             for child in token.children:
                 if child.type == "image":
-                    child.meta["line"] = body_line + (token.map[0] if token.map else 0)
+                    child.meta.setdefault("line", body_line + (token.map[0] if token.map else 0))
 
 
 def sanitize(html: str) -> str:
@@ -120,13 +145,9 @@ def sanitize(html: str) -> str:
 def _render(md: MarkdownIt, text: str, env: dict[str, Any], line: int, inline: bool = False) -> str:
     env["_body_line"] = line
     env["_line"] = line
-    md.brief_env = env  # type: ignore[attr-defined]
-    try:
-        tokens = md.parseInline(text, env) if inline else md.parse(text, env)
-        _image_lines(tokens, env)
-        html = md.renderer.render(tokens, md.options, env)
-    finally:
-        md.brief_env = None  # type: ignore[attr-defined]
+    tokens = md.parseInline(text, env) if inline else md.parse(text, env)
+    _image_lines(tokens, env)
+    html = md.renderer.render(tokens, md.options, env)
     if md.options["html"]:
         html = sanitize(html)
     return html
@@ -153,13 +174,10 @@ def render_article(source: ArticleSource, issue_date: dt.date, raw_html: bool = 
         "sources": {},
         "figures": [],
         "images": [],
+        "used_citations": set(),  # shared with the notes' envs: a key cited only in a note is used
     }
     env["_body_line"] = source.body_line
-    md.brief_env = env  # type: ignore[attr-defined]
-    try:
-        tokens = md.parse(source.body, env)
-    finally:
-        md.brief_env = None  # type: ignore[attr-defined]
+    tokens = md.parse(source.body, env)
     _image_lines(tokens, env)
 
     definitions = _note_definitions(source.notes, env.get("note_defs", []), env)
@@ -191,6 +209,8 @@ def render_article(source: ArticleSource, issue_date: dt.date, raw_html: bool = 
     if source.image is not None and source.image.caption:
         caption_html = _render(md, source.image.caption, side, source.image.line, inline=True)
 
+    for used in side["images"]:
+        _report(env, used.line, f"the image '{used.src}' cannot be shown here", "images go in the body; the lead image goes under 'image:'")
     for used in env["images"]:
         if not used.alt:
             _report(env, used.line, f"the image '{used.src}' has no alt text", "write a description between the brackets: ![A chart of ...](" + used.src + ")")

@@ -48,7 +48,7 @@ def render_table_close(self: RendererHTML, tokens: list[Token], idx: int, option
 
 
 def _line_text(children: list[Token]) -> str:
-    return "".join(c.content for c in children if c.type in ("text", "code_inline"))
+    return "".join(c.content for c in children if c.type in ("text", "text_special", "code_inline"))
 
 
 def _is_image_line(children: list[Token]) -> bool:

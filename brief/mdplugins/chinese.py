@@ -74,9 +74,17 @@ def split_mixed(run: str, context: str) -> list[tuple[str, str]]:
 
 def segment(text: str, default: str = HANS) -> list[tuple[str, str | None]]:
     """Split text into pieces, each ``(text, lang)``; ``lang`` is ``None`` outside Chinese runs."""
+    return segment_from(text, default)[0]
+
+
+def segment_from(text: str, context: str) -> tuple[list[tuple[str, str | None]], str]:
+    """:func:`segment`, starting from the script of the run before ``text`` (``context``).
+
+    Also returns the script of the last run, so a paragraph split into several
+    text tokens (``繁體 **人民**``) can carry the neighbour rule across them.
+    """
     pieces: list[tuple[str, str | None]] = []
     last = 0
-    context = default
     for match in RUN.finditer(text):
         if match.start() > last:
             pieces.append((text[last : match.start()], None))
@@ -93,7 +101,7 @@ def segment(text: str, default: str = HANS) -> list[tuple[str, str | None]]:
         last = match.end()
     if last < len(text):
         pieces.append((text[last:], None))
-    return pieces
+    return pieces, context
 
 
 def dominant_script(texts: Iterable[str]) -> str:
@@ -128,11 +136,13 @@ def mark_runs(state: StateCore) -> None:
     env["zh_default"] = default
     for token in inline_tokens:
         marked: list[Token] = []
+        context = default  # the script of the nearest run before, within this paragraph
         for child in token.children or []:
             if child.type != "text" or not HAS_HAN.search(child.content):
                 marked.append(child)
                 continue
-            for piece, lang in segment(child.content, default):
+            pieces, context = segment_from(child.content, context)
+            for piece, lang in pieces:
                 if lang is None:
                     marked.append(Token("text", "", 0, content=piece))
                 else:

@@ -25,7 +25,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markupsafe import escape
 
-from ..citations import LINK, BadDate, format_date, parse_group
+from ..citations import LINK, BadDate, format_date, parse_date, parse_group
 from ..errors import did_you_mean
 from ..model import CitationEntry, Source
 from .notes import _inline_line
@@ -90,6 +90,13 @@ def add_source(env: dict[str, Any], source: Source) -> None:
         sources[source.url] = replace(source, title=known.title or source.title)
 
 
+def bad_date_hint(text: str) -> str:
+    date = parse_date(text)
+    if date is not None and date.year is None and (date.month, date.day) == (2, 29):
+        return "write the year: neither the issue's year nor the year before has a February 29 by the issue date"
+    return "check the month and day"
+
+
 def collect_sources(state: StateCore) -> None:
     env = state.env
     body_line = env.get("_body_line", 1)
@@ -113,10 +120,13 @@ def collect_inline(children: list[Token], env: dict[str, Any], line: int) -> Non
             flat.append(LINK.format(len(link_texts)))
             link_texts.append("".join(inside_link or []))
             inside_link = None
-        elif child.type in ("text", "code_inline"):
+        elif child.type in ("text", "text_special", "code_inline"):
             (inside_link if inside_link is not None else flat).append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
-            (inside_link if inside_link is not None else flat).append(" ")
+            if inside_link is not None:
+                inside_link.append(" ")
+            else:
+                flat.append("\n")  # kept, so a bad date is reported at its parenthesis's line
         elif child.type not in _TRANSPARENT and inside_link is None:
             flat.append("\ue002")  # anything else breaks a citation
     cited = {}
@@ -126,9 +136,10 @@ def collect_inline(children: list[Token], env: dict[str, Any], line: int) -> Non
             if "\ue000" not in group.group(1):
                 continue
             try:
-                found = parse_group(group.group(1), link_texts, env["issue_date"])
+                found = parse_group(group.group(1).replace("\n", " "), link_texts, env["issue_date"])
             except BadDate as exc:
-                report(env, line, f"the citation date '{exc}' does not exist", "check the month and day", "warning")
+                group_line = line + text.count("\n", 0, group.start())
+                report(env, group_line, f"the citation date '{exc}' does not exist", bad_date_hint(str(exc)), "warning")
                 continue
             if found:
                 cited.update(found)

@@ -1,0 +1,490 @@
+"""Citations: date parsing, the year rule, house-style parentheses, ``[@key]`` and the source list.
+
+The unit tests call :mod:`brief.citations` directly; the rest render an
+article body with :func:`brief.markdown.render_article` (issue dated
+2026-01-14, body starting on line 10 of ``article.md``) and look at the
+:class:`~brief.model.Source` list, the HTML and the diagnostics.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from brief.citations import LINK, BadDate, CitedLink, PartialDate, format_date, parse_date, parse_group, resolve_year
+from brief.errors import Diagnostic
+from brief.markdown import render_article
+from brief.model import ArticleContent, ArticleSource, CitationEntry, NoteSource, Source
+
+ISSUE = dt.date(2026, 1, 14)
+BODY_LINE = 10
+D = dt.date
+
+
+def render(body: str, issue: dt.date = ISSUE, **fields: Any) -> tuple[ArticleContent, list[Diagnostic]]:
+    source = ArticleSource(
+        path="article.md", file_name="article.md", issue_key="v1n1", slug="article", title="Title",
+        authors=(), body=body, body_line=BODY_LINE, **fields,
+    )
+    return render_article(source, issue)
+
+
+def sources_of(body: str, **fields: Any) -> list[Source]:
+    content, problems = render(body, **fields)
+    assert problems == []
+    return list(content.sources)
+
+
+# --- Dates ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("December 9", PartialDate(12, 9)),
+        ("december 9", PartialDate(12, 9)),
+        ("Dec 9", PartialDate(12, 9)),
+        ("Dec. 9", PartialDate(12, 9)),
+        ("Sept 3", PartialDate(9, 3)),
+        ("December 9th", PartialDate(12, 9)),
+        ("March 1st", PartialDate(3, 1)),
+        ("March 29, 2018", PartialDate(3, 29, 2018)),
+        ("March 29 2018", PartialDate(3, 29, 2018)),
+        ("9 December", PartialDate(12, 9)),
+        ("9 December 2024", PartialDate(12, 9, 2024)),
+        ("2024-12-09", PartialDate(12, 9, 2024)),
+        ("  January 3  ", PartialDate(1, 3)),
+        ("February 30", PartialDate(2, 30)),  # parses; resolving it fails
+    ],
+)
+def test_parse_date_reads_written_dates(text: str, expected: PartialDate) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["December", "9", "Foo 9", "December 9, 18", "December 9 and 10", "last Tuesday", "", "12/09/2024"]
+)
+def test_parse_date_rejects_what_is_not_a_whole_date(text: str) -> None:
+    assert parse_date(text) is None
+
+
+@pytest.mark.parametrize(
+    ("written", "issue", "expected"),
+    [
+        # The examples of the contract, issue 2026-01-14.
+        (PartialDate(12, 9), D(2026, 1, 14), D(2025, 12, 9)),
+        (PartialDate(1, 3), D(2026, 1, 14), D(2026, 1, 3)),
+        (PartialDate(1, 14), D(2026, 1, 14), D(2026, 1, 14)),  # the issue date itself is not "after"
+        (PartialDate(1, 15), D(2026, 1, 14), D(2025, 1, 15)),  # one day after → the year before
+        (PartialDate(12, 31), D(2026, 1, 14), D(2025, 12, 31)),
+        (PartialDate(1, 1), D(2026, 1, 1), D(2026, 1, 1)),
+        (PartialDate(12, 31), D(2026, 12, 31), D(2026, 12, 31)),
+        # A written year is kept, even one after the issue.
+        (PartialDate(3, 29, 2018), D(2026, 1, 14), D(2018, 3, 29)),
+        (PartialDate(3, 1, 2027), D(2026, 1, 14), D(2027, 3, 1)),
+        # February 29: the issue's year or the year before, whichever has one by the issue date.
+        (PartialDate(2, 29), D(2024, 3, 1), D(2024, 2, 29)),
+        (PartialDate(2, 29), D(2024, 2, 29), D(2024, 2, 29)),
+        (PartialDate(2, 29), D(2025, 1, 14), D(2024, 2, 29)),
+        (PartialDate(2, 29), D(2025, 3, 1), D(2024, 2, 29)),
+        (PartialDate(2, 29, 2024), D(2026, 1, 14), D(2024, 2, 29)),
+    ],
+)
+def test_year_rule(written: PartialDate, issue: dt.date, expected: dt.date) -> None:
+    assert resolve_year(written, issue) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "issue"),
+    [
+        (PartialDate(2, 30), D(2026, 1, 14)),
+        (PartialDate(4, 31), D(2026, 1, 14)),
+        (PartialDate(12, 32), D(2026, 1, 14)),
+        (PartialDate(13, 1), D(2026, 1, 14)),
+        (PartialDate(2, 29, 2025), D(2026, 1, 14)),  # 2025 is not a leap year
+        # No February 29 in the issue's year or the year before, by the issue date:
+        # the rule does not reach further back, so the editor must write the year.
+        (PartialDate(2, 29), D(2026, 1, 14)),
+        (PartialDate(2, 29), D(2024, 2, 28)),
+        (PartialDate(2, 29), D(2027, 6, 1)),
+    ],
+)
+def test_year_rule_gives_none_for_impossible_dates(written: PartialDate, issue: dt.date) -> None:
+    assert resolve_year(written, issue) is None
+
+
+@pytest.mark.parametrize(
+    ("date", "reference", "text"),
+    [
+        (D(2025, 12, 9), ISSUE, "December 9"),
+        (D(2026, 1, 14), ISSUE, "January 14"),
+        (D(2026, 1, 15), ISSUE, "January 15, 2026"),  # after the issue: the year rule would read 2025
+        (D(2025, 1, 14), ISSUE, "January 14, 2025"),  # a year back: the rule would read 2026
+        (D(2025, 1, 15), ISSUE, "January 15"),
+        (D(2024, 12, 9), ISSUE, "December 9, 2024"),
+        (D(2024, 2, 29), D(2025, 1, 14), "February 29"),
+        (D(2024, 2, 29), ISSUE, "February 29, 2024"),
+        (D(2025, 12, 9), None, "December 9, 2025"),
+    ],
+)
+def test_format_date_leaves_out_only_a_year_the_rule_gives_back(date: dt.date, reference: dt.date | None, text: str) -> None:
+    assert format_date(date, reference) == text
+
+
+# --- parse_group: one parenthesis with its links as placeholders -------------
+
+
+def group(text: str) -> str:
+    """Write ``{0}``, ``{1}``... for links."""
+    return text.format(*(LINK.format(n) for n in range(10)))
+
+
+@pytest.mark.parametrize(
+    ("text", "link_texts", "expected"),
+    [
+        ("{0}, December 9", ["MND"], {0: CitedLink("MND", D(2025, 12, 9))}),
+        ("{0}, March 29, 2018", ["Reuters"], {0: CitedLink("Reuters", D(2018, 3, 29))}),
+        ("{0}, accessed November 26", ["PLA Daily"], {0: CitedLink("PLA Daily", accessed=D(2025, 11, 26))}),
+        ("{0}, Accessed November 26", ["PLA Daily"], {0: CitedLink("PLA Daily", accessed=D(2025, 11, 26))}),
+        ("Xinhua, December {0}, {1}", ["10", "11"], {0: CitedLink("Xinhua", D(2025, 12, 10)), 1: CitedLink("Xinhua", D(2025, 12, 11))}),
+        ("Xinhua, December {0} and {1}", ["10", "11"], {0: CitedLink("Xinhua", D(2025, 12, 10)), 1: CitedLink("Xinhua", D(2025, 12, 11))}),
+        ("Xinhua, December {0} & {1}, 2023", ["10", "11"], {0: CitedLink("Xinhua", D(2023, 12, 10)), 1: CitedLink("Xinhua", D(2023, 12, 11))}),
+        ("Xinhua, accessed January {0}", ["3"], {0: CitedLink("Xinhua", accessed=D(2026, 1, 3))}),
+        ("Xinhua, {0}", ["December 10"], {0: CitedLink("Xinhua", D(2025, 12, 10))}),
+        ("{0}, December 9; {1}, January 3", ["MND", "Reuters"], {0: CitedLink("MND", D(2025, 12, 9)), 1: CitedLink("Reuters", D(2026, 1, 3))}),
+        ("see {0}, April 5", ["CCTV"], {0: CitedLink("CCTV", D(2025, 4, 5))}),
+        ("Source: {0}", ["MND"], {0: CitedLink("MND")}),
+    ],
+)
+def test_parse_group_reads_house_style(text: str, link_texts: list[str], expected: dict[int, CitedLink]) -> None:
+    assert parse_group(group(text), link_texts, ISSUE) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "link_texts"),
+    [
+        ("see {0} for details", ["this report"]),
+        ("{0}, as the ministry said", ["MND"]),
+        ("{0}, December 9; see also {1}", ["MND", "this"]),  # every item must be a citation
+        ("{0}, December 9; Reuters, December 10", ["MND"]),  # an item without a link
+        ("Xinhua, December {0}", ["tenth"]),  # a linked day must be a number
+        ("Xinhua, {0}", ["the report"]),  # a linked date must be a date
+        ("{0}, December 9", [" "]),  # no outlet
+    ],
+)
+def test_parse_group_refuses_what_is_not_a_citation(text: str, link_texts: list[str]) -> None:
+    assert parse_group(group(text), link_texts, ISSUE) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "link_texts", "bad"),
+    [
+        ("{0}, February 30", ["MND"], "February 30"),
+        ("Xinhua, February {0}", ["30"], "February 30"),
+        ("Xinhua, {0}", ["April 31"], "April 31"),
+        ("{0}, February 29", ["MND"], "February 29"),
+    ],
+)
+def test_parse_group_raises_for_a_date_that_does_not_exist(text: str, link_texts: list[str], bad: str) -> None:
+    with pytest.raises(BadDate) as raised:
+        parse_group(group(text), link_texts, ISSUE)
+    assert str(raised.value) == bad
+
+
+# --- Citations in the body → the source list ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "Seven areas ([MND](https://example.org/mnd), December 9).",
+            [Source("https://example.org/mnd", "MND", "", D(2025, 12, 9), cited=True)],
+        ),
+        (
+            "An older one ([Reuters](https://example.org/r), March 29, 2018).",
+            [Source("https://example.org/r", "Reuters", "", D(2018, 3, 29), cited=True)],
+        ),
+        (
+            "Drills (Xinhua, December [10](https://example.org/x10), [11](https://example.org/x11)).",
+            [
+                Source("https://example.org/x10", "Xinhua", "", D(2025, 12, 10), cited=True),
+                Source("https://example.org/x11", "Xinhua", "", D(2025, 12, 11), cited=True),
+            ],
+        ),
+        (
+            "Units ([PLA Daily](https://example.org/units), accessed November 26).",
+            [Source("https://example.org/units", "PLA Daily", "", None, D(2025, 11, 26), cited=True)],
+        ),
+        (
+            "Both ([MND](https://example.org/mnd), December 9; [Reuters](https://example.org/r), January 15).",
+            [
+                Source("https://example.org/mnd", "MND", "", D(2025, 12, 9), cited=True),
+                Source("https://example.org/r", "Reuters", "", D(2025, 1, 15), cited=True),
+            ],
+        ),
+        (
+            "Today ([MND](https://example.org/mnd), January 14) and ([CCTV](https://example.org/c), January 3).",
+            [
+                Source("https://example.org/mnd", "MND", "", D(2026, 1, 14), cited=True),
+                Source("https://example.org/c", "CCTV", "", D(2026, 1, 3), cited=True),
+            ],
+        ),
+        (
+            "Bold (**[MND](https://example.org/mnd)**, December 9).",
+            [Source("https://example.org/mnd", "MND", "", D(2025, 12, 9), cited=True)],
+        ),
+        (
+            "Split ([MND](https://example.org/mnd),\nDecember 9).",
+            [Source("https://example.org/mnd", "MND", "", D(2025, 12, 9), cited=True)],
+        ),
+        (
+            "Nested (as reported ([MND](https://example.org/mnd), December 9)).",
+            [Source("https://example.org/mnd", "MND", "", D(2025, 12, 9), cited=True)],
+        ),
+    ],
+)
+def test_citation_forms_give_outlet_and_date(body: str, expected: list[Source]) -> None:
+    assert sources_of(body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "title"),
+    [
+        ("The ministry (see [this report](https://example.org/x) for details) disagreed.", "this report"),
+        ("A [plain link](https://example.org/x) in a sentence.", "plain link"),
+        ("(the [ministry](https://example.org/x) said on December 9)", "ministry"),
+        ("([MND](https://example.org/x) December 9)", "MND"),  # no comma: not the house style
+        ("([MND](https://example.org/x), a statement)", "MND"),
+        ("(Xinhua, December [the tenth](https://example.org/x))", "the tenth"),
+        ("([MND](https://example.org/x), December 9[^1])\n\n[^1]: N.", "MND"),  # a note ref breaks it
+        ("[  Spaced  ](https://example.org/x)", "Spaced"),
+    ],
+)
+def test_non_citation_parentheses_give_a_plain_source(body: str, title: str) -> None:
+    assert sources_of(body) == [Source("https://example.org/x", title=title)]
+
+
+def test_source_list_has_one_entry_per_url_in_order_of_first_appearance() -> None:
+    body = (
+        "[B](https://example.org/b) and [A](https://example.org/a).\n\n"
+        "Again [A again](https://example.org/a) and [C](https://example.org/c), [B](https://example.org/b)."
+    )
+    assert [s.url for s in sources_of(body)] == ["https://example.org/b", "https://example.org/a", "https://example.org/c"]
+
+
+def test_plain_link_later_cited_gets_the_citation_details_and_keeps_its_place() -> None:
+    body = (
+        "See [the statement](https://example.org/mnd) and [other](https://example.org/o).\n\n"
+        "It was dated ([MND](https://example.org/mnd), December 9)."
+    )
+    assert sources_of(body) == [
+        Source("https://example.org/mnd", "MND", "the statement", D(2025, 12, 9), cited=True),
+        Source("https://example.org/o", title="other"),
+    ]
+
+
+def test_cited_link_later_linked_plainly_keeps_the_citation() -> None:
+    body = "Dated ([MND](https://example.org/mnd), December 9). Later [the statement](https://example.org/mnd)."
+    assert sources_of(body) == [Source("https://example.org/mnd", "MND", "", D(2025, 12, 9), cited=True)]
+
+
+def test_first_citation_of_a_url_wins() -> None:
+    body = "([MND](https://example.org/mnd), December 9) and ([Ministry](https://example.org/mnd), December 10)."
+    assert sources_of(body) == [Source("https://example.org/mnd", "MND", "", D(2025, 12, 9), cited=True)]
+
+
+def test_body_sources_come_before_note_sources_in_note_order() -> None:
+    body = (
+        "Claim[^b] and [body](https://example.org/body)[^a].\n\n"
+        "[^a]: Note a ([A](https://example.org/a), January 3).\n"
+        "[^b]: Note b [B](https://example.org/b) and [body again](https://example.org/body).\n"
+    )
+    notes = (NoteSource("fm", "Front-matter note ([F](https://example.org/f), December 1).", 4),)
+    body += "\nLater[^fm]."
+    assert sources_of(body, notes=notes) == [
+        Source("https://example.org/body", title="body"),
+        Source("https://example.org/b", title="B"),  # note b is note 1: first referred to
+        Source("https://example.org/a", "A", "", D(2026, 1, 3), cited=True),
+        Source("https://example.org/f", "F", "", D(2025, 12, 1), cited=True),
+    ]
+
+
+@pytest.mark.parametrize(
+    "href",
+    ["../other/", "other.html", "/absolute/path", "#table-1", "mailto:editor@example.org", "images/chart.png"],
+)
+def test_relative_links_fragments_and_mailto_are_not_sources(href: str) -> None:
+    assert sources_of(f"See [this]({href}) and ([MND]({href}), December 9).") == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Write `[MND](https://example.org/mnd)` to link.",
+        "Cite as `([MND](https://example.org/mnd), December 9)`.",
+        "```\n[MND](https://example.org/mnd)\n```",
+        "    [MND](https://example.org/mnd)",
+        "An escaped \\[MND\\](https://example.org/mnd) link.",
+    ],
+)
+def test_links_inside_code_are_not_links(body: str) -> None:
+    content, problems = render(body)
+    assert content.sources == ()
+    assert "<a " not in content.body_html
+    assert problems == []
+
+
+def test_links_in_headings_lists_quotes_and_tables_are_sources() -> None:
+    body = (
+        "## A [heading](https://example.org/h)\n\n"
+        "- an item ([MND](https://example.org/l), December 9)\n\n"
+        "> a [quote](https://example.org/q)\n\n"
+        "| a |\n|---|\n| ([Reuters](https://example.org/t), January 3) |\n"
+    )
+    assert sources_of(body) == [
+        Source("https://example.org/h", title="heading"),
+        Source("https://example.org/l", "MND", "", D(2025, 12, 9), cited=True),
+        Source("https://example.org/q", title="quote"),
+        Source("https://example.org/t", "Reuters", "", D(2026, 1, 3), cited=True),
+    ]
+
+
+def test_citation_markup_is_left_as_written() -> None:
+    content, _ = render("Seven areas ([MND](https://example.org/mnd), December 9).")
+    assert content.body_html == (
+        '<p>Seven areas (<a href="https://example.org/mnd" rel="noopener noreferrer">MND</a>, December 9).</p>\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "date", "hint"),
+    [
+        ("([MND](https://example.org/x), February 30).", 10, "February 30", "check the month and day"),
+        ("One line\nand another ([MND](https://example.org/x), April 31).", 11, "April 31", "check the month and day"),
+        ("A\nB\n(Xinhua, February [30](https://example.org/x))", 12, "February 30", "check the month and day"),
+        ("([MND](https://example.org/x), February 29, 2025).", 10, "February 29, 2025", "check the month and day"),
+        (
+            "([MND](https://example.org/x), February 29).", 10, "February 29",
+            "write the year: neither the issue's year nor the year before has a February 29 by the issue date",
+        ),
+    ],
+)
+def test_date_that_does_not_exist_is_a_warning_at_its_line(body: str, line: int, date: str, hint: str) -> None:
+    content, problems = render(body)
+    assert [str(p) for p in problems] == [f"article.md:{line}: warning: the citation date '{date}' does not exist — {hint}"]
+    assert problems[0].severity == "warning"
+    # The link is still a source, but without details the citation cannot vouch for.
+    assert content.sources == (Source("https://example.org/x", title=content.sources[0].title),)
+
+
+def test_february_29_in_a_leap_year_issue_is_fine() -> None:
+    content, problems = render("([MND](https://example.org/x), February 29).", issue=D(2024, 3, 1))
+    assert problems == []
+    assert content.sources == (Source("https://example.org/x", "MND", "", D(2024, 2, 29), cited=True),)
+
+
+# --- [@key] citations --------------------------------------------------------
+
+ENTRIES = (
+    CitationEntry("reuters-dec10", "Reuters", "https://example.org/reuters/1210", D(2025, 12, 10), line=5),
+    CitationEntry("ap-page", "AP", "https://example.org/ap", accessed=D(2024, 5, 1), title="Profile page", line=6),
+    CitationEntry("old", "Old & Co", "https://example.org/old?a=1&b=2", D(2020, 3, 1), line=7),
+    CitationEntry("undated", "Undated", "https://example.org/undated", line=8),
+)
+
+
+def cite(body: str, entries: tuple[CitationEntry, ...] = ENTRIES) -> tuple[ArticleContent, list[str]]:
+    content, problems = render(body, citations=entries)
+    return content, [str(p) for p in problems if "is never cited" not in p.message]
+
+
+@pytest.mark.parametrize(
+    ("key", "html"),
+    [
+        ("reuters-dec10", '<a href="https://example.org/reuters/1210" rel="noopener noreferrer">Reuters</a>, December 10'),
+        ("ap-page", '<a href="https://example.org/ap" rel="noopener noreferrer">AP</a>, accessed May 1, 2024'),
+        ("old", '<a href="https://example.org/old?a=1&amp;b=2" rel="noopener noreferrer">Old &amp; Co</a>, March 1, 2020'),
+        ("undated", '<a href="https://example.org/undated" rel="noopener noreferrer">Undated</a>'),
+    ],
+)
+def test_key_citation_renders_in_house_style(key: str, html: str) -> None:
+    content, problems = cite(f"Reporting varied [@{key}].")
+    assert problems == []
+    assert content.body_html == f'<p>Reporting varied <span class="citation">({html})</span>.</p>\n'
+
+
+@pytest.mark.parametrize("keys", ["@reuters-dec10; @old", "@reuters-dec10;@old", "@reuters-dec10 ;  @old"])
+def test_several_keys_render_as_one_parenthesis(keys: str) -> None:
+    content, problems = cite(f"Both [{keys}].")
+    assert problems == []
+    assert content.body_html == (
+        '<p>Both <span class="citation">('
+        '<a href="https://example.org/reuters/1210" rel="noopener noreferrer">Reuters</a>, December 10; '
+        '<a href="https://example.org/old?a=1&amp;b=2" rel="noopener noreferrer">Old &amp; Co</a>, March 1, 2020'
+        ")</span>.</p>\n"
+    )
+
+
+def test_key_citations_feed_the_source_list_with_their_details() -> None:
+    content, _ = cite("A [link](https://example.org/l), [@ap-page] and [@reuters-dec10; @ap-page].")
+    assert content.sources == (
+        Source("https://example.org/l", title="link"),
+        Source("https://example.org/ap", "AP", "Profile page", None, D(2024, 5, 1), cited=True),
+        Source("https://example.org/reuters/1210", "Reuters", "", D(2025, 12, 10), cited=True),
+    )
+
+
+def test_key_citation_fills_in_a_url_first_linked_plainly() -> None:
+    content, _ = cite("See [the wire](https://example.org/reuters/1210). Later [@reuters-dec10].")
+    assert content.sources == (Source("https://example.org/reuters/1210", "Reuters", "the wire", D(2025, 12, 10), cited=True),)
+
+
+def test_key_citations_in_notes_count() -> None:
+    content, problems = render("Claim.[^1]\n\n[^1]: As reported [@reuters-dec10].", citations=ENTRIES[:1])
+    assert problems == []
+    assert 'class="citation"' in content.notes[0].html
+    assert [s.url for s in content.sources] == ["https://example.org/reuters/1210"]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Text [@reuters-dec11].", ["article.md:10: unknown citation '[@reuters-dec11]' — did you mean 'reuters-dec10'?"]),
+        ("Line one\nline two [@ap-pag].", ["article.md:11: unknown citation '[@ap-pag]' — did you mean 'ap-page'?"]),
+        ("Text [@zzz].", ["article.md:10: unknown citation '[@zzz]' — expected one of: ap-page, old, reuters-dec10, undated"]),
+        (
+            "A\n\nB [@old; @nope]",
+            ["article.md:12: unknown citation '[@nope]' — expected one of: ap-page, old, reuters-dec10, undated"],
+        ),
+    ],
+)
+def test_unknown_key_is_an_error_with_a_suggestion(body: str, expected: list[str]) -> None:
+    content, problems = cite(body)
+    assert problems == expected
+
+
+def test_unknown_key_without_any_citations_says_where_to_add_them() -> None:
+    content, problems = render("Text [@reuters].")
+    assert [str(p) for p in problems] == [
+        "article.md:10: unknown citation '[@reuters]' — add it under 'citations:' in the front-matter"
+    ]
+    assert problems[0].severity == "error"
+    assert content.body_html == '<p>Text <span class="citation">(@reuters)</span>.</p>\n'
+    assert content.sources == ()
+
+
+def test_citation_never_cited_is_a_warning_at_its_entry() -> None:
+    _, problems = render("Only [@old].", citations=ENTRIES[1:3])
+    assert [str(p) for p in problems] == [
+        "article.md:6: warning: citation 'ap-page' is never cited — cite it in the text as [@ap-page] or remove it"
+    ]
+
+
+@pytest.mark.parametrize("body", ["An email [@ someone].", "`[@reuters-dec10]` in code.", "Not a key [@]."])
+def test_text_that_only_looks_like_a_key_is_left_alone(body: str) -> None:
+    content, problems = cite(body)
+    assert problems == []
+    assert 'class="citation"' not in content.body_html

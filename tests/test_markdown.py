@@ -1,0 +1,375 @@
+"""The Markdown stage: fixture files per extension, plus focused tests.
+
+Each file in ``tests/fixtures/markdown/`` is in markdown-it-py's fixture
+format (title / ``.`` / Markdown / ``.`` / expected / ``.``). The Markdown is
+an article body starting on line 1 of ``article.md``, rendered with
+:func:`brief.markdown.render_article` for an issue dated 2026-01-14. The
+expected text is the body HTML, followed, when there are any, by the notes
+(``--- notes``, one ``<li id="note-N">`` each), the source list
+(``--- sources``, one ``url; outlet: ...; title: ...; date: ...; accessed: ...`` line
+each, empty fields left out) and
+the diagnostics (``--- diagnostics``, printed as editors see them).
+
+To regenerate after a deliberate change, review the diff of::
+
+    BRIEF_REGENERATE_FIXTURES=1 python -m pytest tests/test_markdown.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from markdown_it.utils import read_fixture_file
+
+from brief.errors import Diagnostic
+from brief.markdown import SAFE_ATTRIBUTES, make_markdown, render_article, render_text
+from brief.model import ArticleContent, ArticleSource, Figure, ImageUse, LeadImage, Source
+
+FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
+ISSUE_DATE = dt.date(2026, 1, 14)
+
+
+def render(body: str, body_line: int = 1, raw_html: bool = False, **fields: Any) -> tuple[ArticleContent, list[Diagnostic]]:
+    source = ArticleSource(
+        path="article.md", file_name="article.md", issue_key="v1n1", slug="article", title="Title",
+        authors=(), body=body, body_line=body_line, **fields,
+    )
+    return render_article(source, ISSUE_DATE, raw_html)
+
+
+def messages(diagnostics: list[Diagnostic]) -> list[str]:
+    return [str(d) for d in diagnostics]
+
+
+def fixture_output(content: ArticleContent, diagnostics: list[Diagnostic]) -> str:
+    parts = [content.body_html]
+    if content.notes:
+        parts.append("--- notes\n" + "".join(f'<li id="note-{n.number}">{n.html}</li>\n' for n in content.notes))
+    if content.sources:
+        parts.append("--- sources\n" + "".join(f"{source_line(s)}\n" for s in content.sources))
+    if diagnostics:
+        parts.append("--- diagnostics\n" + "".join(f"{d}\n" for d in diagnostics))
+    return "".join(parts)
+
+
+def source_line(source: Source) -> str:
+    fields = [("outlet", source.outlet), ("title", source.title), ("date", source.date), ("accessed", source.accessed)]
+    return "; ".join([source.url, *(f"{name}: {value}" for name, value in fields if value)])
+
+
+def _fixture_cases() -> list[Any]:
+    cases = []
+    for path in sorted(FIXTURES.glob("*.md")):
+        for line, title, markdown, expected in read_fixture_file(path):
+            cases.append(pytest.param(path, line, markdown, expected, id=f"{path.stem}:{line + 1}:{title}"))
+    return cases
+
+
+@pytest.mark.parametrize(("path", "line", "markdown", "expected"), _fixture_cases())
+def test_fixture(path: Path, line: int, markdown: str, expected: str) -> None:
+    actual = fixture_output(*render(markdown))
+    if os.environ.get("BRIEF_REGENERATE_FIXTURES") and actual != expected:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(f".\n{markdown}.\n{expected}.\n", f".\n{markdown}.\n{actual}.\n", 1), encoding="utf-8")
+        pytest.skip("fixture regenerated; review the diff")
+    assert actual == expected
+
+
+def test_every_extension_has_a_fixture_file() -> None:
+    assert {p.stem for p in FIXTURES.glob("*.md")} >= {"citations", "notes", "captions", "chinese", "links"}
+
+
+# --- Safety -----------------------------------------------------------------
+
+
+def test_raw_html_is_escaped_by_default() -> None:
+    content, problems = render("<script>alert(1)</script>\n\nA <img src=x onerror=alert(1)> b")
+    assert "<script" not in content.body_html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content.body_html
+    assert "<img" not in content.body_html
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("markdown", "kept", "removed"),
+    [
+        ("<script>alert(1)</script>\n\nText.", "<p>Text.</p>", "script"),
+        ('<p onclick="steal()">Hi</p>', "<p>Hi</p>", "onclick"),
+        ('A <b onmouseover="x()">b</b>.', "<p>A <b>b</b>.</p>", "onmouseover"),
+        ('<a href="javascript:alert(1)">x</a>', "<a", "javascript"),
+        ('<div style="color:red">styled</div>', "<div>styled</div>", "style="),
+        ("<iframe src='https://evil.example'></iframe>\n\nOK", "<p>OK</p>", "iframe"),
+    ],
+)
+def test_raw_html_is_sanitised_when_allowed(markdown: str, kept: str, removed: str) -> None:
+    content, _ = render(markdown, raw_html=True)
+    assert kept in content.body_html
+    assert removed not in content.body_html
+
+
+def test_raw_html_keeps_our_own_markup() -> None:
+    body = "Claim.[^1] 中国\n\n![Alt](images/a.png)\n\n[^1]: Note."
+    plain, _ = render(body)
+    raw, problems = render(body, raw_html=True)
+    assert problems == []
+    assert 'role="doc-noteref"' in raw.body_html
+    assert '<span lang="zh-Hans">中国</span>' in raw.body_html
+    assert "<!--brief-image:0-->" in raw.body_html
+    assert raw.notes[0].html == plain.notes[0].html
+
+
+def test_raw_html_cannot_forge_image_markers() -> None:
+    content, _ = render("<!--brief-image:0--> text\n\n<div>\n<!--brief-image:3-->\n</div>", raw_html=True)
+    assert "brief-image" not in content.body_html
+    assert content.images == ()
+
+
+@pytest.mark.parametrize(
+    ("markdown", "html", "message"),
+    [
+        *(
+            (f"click [here]({scheme}:payload) now.", "click here now.", f"a link to a '{scheme.lower()}:' URL was dropped")
+            for scheme in ("javascript", "vbscript", "data", "file", "JavaScript")
+        ),
+        *(
+            (f"Look: ![a chart]({scheme}:payload)", "Look: a chart", f"an image with a '{scheme}:' URL was dropped")
+            for scheme in ("javascript", "data", "file")
+        ),
+    ],
+)
+def test_unsafe_url_is_dropped_leaving_its_text_with_a_warning_at_its_line(markdown: str, html: str, message: str) -> None:
+    content, problems = render(f"Intro line\n{markdown}", body_line=10)
+    assert content.body_html == f"<p>Intro line\n{html}</p>\n"
+    assert content.sources == ()
+    assert content.images == ()
+    assert messages(problems) == [
+        f"article.md:11: warning: {message} — links may use http, https and mailto addresses or relative paths"
+    ]
+
+
+def test_unsafe_links_are_dropped_before_sources_are_collected() -> None:
+    content, problems = render(
+        "([Evil](javascript:x), December 9) and [![bad](javascript:y)](https://example.org/a)", body_line=2
+    )
+    assert content.body_html == (
+        '<p>(Evil, December 9) and <a href="https://example.org/a" rel="noopener noreferrer">bad</a></p>\n'
+    )
+    assert content.sources == (Source("https://example.org/a", title="bad"),)
+    assert [(p.location.line, p.message) for p in problems] == [
+        (2, "a link to a 'javascript:' URL was dropped"),
+        (2, "an image with a 'javascript:' URL was dropped"),
+    ]
+
+
+def test_unsafe_reference_definition_is_dropped_where_used() -> None:
+    content, problems = render("First [a][r], then [b][r].\n\n[r]: vbscript:msgbox", body_line=7)
+    assert content.body_html == "<p>First a, then b.</p>\n"
+    assert [str(p).split(" — ")[0] for p in problems] == [
+        "article.md:7: warning: a link to a 'vbscript:' URL was dropped",
+        "article.md:7: warning: a link to a 'vbscript:' URL was dropped",
+    ]
+
+
+def test_unsafe_links_in_notes_are_dropped_too() -> None:
+    content, problems = render("Claim.[^1]\n\n[^1]: Bad [link](javascript:x).", body_line=5)
+    assert "javascript" not in content.notes[0].html
+    assert content.notes[0].html.startswith("<p>Bad link.")
+    assert messages(problems) == [
+        "article.md:7: warning: a link to a 'javascript:' URL was dropped"
+        " — links may use http, https and mailto addresses or relative paths"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("href", "rel"),
+    [
+        ("https://example.org/a", True),
+        ("http://example.org/a", True),
+        ("//example.org/a", True),
+        ("../other/", False),
+        ("#table-1", False),
+        ("mailto:editor@example.org", False),
+    ],
+)
+def test_outside_links_get_rel_noopener(href: str, rel: bool) -> None:
+    content, problems = render(f"[text]({href})")
+    assert problems == []
+    expected = f'<a href="{href}" rel="noopener noreferrer">text</a>' if rel else f'<a href="{href}">text</a>'
+    assert content.body_html == f"<p>{expected}</p>\n"
+
+
+# --- Images -----------------------------------------------------------------
+
+
+def test_image_records_its_use_and_line() -> None:
+    content, problems = render("Intro.\n\n![A chart of sorties](images/sorties.png \"Sorties\")", body_line=8)
+    assert problems == []
+    assert content.images == (ImageUse("images/sorties.png", 10, "A chart of sorties", "Sorties"),)
+    assert content.body_html == "<p>Intro.</p>\n<p><!--brief-image:0--></p>\n"
+
+
+def test_image_line_inside_a_multi_line_paragraph_is_its_own() -> None:
+    content, _ = render("First line\nsecond line\n![Alt](images/a.png)\n![Alt b](images/b.png)", body_line=20)
+    assert [(i.src, i.line) for i in content.images] == [("images/a.png", 22), ("images/b.png", 23)]
+
+
+def test_image_alt_text_is_plain_text() -> None:
+    content, _ = render("![A *bold* `claim` & more](images/a.png)")
+    assert content.images[0].alt == "A bold claim & more"
+
+
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        ("![](images/x.png)", 3),
+        ("Text\n![](images/x.png)", 4),
+        ("Figure 1: A map\n![ ](images/x.png)\n(Source: MND)", 4),
+    ],
+)
+def test_image_without_alt_text_is_an_error_at_its_line(body: str, line: int) -> None:
+    _, problems = render(body, body_line=3)
+    assert messages(problems) == [
+        f"article.md:{line}: the image 'images/x.png' has no alt text"
+        " — write a description between the brackets: ![A chart of ...](images/x.png)"
+    ]
+    assert problems[0].severity == "error"
+
+
+def test_images_in_notes_share_the_article_list() -> None:
+    content, problems = render("Claim.[^1] ![Body](images/body.png)\n\n[^1]: ![In note](images/note.png)", body_line=2)
+    assert problems == []
+    assert [(i.src, i.line) for i in content.images] == [("images/body.png", 2), ("images/note.png", 4)]
+    assert "<!--brief-image:1-->" in content.notes[0].html
+
+
+@pytest.mark.parametrize(
+    ("fields", "line"),
+    [
+        ({"summary": ("Look ![x](images/s.png)",), "lines": (("summary", 4),)}, 4),
+        ({"disclaimer": "![x](images/d.png)", "lines": (("disclaimer", 6),)}, 6),
+    ],
+)
+def test_image_outside_the_body_is_an_error(fields: dict[str, Any], line: int) -> None:
+    _, problems = render("Body.", **fields)
+    assert len(problems) == 1
+    assert problems[0].location.line == line
+    assert problems[0].message.endswith("cannot be shown here")
+    assert problems[0].hint == "images go in the body; the lead image goes under 'image:'"
+
+
+# --- Captions ---------------------------------------------------------------
+
+
+def test_captions_record_figures_in_order() -> None:
+    body = (
+        "Table 1: Drills\n\n| a |\n|---|\n| b |\n\n"
+        "Figure 1: Map\n\n![Map](images/m.png)\n\n"
+        "Table 2: Sorties by `day`\n\n| c |\n|---|\n| d |\n"
+    )
+    content, problems = render(body)
+    assert problems == []
+    assert content.figures == (
+        Figure("table", 1, "Drills", "table-1"),
+        Figure("figure", 1, "Map", "figure-1"),
+        Figure("table", 2, "Sorties by day", "table-2"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("caption", "kind", "written", "number"),
+    [
+        ("Table 2: T", "table", 2, 1),
+        ("Table 10: T", "table", 10, 1),
+        ("Figure 3: F", "figure", 3, 1),
+    ],
+)
+def test_misnumbered_caption_is_a_warning_at_its_line(caption: str, kind: str, written: int, number: int) -> None:
+    target = "| a |\n|---|\n| b |" if kind == "table" else "![Alt](images/a.png)"
+    content, problems = render(f"Intro.\n\n{caption}\n\n{target}", body_line=30)
+    label = kind.capitalize()
+    assert messages(problems) == [
+        f"article.md:32: warning: the caption says {label} {written}, but it is {kind} {number} of this article"
+        f" — renumber it {label} {number} (tables and figures are numbered in order)"
+    ]
+    assert content.figures[0].anchor == f"{kind}-{number}"
+    assert f'<figure id="{kind}-{number}" class="captioned {kind}">' in content.body_html
+
+
+@pytest.mark.parametrize("separator", [":", "."])
+def test_caption_label_accepts_colon_or_period(separator: str) -> None:
+    content, _ = render(f"Table 1{separator} Title\n\n| a |\n|---|\n| b |")
+    assert content.figures == (Figure("table", 1, "Title", "table-1"),)
+
+
+@pytest.mark.parametrize("marker", ["Source", "Sources", "Data", "source"])
+def test_source_line_variants(marker: str) -> None:
+    content, _ = render(f"Table 1: T\n\n| a |\n|---|\n| b |\n\n({marker}: MND)")
+    assert f'<p class="figure-source">({marker}: MND)</p>\n</figure>' in content.body_html
+
+
+def test_table_alignment_emits_no_inline_style() -> None:
+    # Pages ship a CSP with style-src 'self': markdown-it's style="text-align:..." would be ignored.
+    content, _ = render("| L | C | R |\n|:--|:-:|--:|\n| 1 | 2 | 3 |")
+    assert "style=" not in content.body_html
+    assert '<th class="align-left">L</th>' in content.body_html
+    assert '<td class="align-center">2</td>' in content.body_html
+    assert '<td class="align-right">3</td>' in content.body_html
+
+
+def test_sanitiser_no_longer_allows_inline_styles_on_cells() -> None:
+    assert "style" not in SAFE_ATTRIBUTES["td"] | SAFE_ATTRIBUTES["th"]
+    content, _ = render("| L |\n|:-:|\n| 1 |", raw_html=True)
+    assert '<td class="align-center">1</td>' in content.body_html
+
+
+# --- Parser set-up and side texts --------------------------------------------
+
+
+def test_parser_is_commonmark_plus_tables_without_linkify_or_typographer() -> None:
+    md = make_markdown()
+    assert md.options["html"] is False
+    assert md.options["linkify"] is False
+    assert md.options["typographer"] is False
+    content, _ = render('"Quotes" -- and www.example.org stay as written.')
+    assert content.body_html == "<p>&quot;Quotes&quot; -- and www.example.org stay as written.</p>\n"
+
+
+def test_links_in_summary_and_disclaimer_are_not_sources() -> None:
+    content, problems = render(
+        "Body [link](https://example.org/body).",
+        summary=("A *point* with [a link](https://example.org/summary).",),
+        disclaimer="Views are the [authors'](https://example.org/d) own.",
+    )
+    assert problems == []
+    assert [s.url for s in content.sources] == ["https://example.org/body"]
+    assert content.summary_html == (
+        'A <em>point</em> with <a href="https://example.org/summary" rel="noopener noreferrer">a link</a>.',
+    )
+    assert content.summary_text == ("A point with a link.",)
+    assert content.disclaimer_html == (
+        '<p>Views are the <a href="https://example.org/d" rel="noopener noreferrer">authors\'</a> own.</p>\n'
+    )
+
+
+def test_lead_image_caption_is_inline_markdown() -> None:
+    image = LeadImage("images/lead.jpg", "A formation", caption="A *formation* at sea", line=9)
+    content, _ = render("Body.", image=image)
+    assert content.image_caption_html == "A <em>formation</em> at sea"
+
+
+def test_word_count_counts_words_and_han_characters() -> None:
+    content, _ = render("Seven reserved areas, 中国 it's  here.")
+    assert content.word_count == 7  # Seven reserved areas 中 国 it's here
+
+
+def test_render_text_rejects_notes_and_images_in_a_bio() -> None:
+    html, problems = render_text("A bio.[^1] ![Face](face.jpg)", "authors/a.md", 5, ISSUE_DATE)
+    assert html.startswith("<p>A bio.[^1]")
+    assert [(d.location.line, d.message) for d in problems] == [
+        (5, "a bio cannot have notes"),
+        (5, "a bio cannot show images"),
+    ]
