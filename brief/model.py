@@ -281,13 +281,32 @@ class Site:
     articles_by_issue: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Images used by articles, by content-relative path (filled by :mod:`brief.images`).
     images: dict[str, "ImageAsset"] = field(default_factory=dict)
+    #: Each article's social preview card (1200×630), by article URL (filled by :mod:`brief.images`).
+    social: dict[str, "ImageAsset"] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ImageVariant:
+    """One published file of a raster image: a size in one format."""
+
+    url: str  #: site-relative URL
+    width: int
+    height: int
+    media_type: str  #: ``image/webp``, ``image/jpeg`` or ``image/png``
 
 
 @dataclass(frozen=True, slots=True)
 class ImageAsset:
-    """A published image file: where it comes from, where it goes, its size."""
+    """A published image: where it comes from, where it goes, its size (filled by :mod:`brief.images`).
 
-    source: str  #: content-relative path
-    url: str  #: site-relative URL of the published file
-    width: int = 0
+    A raster image is published as ``variants`` (several widths, each in WebP
+    and in a fallback format); ``url``, ``width`` and ``height`` are those of
+    its largest fallback file. An SVG is published as it is, with no variants.
+    """
+
+    source: str  #: content-relative path ("" for a generated social card)
+    url: str  #: site-relative URL of the published file (the largest, for a raster image)
+    width: int = 0  #: 0 when unknown (an SVG without a size)
     height: int = 0
+    media_type: str = ""  #: the media type of ``url``
+    variants: tuple[ImageVariant, ...] = ()  #: smallest first, WebP and fallback interleaved

@@ -6,7 +6,8 @@ Each stage adds to one :class:`~brief.errors.Diagnostics`. After each stage
 that can find content errors, the build stops if there are any (with
 ``strict``, warnings count too), so nothing is written from broken content.
 Images are planned after assembling because only then is it known which
-articles are published.
+articles are published; worker processes decode them while the pages render
+(rendering needs only their sizes), and the build waits for them before writing.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Iterator
 
 from .assemble import assemble_site
 from .errors import ContentError, Diagnostic, Diagnostics
-from .images import plan_images
+from .images import start_images
 from .load import LoadedContent, load_content
 from .markdown import render_article
 from .model import ArticleContent, ArticleSource, Site
@@ -112,17 +113,23 @@ class Build:
         self.stop_if_errors()
         self.current = "processing images"
         with report.stage("images"):
-            site.images = plan_images(site, options.content, options.project, report.diagnostics)
+            images = start_images(site, options.project, report.diagnostics)
+            site.images, site.social = images.assets, images.social
+        # Worker processes decode the images while the pages render: rendering needs only their sizes.
+        with images:
+            self.stop_if_errors()
+            report.site = site
+            report.articles = len(site.articles)
+            self.current = "rendering pages"
+            with report.stage("render"):
+                renderer = Renderer(site, options.templates_folder())
+                report.outputs = renderer.render_all()
+            self.current = "processing images"
+            with report.stage("images (wait)"):
+                copies = images.wait(report.diagnostics)
         self.stop_if_errors()
-        report.site = site
-        report.articles = len(site.articles)
-        self.current = "rendering pages"
-        with report.stage("render"):
-            renderer = Renderer(site, options.templates_folder())
-            report.outputs = renderer.render_all()
         if options.out is None:
             return report
-        copies = [(asset.url, options.project / key) for key, asset in sorted(site.images.items())]
         copies += static_files(options.static_folder())
         self.current = f"writing {options.out}"
         with report.stage("write"):

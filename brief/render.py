@@ -153,7 +153,8 @@ class Renderer:
         bios = dict(article.content.bios_html)
         return self.page(
             "article.html", article.url, article=article, issue=issue, publication=publication,
-            body=Markup(body), lead=lead, bios=bios, json_ld=Markup(self.json_ld(article, issue, publication, lead)),
+            body=Markup(body), lead=lead, social=self.site.social.get(article.url), bios=bios,
+            json_ld=Markup(self.json_ld(article, issue, publication, lead)),
             previous=self.site.articles.get(article.previous or ""), next=self.site.articles.get(article.next or ""),
             citation_date=article.date.strftime("%Y/%m/%d"), format_date=format_date,
         )
