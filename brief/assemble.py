@@ -8,14 +8,23 @@ after this stage sees them.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import datetime as dt
-import posixpath
 from pathlib import Path
 
 from .errors import Diagnostics, SourceLocation
 from .load import LoadedContent, reference_problem, slugify
 from .markdown import render_text
 from .model import Article, ArticleContent, ArticleSource, Author, Issue, Site, Topic
+
+
+def topic_slug(name: str) -> str:
+    """A topic's URL slug: its name in ASCII, or for a name with no Latin letters
+    (such as 台湾) a short stable hash of it."""
+    slug = slugify(name)
+    if slug:
+        return slug
+    return "topic-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
 
 
 def issue_url(issue: Issue) -> str:
@@ -51,7 +60,7 @@ def assemble_site(
             continue
         by_url[url] = source
         content = contents[source.path]
-        _check_images(source, content, loaded.content, diagnostics)
+        _check_images(source, content, loaded.project, loaded.content, diagnostics)
         pending.append((source, issue, content))
 
     articles: dict[str, Article] = {}
@@ -64,8 +73,15 @@ def assemble_site(
                 article_authors.append(authors[ref.id])
         article_topics = []
         for name in source.topics:
-            slug = slugify(name) or "topic"
+            slug = topic_slug(name)
             topic = topics.setdefault(slug, Topic(name, slug))
+            if topic.name != name:
+                diagnostics.error(
+                    SourceLocation(source.path, source.line_of("topics")),
+                    f"the topics '{name}' and '{topic.name}' would share the page topics/{slug}/",
+                    "spell the topic the same way everywhere, or rename one of them",
+                )
+                continue
             article_topics.append(topic)
         url = f"{issue.publication}/{source.slug}/"
         articles[url] = Article(
@@ -121,8 +137,9 @@ def _with_bio(author: Author, reference: dt.date, raw_html: bool, diagnostics: D
     return dataclasses.replace(author, bio_html=html)
 
 
-def _check_images(source: ArticleSource, content: ArticleContent, root: Path, diagnostics: Diagnostics) -> None:
-    folder = root.parent / posixpath.dirname(source.path) if not Path(source.path).is_absolute() else Path(source.path).parent
+def _check_images(source: ArticleSource, content: ArticleContent, project: Path, root: Path, diagnostics: Diagnostics) -> None:
+    """Every image the body names must be a file inside the content folder."""
+    folder = (project / source.path).parent
     for use in content.images:
         problem = reference_problem(use.src, folder, root)
         if problem:

@@ -86,7 +86,7 @@ class CitedLink:
 
 def parse_date(text: str) -> PartialDate | None:
     """Parse a whole date expression (``December 9``, ``March 29, 2018``); ``None`` if it is not one."""
-    match = DATE_RE.fullmatch(text.strip())
+    match = DATE_RE.fullmatch(text.strip().rstrip(".").rstrip())
     if not match:
         return None
     if match["iso"]:

@@ -240,15 +240,19 @@ class ImageWork:
         return sorted(self.copies.items())
 
 
-def start_images(site: Site, project: Path, diagnostics: Diagnostics, workers: int | None = None) -> ImageWork:
+def start_images(
+    site: Site, project: Path, diagnostics: Diagnostics, workers: int | None = None, cache: Path | None = None
+) -> ImageWork:
     """Check and plan every image the published articles use, and start processing the new ones.
 
     ``site.images`` and ``site.social`` can be set from the result at once. Problems found
     without decoding are reported here; those found while decoding, by :meth:`ImageWork.wait`.
     ``workers`` is the number of worker processes (default: one per CPU; 0: this process).
+    ``cache`` overrides the cache folder (``brief check`` passes a temporary one, so that it
+    decodes every image to find damaged files but leaves nothing behind).
     """
     settings = ImageSettings.of(site.config)
-    cache = project / CACHE_FOLDER
+    cache = cache if cache is not None else project / CACHE_FOLDER
     work = ImageWork()
     # By cache key, so that an image used twice is processed once: the job, its uses, a label.
     jobs: dict[str, tuple[VariantJob | CardJob, list[tuple[SourceLocation, str]], str]] = {}

@@ -73,6 +73,8 @@ class LoadedContent:
 
     content: Path
     config: SiteConfig | None
+    #: The folder display paths (``ArticleSource.path``) are relative to.
+    project: Path = Path(".")
     authors: dict[str, Author] = field(default_factory=dict)
     publications: list[Publication] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
@@ -99,7 +101,7 @@ class Loader:
     # -- the whole folder ---------------------------------------------------
     def load(self) -> LoadedContent:
         config = load_config(self.content, self.display(self.content / "site.yaml"), self.diagnostics)
-        result = LoadedContent(self.content, config)
+        result = LoadedContent(self.content, config, self.project)
         result.authors = self.load_authors()
         for folder in self.child_folders(self.content):
             if folder.name == "authors":

@@ -160,7 +160,9 @@ def _side_env(env: dict[str, Any]) -> dict[str, Any]:
         "issue_date": env["issue_date"],
         "diagnostics": env["diagnostics"],
         "zh_default": env.get("zh_default"),
+        "used_citations": env["used_citations"],
         "images": [],
+        "note_refs": [],
     }
 
 
@@ -209,6 +211,8 @@ def render_article(source: ArticleSource, issue_date: dt.date, raw_html: bool = 
     if source.image is not None and source.image.caption:
         caption_html = _render(md, source.image.caption, side, source.image.line, inline=True)
 
+    for label, line in side["note_refs"]:
+        _report(env, line, f"note [^{label}] is referred to outside the body", "note references belong in the article's text, not in the summary, caption, bios or disclaimer")
     for used in side["images"]:
         _report(env, used.line, f"the image '{used.src}' cannot be shown here", "images go in the body; the lead image goes under 'image:'")
     for used in env["images"]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -89,6 +90,7 @@ class Build:
         self.report = BuildReport()
         #: What the build is working on, for the one-line report of an internal error.
         self.current = "starting the build"
+        self.scratch: tempfile.TemporaryDirectory[str] | None = None
 
     def stop_if_errors(self) -> None:
         diagnostics = self.report.diagnostics
@@ -97,6 +99,14 @@ class Build:
             raise ContentError(list(diagnostics))
 
     def run(self) -> BuildReport:
+        try:
+            return self._run()
+        finally:
+            if self.scratch is not None:
+                self.scratch.cleanup()
+                self.scratch = None
+
+    def _run(self) -> BuildReport:
         options, report = self.options, self.report
         if options.out is not None:
             check_output_folder(options.out, options.content, options.project)
@@ -113,7 +123,7 @@ class Build:
         self.stop_if_errors()
         self.current = "processing images"
         with report.stage("images"):
-            images = start_images(site, options.project, report.diagnostics)
+            images = start_images(site, options.project, report.diagnostics, cache=self.scratch_cache())
             site.images, site.social = images.assets, images.social
         # Worker processes decode the images while the pages render: rendering needs only their sizes.
         with images:
@@ -136,6 +146,13 @@ class Build:
             with OutputLock(options.out):
                 report.files = publish(options.out, report.outputs, copies)
         return report
+
+    def scratch_cache(self) -> Path | None:
+        """For ``brief check``: a temporary image cache, removed when the build ends."""
+        if self.options.out is not None:
+            return None
+        self.scratch = tempfile.TemporaryDirectory(prefix="brief-check-")
+        return Path(self.scratch.name)
 
     def render_markdown(self, loaded: LoadedContent) -> dict[str, ArticleContent]:
         """Render every published article's Markdown, in worker processes when there are many.

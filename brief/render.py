@@ -146,14 +146,21 @@ class Renderer:
         issue = self.site.issues[article.issue_key]
         publication = self.publication(article.publication)
         depth_root = "../" * article.url.count("/")
-        body = IMAGE_MARKER.sub(lambda m: self.image_html(article, article.content.images[int(m.group(1))], depth_root), article.content.body_html)
+
+        def with_images(html: str) -> Markup:
+            return Markup(IMAGE_MARKER.sub(
+                lambda m: self.image_html(article, article.content.images[int(m.group(1))], depth_root), html
+            ))
+
+        body = with_images(article.content.body_html)
+        notes = [(note, with_images(note.html)) for note in article.content.notes]
         lead = None
         if article.source.image is not None and article.source.image.src:
             lead = self.site.images.get(resolve_image_path(article.source.path, article.source.image.src))
         bios = dict(article.content.bios_html)
         return self.page(
             "article.html", article.url, article=article, issue=issue, publication=publication,
-            body=Markup(body), lead=lead, social=self.site.social.get(article.url), bios=bios,
+            body=body, notes=notes, lead=lead, social=self.site.social.get(article.url), bios=bios,
             json_ld=Markup(self.json_ld(article, issue, publication, lead)),
             previous=self.site.articles.get(article.previous or ""), next=self.site.articles.get(article.next or ""),
             citation_date=article.date.strftime("%Y/%m/%d"), format_date=format_date,

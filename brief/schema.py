@@ -15,6 +15,7 @@ from typing import Any, Iterable
 from .errors import Diagnostics, SourceLocation, did_you_mean
 from .sources import LineDict, LineList
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _URL = re.compile(r"^(https?://[^\s/$.?#][^\s]*|mailto:[^\s@]+@[^\s@]+)$", re.I)
 
 
@@ -121,6 +122,12 @@ class Checker:
             return value.date()
         if isinstance(value, dt.date):
             return value
+        if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+            try:  # a quoted date, "2025-12-09": what the editor meant is clear
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                self.error(line, f"'{value}' is not a real date", "check the month and the day")
+                return None
         self.error(line, f"'{key}' must be a date written YYYY-MM-DD, not '{value}'", "e.g. 2025-12-09")
         return None
 

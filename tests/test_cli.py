@@ -143,11 +143,6 @@ def test_check_leaves_existing_output_untouched(tmp_path: Path, brief) -> None: 
     assert snapshot(tmp_path / "_site") == published
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: `brief check` processes images and fills .brief-cache/ (social cards) although it "
-    "promises to write nothing; remove this mark when check stops writing the cache",
-)
 def test_check_writes_no_cache_either(tmp_path: Path, brief) -> None:  # type: ignore[no-untyped-def]
     files = {
         ARTICLE: article(ARTICLE_FRONT + "image:\n  src: images/lead.png\n  alt: A red square\n"),

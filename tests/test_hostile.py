@@ -66,6 +66,8 @@ CASES: list[tuple[str, dict[str, str | bytes | None], str]] = [
     ("publication-title-missing", {"pub/publication.yaml": "description: x\n"}, "publication.yaml is missing the required key 'title'"),
     ("author-name-missing", {"authors/ann-lee.md": "---\naffiliation: X\n---\nBio\n"}, "content/authors/ann-lee.md:2: the author's front-matter is missing the required key 'name'"),
     ("author-link-not-url", {"authors/ann-lee.md": "---\nname: Ann\nlinks: {web: 'javascript:alert(1)'}\n---\n"}, "'web' is not an http(s) URL"),
+    ("topic-collision", {"pub/v1n1/article.md": article(BASE + "\ntopics: [C++, C]")}, f"{A}:4: the topics 'C' and 'C++' would share the page topics/c/"),
+    ("note-ref-in-summary", {"pub/v1n1/article.md": article(BASE + "\nsummary: ['A point.[^1]']", "Body.[^1]\n\n[^1]: N.\n")}, f"{A}:4: note [^1] is referred to outside the body"),
     ("article-outside-issue", {"pub/stray.md": article(BASE)}, "content/pub/stray.md: an article must be inside an issue folder"),
 ]
 

@@ -418,11 +418,6 @@ def test_chinese_everywhere_on_an_article_is_marked(tmp_path: Path) -> None:
     assert unmarked == []
 
 
-@pytest.mark.xfail(
-    reason="brief/mdplugins/citations.py render_cite_keys writes the outlet of a [@key] citation with "
-    "escape() instead of the Chinese-run marking, so a Chinese outlet in the running text has no lang",
-    strict=True,
-)
 def test_chinese_outlet_of_a_key_citation_is_marked(tmp_path: Path) -> None:
     site = make_site(tmp_path, {
         "content/pub/i1/issue.yaml": issue(1, 1, "2025-03-04"),
@@ -506,11 +501,6 @@ def test_topic_pages_list_their_articles(tmp_path: Path) -> None:
     assert site.pages_with_h1("Secret Topic") == [], "a topic used only by a draft has a page"
 
 
-@pytest.mark.xfail(
-    reason="brief/assemble.py: a topic's slug is slugify(name) or 'topic', so every topic written only in "
-    "Chinese (or any non-Latin script) gets the slug 'topic'; the second such topic silently becomes the first",
-    strict=True,
-)
 def test_each_chinese_topic_gets_its_own_page(tmp_path: Path) -> None:
     site = make_site(tmp_path, {
         "content/pub/i1/issue.yaml": issue(1, 1, "2025-03-04"),

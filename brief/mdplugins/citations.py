@@ -28,6 +28,7 @@ from markupsafe import escape
 from ..citations import LINK, BadDate, format_date, parse_date, parse_group
 from ..errors import did_you_mean
 from ..model import CitationEntry, Source
+from .chinese import mark_text
 from .notes import _inline_line
 
 _KEYS = re.compile(r"\[(@[A-Za-z0-9_][\w:.#$%&+?<>~/-]*(?:\s*;\s*@[A-Za-z0-9_][\w:.#$%&+?<>~/-]*)*)\]")
@@ -71,7 +72,7 @@ def render_cite_keys(self: RendererHTML, tokens: list[Token], idx: int, options:
         if entry is None:
             parts.append(f"@{escape(key)}")
             continue
-        text = f'<a href="{escape(entry.url)}" rel="noopener noreferrer">{escape(entry.outlet)}</a>'
+        text = f'<a href="{escape(entry.url)}" rel="noopener noreferrer">{mark_text(entry.outlet)}</a>'
         if entry.date:
             text += ", " + format_date(entry.date, env.get("issue_date"))
         elif entry.accessed:
