@@ -84,13 +84,14 @@ class UsageError(Exception):
     """The command line or the environment is wrong (exit status 2)."""
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """Return ``"did you mean 'x'?"`` for the closest choice, or a list of choices."""
+def did_you_mean(word: str, choices: Iterable[str], list_others: bool = True) -> str:
+    """Return ``"did you mean 'x'?"`` for the closest choice; failing that, a short
+    list of the choices (with ``list_others``), or ``""``."""
     options = sorted(choices)
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"
-    if len(options) <= 12:
+    if list_others and options and len(options) <= 12:
         return "expected one of: " + ", ".join(options)
     return ""
 

@@ -50,12 +50,8 @@ RESERVED_SLUGS = frozenset({"authors", "topics", "static", "404", "index", "site
 
 
 def suggest(word: str, choices: Iterable[str], fallback: str) -> str:
-    """A did-you-mean hint, or ``fallback`` when there is nothing to choose from.
-
-    (``did_you_mean`` alone would say "expected one of: " followed by nothing.)
-    """
-    options = list(choices)
-    return (did_you_mean(word, options) if options else "") or fallback
+    """A did-you-mean hint when a choice is close, else ``fallback`` (which says how to fix it)."""
+    return did_you_mean(word, choices, list_others=False) or fallback
 
 
 def slugify(text: str) -> str:
@@ -435,11 +431,12 @@ class Loader:
             sub.unknown_keys(CITATION_KEYS)
             outlet = sub.text("outlet", required=True)
             url = sub.url("url", required=True)
-            if outlet and url:
-                result.append(CitationEntry(
-                    key=key_text(citations, key), outlet=outlet, url=url, date=sub.date("date"),
-                    title=sub.text("title"), accessed=sub.date("accessed"), line=citations.line_of(key),
-                ))
+            # Kept even when incomplete (already reported), so that its uses are not
+            # reported again as unknown citations.
+            result.append(CitationEntry(
+                key=key_text(citations, key), outlet=outlet, url=url, date=sub.date("date"),
+                title=sub.text("title"), accessed=sub.date("accessed"), line=citations.line_of(key),
+            ))
         return result
 
     def read_bios(self, check: Checker, refs: list[AuthorRef]) -> list[tuple[str, str]]:

@@ -113,10 +113,12 @@ class Build:
         self.current = f"loading {options.content}"
         with report.stage("load"):
             loaded = load_content(options.content, options.project, report.diagnostics)
-        self.stop_if_errors()
+        if loaded.config is None:
+            self.stop_if_errors()
+        # Go on past errors in single files, so that one build reports the problems of
+        # every stage up to here (a missing image, a duplicate slug, an undefined note).
         with report.stage("markdown"):
             contents = self.render_markdown(loaded)
-        self.stop_if_errors()
         self.current = "linking articles, issues and authors"
         with report.stage("assemble"):
             site = assemble_site(loaded, contents, report.diagnostics)
@@ -163,7 +165,11 @@ class Build:
         """
         issues = {issue.key: issue for issue in loaded.issues}
         raw_html = loaded.config.raw_html if loaded.config else False
-        tasks = [(source, issues[source.issue_key].date, raw_html) for source in loaded.articles if not source.draft]
+        tasks = [
+            (source, issues[source.issue_key].date, raw_html)
+            for source in loaded.articles
+            if not source.draft and source.issue_key in issues
+        ]
         jobs = self.options.jobs or os.cpu_count() or 1
         contents: dict[str, ArticleContent] = {}
         if jobs > 1 and len(tasks) >= PARALLEL_THRESHOLD:

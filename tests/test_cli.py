@@ -18,7 +18,7 @@ from brief.cli import main
 
 A = "content/brief/v1n1/01-first-article.md"
 BROKEN = {ARTICLE: article("title: T\nauthors: [nobody]\n")}
-BROKEN_LINE = f"{A}:3: unknown author 'nobody' — expected one of: jane-doe"
+BROKEN_LINE = f"{A}:3: unknown author 'nobody' — create authors/nobody.md, or write the author inline as {{name: ..., bio: ...}}"
 #: A valid site whose one warning is an unused citation (line 4 of the article).
 WARNING_SITE = {ARTICLE: article(ARTICLE_FRONT + "citations:\n  r: {outlet: R, url: 'https://example.org/r'}\n")}
 WARNING_LINE = f"{A}:5: warning: citation 'r' is never cited — cite it in the text as [@r] or remove it"

@@ -642,7 +642,7 @@ def test_reports_every_error_of_every_file_at_once(tmp_path: Path) -> None:
         f"{A}:2: unknown key 'titel' in the article's front-matter — did you mean 'title'?",
         "content/brief/v1n1/02-b.md:1: the file does not start with front-matter"
         " — begin the file with a line '---', the YAML keys (title, authors, ...), then another '---'",
-        "content/brief/v1n1/03-c.md:3: unknown author 'nobody' — expected one of: jane-doe",
+        "content/brief/v1n1/03-c.md:3: unknown author 'nobody' — create authors/nobody.md, or write the author inline as {name: ..., bio: ...}",
         "content/brief/v1n1/03-c.md:4: 'draft' must be true or false, not text — write 'draft: true'",
         "content/brief/v1n1/issue.yaml:2: 'number' must be a whole number, not text — write e.g. 'number: 3'",
         "content/site.yaml:2: 'base_url' must be an absolute http(s) URL, not 'brief.example.org'"
@@ -655,7 +655,7 @@ def test_yaml_error_in_publication_still_checks_its_issues(tmp_path: Path) -> No
     assert site_errors(tmp_path, files) == [
         "content/brief/publication.yaml:2: YAML error: did not find expected node content"
         " — check the quoting and indentation of this line",
-        f"{A}:3: unknown author 'nobody' — expected one of: jane-doe",
+        f"{A}:3: unknown author 'nobody' — create authors/nobody.md, or write the author inline as {{name: ..., bio: ...}}",
     ]
 
 
@@ -671,7 +671,7 @@ def test_empty_publication_yaml_is_reported_even_with_other_errors(tmp_path: Pat
 def test_unusable_issue_still_checks_its_articles(tmp_path: Path) -> None:
     files = {ISSUE: "volume: 1\nnumber: 1\n", ARTICLE: article("title: T\nauthors: [nobody]\n")}
     assert site_errors(tmp_path, files) == [
-        f"{A}:3: unknown author 'nobody' — expected one of: jane-doe",
+        f"{A}:3: unknown author 'nobody' — create authors/nobody.md, or write the author inline as {{name: ..., bio: ...}}",
         "content/brief/v1n1/issue.yaml:1: issue.yaml is missing the required key 'date' — add 'date: YYYY-MM-DD'",
     ]
 

@@ -37,3 +37,18 @@ def test_report_times_every_stage_in_order(tmp_path: Path) -> None:
     report = build(options(tmp_path))
     assert [name for name, _ in report.timings] == ["load", "markdown", "assemble", "images", "render", "images (wait)", "write"]
     assert all(seconds >= 0 for _, seconds in report.timings)
+
+
+def test_one_build_reports_the_errors_of_every_stage(tmp_path: Path) -> None:
+    from sites import build_errors
+
+    write_site(tmp_path, {
+        "pub/v1n1/a.md": article("title: A\nauthors: [nobody]"),
+        "pub/v1n1/b.md": article("title: B\nauthors: [ann-lee]", "Claim.[^9]\n"),
+        "pub/v1n1/c.md": article("title: C\nauthors: [ann-lee]", "![A chart](missing.png)\n"),
+    })
+    errors = build_errors(tmp_path)
+    assert "content/pub/v1n1/a.md:3: unknown author 'nobody' — create authors/nobody.md, or write the author inline as {name: ..., bio: ...}" in errors  # load
+    assert any(e.startswith("content/pub/v1n1/b.md:6: note [^9] is referred to but never defined") for e in errors)  # markdown
+    assert any(e.startswith("content/pub/v1n1/c.md:6: the file 'missing.png' does not exist") for e in errors)  # assemble
+    assert not (tmp_path / "_site").exists()

@@ -250,7 +250,7 @@ def test_crlf_article_builds_and_reports_crlf_lines_correctly(tmp_path: Path) ->
     text = article("title: T\nauthors: [nobody]\n").replace("\n", "\r\n")
     project = make_site(tmp_path, {ARTICLE: text})
     assert errors_of(project) == [
-        "content/brief/v1n1/01-first-article.md:3: unknown author 'nobody' — expected one of: jane-doe"
+        "content/brief/v1n1/01-first-article.md:3: unknown author 'nobody' — create authors/nobody.md, or write the author inline as {name: ..., bio: ...}"
     ]
 
 
