@@ -26,6 +26,7 @@ from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
 
 from .errors import Diagnostic, SourceLocation
 from .mdplugins.captions import captions_plugin
@@ -72,7 +73,20 @@ def make_markdown(raw_html: bool = False) -> MarkdownIt:
     md.add_render_rule("td_open", render_cell_open)
     md.add_render_rule("html_block", render_raw_html)
     md.add_render_rule("html_inline", render_raw_html)
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=heading_id)
     return md
+
+
+#: Ids the page itself uses; a heading whose text would give one of them is prefixed.
+_RESERVED_ID = re.compile(r"^(?:(?:table|figure|note|noteref)-\d+.*|.*-heading|.*-caption|main|article-title)$")
+
+
+def heading_id(text: str) -> str:
+    """A heading's id, for links to a section: its words, lowercased and joined by hyphens
+    (Chinese characters kept)."""
+    slug = re.sub(r"[^\w\s-]", "", text.strip().lower())
+    slug = re.sub(r"[\s_]+", "-", slug).strip("-") or "section"
+    return f"s-{slug}" if _RESERVED_ID.match(slug) else slug
 
 
 def render_raw_html(self: RendererHTML, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]) -> str:

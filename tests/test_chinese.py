@@ -179,7 +179,7 @@ def test_run_without_a_neighbour_takes_the_article_majority(body: str, lang: str
 def test_runs_in_headings_tables_lists_and_quotes_are_marked() -> None:
     content = render("## 国防部\n\n| 名称 |\n|---|\n| 國防部 |\n\n- 中国\n\n> 臺灣\n")
     html = content.body_html
-    assert f"<h2>{hans('国防部')}</h2>" in html
+    assert f'<h2 id="国防部">{hans("国防部")}</h2>' in html
     assert f"<th>{hans('名称')}</th>" in html
     assert f"<td>{hant('國防部')}</td>" in html
     assert f"<li>{hans('中国')}</li>" in html

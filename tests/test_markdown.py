@@ -373,3 +373,25 @@ def test_render_text_rejects_notes_and_images_in_a_bio() -> None:
         (5, "a bio cannot have notes"),
         (5, "a bio cannot show images"),
     ]
+
+
+@pytest.mark.parametrize(
+    "heading, expected",
+    [
+        ("## Winter Training, Again", '<h2 id="winter-training-again">'),
+        ("### 解放军 drills", '<h3 id="解放军-drills">'),
+        ("## Table 1", '<h2 id="s-table-1">'),  # would clash with the first table's anchor
+        ("## Notes heading", '<h2 id="s-notes-heading">'),
+    ],
+)
+def test_headings_get_ids_that_never_clash_with_the_page(heading: str, expected: str) -> None:
+    from brief.markdown import make_markdown
+
+    assert make_markdown(False).render(heading + "\n").startswith(expected)
+
+
+def test_repeated_headings_get_distinct_ids() -> None:
+    from brief.markdown import make_markdown
+
+    html = make_markdown(False).render("## Background\n\n## Background\n")
+    assert '<h2 id="background">' in html and '<h2 id="background-1">' in html

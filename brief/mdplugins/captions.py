@@ -40,7 +40,10 @@ def render_figure_label(self: RendererHTML, tokens: list[Token], idx: int, optio
 
 
 def render_table_open(self: RendererHTML, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    return '<div class="table-wrap"><table>\n'
+    # A focusable, labelled region, so that keyboard users can scroll a wide table.
+    caption = (tokens[idx].meta or {}).get("caption_id")
+    label = f'aria-labelledby="{caption}"' if caption else 'aria-label="Table"'
+    return f'<div class="table-wrap" role="region" tabindex="0" {label}><table>\n'
 
 
 def render_table_close(self: RendererHTML, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
@@ -159,6 +162,9 @@ def wrap_captions(state: StateCore) -> None:
         figure_open = Token("figure_open", "figure", 1, level=level, block=True)
         figure_open.attrs = {"id": anchor, "class": f"captioned {kind}"}
         caption_open = Token("figcaption_open", "figcaption", 1, level=level + 1, block=True)
+        caption_open.attrs = {"id": f"{anchor}-caption"}
+        if kind == "table":
+            tokens[i + 3].meta = {**(tokens[i + 3].meta or {}), "caption_id": f"{anchor}-caption"}
         label_token = Token("figure_label", "", 0, level=level + 2, content=f"{label} {number}:")
         inline.children = [label_token, *(inline.children or [])]
         caption_close = Token("figcaption_close", "figcaption", -1, level=level + 1, block=True)
