@@ -8,6 +8,7 @@ Brief itself, 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import traceback
@@ -55,7 +56,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     try:
-        args = make_parser().parse_args(argv)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = make_parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
     project = Path.cwd()
@@ -107,16 +109,29 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     return EXIT_OK
 
 
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
 def _summary(args: argparse.Namespace, report: BuildReport, out: TextIO) -> None:
     if args.timings or args.verbose:
         for name, seconds in report.timings:
-            out.write(f"  {name:<10} {seconds * 1000:8.1f} ms\n")
+            out.write(f"  {name:<14} {seconds * 1000:8.1f} ms\n")
+    if args.verbose and report.site is not None:
+        site = report.site
+        pages = sum(1 for o in report.outputs if o.path.endswith(".html"))
+        out.write(
+            f"  {plural(len(site.publications), 'publication')}, {plural(len(site.issues), 'issue')}, "
+            f"{plural(len(site.authors), 'author')}, {plural(len(site.topics), 'topic')}, {plural(pages, 'page')}\n"
+            f"  {plural(len(site.images), 'image')}: {report.images_processed} processed, "
+            f"the rest from the cache\n"
+        )
     if args.quiet:
         return
     if args.out is None:
-        out.write(f"brief: content is fine: {report.articles} articles checked\n")
+        out.write(f"brief: content is fine: {plural(report.articles, 'article')} checked\n")
     else:
-        out.write(f"brief: built {report.articles} articles, {report.files} files into {args.out}/\n")
+        out.write(f"brief: built {plural(report.articles, 'article')}, {plural(report.files, 'file')} into {args.out}/\n")
 
 
 def entry() -> None:

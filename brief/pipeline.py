@@ -70,6 +70,8 @@ class BuildReport:
     timings: list[tuple[str, float]] = field(default_factory=list)
     articles: int = 0
     files: int = 0
+    #: Images and social cards decoded by this build (the rest came from the cache).
+    images_processed: int = 0
     site: Site | None = None
     outputs: list[OutputFile] = field(default_factory=list)
 
@@ -139,6 +141,7 @@ class Build:
             self.current = "processing images"
             with report.stage("images (wait)"):
                 copies = images.wait(report.diagnostics)
+            report.images_processed = len(images.processed)
         self.stop_if_errors()
         if options.out is None:
             return report

@@ -121,7 +121,11 @@ class Renderer:
     def render_home(self) -> OutputFile:
         issues = sorted(self.site.issues.values(), key=lambda i: (i.date, i.volume, i.number), reverse=True)
         latest = next((i for i in issues if self.site.articles_by_issue.get(i.key)), None)
-        recent = self.articles_newest_first(self.site.articles.values())[:RECENT_ARTICLES]
+        # Recent articles from earlier issues: the latest issue's are listed above them.
+        recent = [
+            a for a in self.articles_newest_first(self.site.articles.values())
+            if latest is None or a.issue_key != latest.key
+        ][:RECENT_ARTICLES]
         return self.page(
             "home.html", "", latest=latest, latest_articles=self.issue_articles(latest) if latest else [],
             recent=recent, publication_of=self.publication,

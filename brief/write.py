@@ -43,7 +43,9 @@ def check_output_folder(out: Path, content: Path, project: Path) -> None:
     if target in forbidden:
         raise UsageError(f"refusing to use {forbidden[target]} ({out}) as the output folder; choose a new folder such as _site")
     content_resolved = content.resolve()
-    if target == content_resolved or target in content_resolved.parents:
+    if target == content_resolved:
+        raise UsageError(f"refusing to use the content folder {out} as the output folder; choose a separate folder such as _site")
+    if target in content_resolved.parents:
         raise UsageError(f"refusing to use {out} as the output folder: it holds the content folder {content}; choose a separate folder such as _site")
     if content_resolved in target.parents:
         raise UsageError(f"refusing to use {out} as the output folder: it is inside the content folder; choose a folder outside it")

@@ -262,7 +262,7 @@ def test_project_without_content_folder_exits_2(tmp_path: Path, brief) -> None: 
 @pytest.mark.parametrize(
     "out, message",
     [
-        ("content", "refusing to use {root}/content as the output folder: it holds the content folder {root}/content;"
+        ("content", "refusing to use the content folder {root}/content as the output folder;"
                     " choose a separate folder such as _site"),
         (".", "refusing to use the project folder ({root}) as the output folder; choose a new folder such as _site"),
         ("content/brief", "refusing to use {root}/content/brief as the output folder: it is inside the content folder;"

@@ -75,7 +75,8 @@ def test_second_build_while_one_publishes_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "choose,message",
     [
-        (lambda root: root / "content", "it holds the content folder"),
+        (lambda root: root / "content", "refusing to use the content folder"),
+        (lambda root: root / "content" / "..", "refusing to use the project folder"),
         (lambda root: root, "refusing to use the project folder"),
         (lambda root: root / "content" / "out", "it is inside the content folder"),
         (lambda root: Path("/"), "refusing to use the file-system root"),
