@@ -35,8 +35,13 @@ def assemble_site(
     loaded: LoadedContent,
     contents: dict[str, ArticleContent],
     diagnostics: Diagnostics,
+    content_keys: dict[str, str] | None = None,
 ) -> Site:
-    """Join sources and rendered content into a linked :class:`Site`."""
+    """Join sources and rendered content into a linked :class:`Site`.
+
+    ``content_keys`` (by article path) identify what each article's content was
+    rendered from; pages use them to tell whether an article changed.
+    """
     assert loaded.config is not None
     config = loaded.config
     newest = max((issue.date for issue in loaded.issues), default=dt.date(2000, 1, 1))
@@ -93,6 +98,7 @@ def assemble_site(
             url=url,
             authors=tuple(article_authors),
             topics=tuple(article_topics),
+            content_key=(content_keys or {}).get(source.path, ""),
         )
 
     articles_by_issue: dict[str, tuple[str, ...]] = {}

@@ -17,7 +17,7 @@ from typing import Sequence, TextIO
 
 from . import __version__
 from .errors import ContentError, UsageError
-from .pipeline import Build, BuildOptions, BuildReport
+from .pipeline import ArticleFailure, Build, BuildOptions, BuildReport
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -46,9 +46,10 @@ def make_parser() -> argparse.ArgumentParser:
     common(build_cmd)
     build_cmd.add_argument("--out", default="_site", metavar="DIR", help="the output folder (default: _site)")
     build_cmd.add_argument("--timings", action="store_true", help="print the time each stage took")
+    build_cmd.add_argument("--no-cache", action="store_true", help="ignore what earlier builds cached: build everything anew")
     check_cmd = commands.add_parser("check", help="check the content and report every problem, writing nothing")
     common(check_cmd)
-    check_cmd.set_defaults(out=None, timings=False)
+    check_cmd.set_defaults(out=None, timings=False, no_cache=False)
     return parser
 
 
@@ -72,6 +73,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         project=project,
         out=(project / args.out) if args.out is not None else None,
         strict=args.strict,
+        use_cache=not args.no_cache,
     )
     builder = Build(options)
     try:
@@ -97,8 +99,12 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     except Exception as exc:  # an internal error: one line, unless --debug
         if args.debug or os.environ.get("BRIEF_DEBUG"):
             traceback.print_exc(file=err)
+        if isinstance(exc, ArticleFailure):
+            where, problem = f"rendering {exc.path}", exc.problem
+        else:
+            where, problem = builder.current, f"{type(exc).__name__}: {exc}"
         err.write(
-            f"brief: internal error while {builder.current}: {type(exc).__name__}: {exc}\n"
+            f"brief: internal error while {where}: {problem}\n"
             "brief: this is a bug in Brief, not in your content; the previous output is unchanged. "
             "Run again with --debug for the full traceback.\n"
         )
@@ -119,14 +125,19 @@ def _summary(args: argparse.Namespace, report: BuildReport, out: TextIO) -> None
             out.write(f"  {name:<14} {seconds * 1000:8.1f} ms\n")
     if args.verbose and report.site is not None:
         site = report.site
-        pages = sum(1 for o in report.outputs if o.path.endswith(".html"))
+        pages = report.pages_rendered + report.pages_reused or len(report.outputs)
         out.write(
             f"  {plural(len(site.publications), 'publication')}, {plural(len(site.issues), 'issue')}, "
             f"{plural(len(site.authors), 'author')}, {plural(len(site.topics), 'topic')}, {plural(pages, 'page')}\n"
             f"  {plural(len(site.images), 'image')}: {report.images_processed} processed, "
             f"the rest from the cache\n"
+            f"  Markdown: {report.markdown_cached} of {plural(report.articles, 'article')} from the cache; "
+            f"pages: {report.pages_rendered} rendered, {report.pages_reused} unchanged\n"
         )
     if args.quiet:
+        return
+    if report.up_to_date:
+        out.write(f"brief: {args.out}/ is up to date ({plural(report.articles, 'article')}); nothing changed since the last build\n")
         return
     if args.out is None:
         out.write(f"brief: content is fine: {plural(report.articles, 'article')} checked\n")

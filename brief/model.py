@@ -243,6 +243,8 @@ class Article:
     topics: tuple["Topic", ...] = ()
     previous: str | None = None  #: URL of the previous article in the issue
     next: str | None = None
+    #: A hash of everything the Markdown stage read (see :mod:`brief.cache`).
+    content_key: str = ""
 
     @property
     def title(self) -> str:

@@ -20,16 +20,17 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .assemble import assemble_site
-from .errors import ContentError, Diagnostic, Diagnostics
+from .cache import CACHE_FOLDER, Manifest, MarkdownCache, fingerprint, folder_digest, generator_version, tree_fingerprint
+from .errors import ContentError, Diagnostic, Diagnostics, SourceLocation
 from .images import start_images
 from .load import LoadedContent, load_content
 from .markdown import render_article
 from .model import ArticleContent, ArticleSource, Site
 from .render import OutputFile, Renderer, static_files
-from .write import OutputLock, check_output_folder, publish
+from .write import MARKER, OutputLock, Staging, check_output_folder
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 #: Below this many articles, starting worker processes costs more than it saves.
@@ -48,6 +49,8 @@ class BuildOptions:
     strict: bool = False
     #: Worker processes for Markdown (None: one per core).
     jobs: int | None = None
+    #: Reuse what earlier builds left in ``.brief-cache/`` (``--no-cache`` turns it off).
+    use_cache: bool = True
 
     def templates_folder(self) -> Path:
         if self.templates is not None:
@@ -72,6 +75,13 @@ class BuildReport:
     files: int = 0
     #: Images and social cards decoded by this build (the rest came from the cache).
     images_processed: int = 0
+    #: Articles whose Markdown came from the cache.
+    markdown_cached: int = 0
+    #: Pages linked unchanged from the previous output, and pages rendered.
+    pages_reused: int = 0
+    pages_rendered: int = 0
+    #: True when nothing changed since the build that wrote the output: nothing was done.
+    up_to_date: bool = False
     site: Site | None = None
     outputs: list[OutputFile] = field(default_factory=list)
 
@@ -112,6 +122,17 @@ class Build:
         options, report = self.options, self.report
         if options.out is not None:
             check_output_folder(options.out, options.content, options.project)
+        cache_root = options.project / CACHE_FOLDER if options.use_cache else None
+        manifest_path = Manifest.location(cache_root, options.out) if cache_root and options.out else None
+        previous = Manifest.read(manifest_path)
+        inputs = ""
+        if manifest_path is not None and options.out is not None:
+            inputs = fingerprint(
+                generator_version(), options.strict, str(options.out.resolve()),
+                tree_fingerprint([options.content, options.templates_folder(), options.static_folder()]),
+            )
+            if self.up_to_date(previous, inputs):
+                return report
         self.current = f"loading {options.content}"
         with report.stage("load"):
             loaded = load_content(options.content, options.project, report.diagnostics)
@@ -119,82 +140,173 @@ class Build:
             self.stop_if_errors()
         # Go on past errors in single files, so that one build reports the problems of
         # every stage up to here (a missing image, a duplicate slug, an undefined note).
+        markdown_cache = MarkdownCache(cache_root / "markdown" if cache_root else None, writable=options.out is not None)
         with report.stage("markdown"):
-            contents = self.render_markdown(loaded)
+            contents, keys = self.render_markdown(loaded, markdown_cache)
+        report.markdown_cached = markdown_cache.hits
         self.current = "linking articles, issues and authors"
         with report.stage("assemble"):
-            site = assemble_site(loaded, contents, report.diagnostics)
+            site = assemble_site(loaded, contents, report.diagnostics, keys)
         self.stop_if_errors()
         self.current = "processing images"
         with report.stage("images"):
             images = start_images(site, options.project, report.diagnostics, cache=self.scratch_cache())
             site.images, site.social = images.assets, images.social
+        report.site = site
+        report.articles = len(site.articles)
         # Worker processes decode the images while the pages render: rendering needs only their sizes.
         with images:
             self.stop_if_errors()
-            report.site = site
-            report.articles = len(site.articles)
-            self.current = "rendering pages"
-            with report.stage("render"):
-                renderer = Renderer(site, options.templates_folder())
-                report.outputs = renderer.render_all()
-            self.current = "processing images"
-            with report.stage("images (wait)"):
-                copies = images.wait(report.diagnostics)
-            report.images_processed = len(images.processed)
-        self.stop_if_errors()
-        if options.out is None:
-            return report
-        copies += static_files(options.static_folder())
-        self.current = f"writing {options.out}"
-        with report.stage("write"):
-            with OutputLock(options.out):
-                report.files = publish(options.out, report.outputs, copies)
+            renderer = Renderer(site, options.templates_folder())
+            if options.out is None:
+                self.current = "rendering pages"
+                with report.stage("render"):
+                    report.outputs = renderer.render_all()
+                with report.stage("images (wait)"):
+                    images.wait(report.diagnostics)
+                self.stop_if_errors()
+                return report
+            manifest = Manifest(inputs=inputs, articles=len(site.articles))
+            with OutputLock(options.out), Staging(options.out) as staging:
+                self.current = "rendering pages"
+                with report.stage("render"):
+                    self.write_pages(renderer, staging, previous, manifest)
+                self.current = "processing images"
+                with report.stage("images (wait)"):
+                    copies = images.wait(report.diagnostics)
+                report.images_processed = len(images.processed)
+                self.stop_if_errors()
+                self.current = f"writing {options.out}"
+                with report.stage("write"):
+                    image_cache = (options.project / ".brief-cache").resolve()
+                    for rel, source in copies:
+                        if image_cache in source.resolve().parents:
+                            staging.link(rel, source)  # cache entries never change in place
+                        else:
+                            staging.copy(rel, source)
+                    for rel, source in static_files(options.static_folder()):
+                        staging.copy(rel, source)
+                    staging.commit()
+                report.files = manifest.files = staging.count
+        manifest.warnings = [(w.location.path, w.location.line, w.message, w.hint) for w in report.diagnostics.warnings]
+        manifest.write(manifest_path)
         return report
 
+    def up_to_date(self, previous: Manifest, inputs: str) -> bool:
+        """Whether the output already holds what this build would write: no input changed
+        since the build that wrote it, and its pages are still the files that build wrote."""
+        out = self.options.out
+        assert out is not None
+        if previous.inputs != inputs or not (out / MARKER).is_file():
+            return False
+        if not all(previous.reusable(out, path, key) for path, (key, _, _) in previous.pages.items()):
+            return False
+        self.report.up_to_date = True
+        self.report.articles, self.report.files = previous.articles, previous.files
+        # The warnings of the build that wrote the output still hold: show them again.
+        self.report.diagnostics.extend(
+            Diagnostic(SourceLocation(path, line), message, hint, "warning") for path, line, message, hint in previous.warnings
+        )
+        return True
+
+    def write_pages(self, renderer: Renderer, staging: Staging, previous: Manifest, manifest: Manifest) -> None:
+        """Render each page into the staging folder, or link it from the previous output
+        when its inputs have not changed since that output was written."""
+        out = self.options.out
+        assert out is not None
+        for job in renderer.jobs(fingerprint(generator_version(), folder_digest(self.options.templates_folder()))):
+            if previous.reusable(out, job.path, job.key):
+                staging.link(job.path, out / job.path)
+                stat = os.stat(staging.folder / job.path)
+                self.report.pages_reused += 1
+            else:
+                stat = staging.write(job.render())
+                self.report.pages_rendered += 1
+            manifest.pages[job.path] = (job.key, stat.st_size, stat.st_mtime_ns)
+
     def scratch_cache(self) -> Path | None:
-        """For ``brief check``: a temporary image cache, removed when the build ends."""
-        if self.options.out is not None:
+        """For ``brief check`` and ``--no-cache``: a temporary image cache, removed when the
+        build ends (check decodes every image to find damaged ones, but leaves nothing behind)."""
+        if self.options.out is not None and self.options.use_cache:
             return None
         self.scratch = tempfile.TemporaryDirectory(prefix="brief-check-")
         return Path(self.scratch.name)
 
-    def render_markdown(self, loaded: LoadedContent) -> dict[str, ArticleContent]:
-        """Render every published article's Markdown, in worker processes when there are many.
+    def render_markdown(
+        self, loaded: LoadedContent, cache: MarkdownCache
+    ) -> tuple[dict[str, ArticleContent], dict[str, str]]:
+        """Render every published article's Markdown; returns the contents and their keys.
 
-        Markdown parsing is most of a build's cost and each article is
-        independent, so large sites spread it over all cores; results come back
-        in the articles' order, so the output does not depend on scheduling.
+        An article whose key (its source, issue date and the generator) is in the
+        cache is not parsed again. The others are parsed in worker processes when
+        there are many: Markdown is most of a cold build's cost and each article
+        is independent. Results are taken in the articles' order, so the output
+        does not depend on scheduling.
         """
         issues = {issue.key: issue for issue in loaded.issues}
         raw_html = loaded.config.raw_html if loaded.config else False
-        tasks = [
-            (source, issues[source.issue_key].date, raw_html)
-            for source in loaded.articles
-            if not source.draft and source.issue_key in issues
-        ]
-        jobs = self.options.jobs or os.cpu_count() or 1
         contents: dict[str, ArticleContent] = {}
+        keys: dict[str, str] = {}
+        diagnostics: dict[str, list[Diagnostic]] = {}
+        tasks = []
+        for source in loaded.articles:
+            if source.draft or source.issue_key not in issues:
+                continue
+            task = (source, issues[source.issue_key].date, raw_html)
+            keys[source.path] = key = cache.key(*task)
+            cached = cache.get(key)
+            if cached is None:
+                tasks.append(task)
+            else:
+                contents[source.path], diagnostics[source.path] = cached
+        jobs = self.options.jobs or os.cpu_count() or 1
+        self.current = "rendering articles"
         if jobs > 1 and len(tasks) >= PARALLEL_THRESHOLD:
             chunk = max(1, len(tasks) // (jobs * 8))
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                results = pool.map(_render_task, tasks, chunksize=chunk)
-                for (source, _date, _raw), (content, problems) in zip(tasks, results):
-                    self.current = f"rendering {source.path}"
-                    self.report.diagnostics.extend(problems)
-                    contents[source.path] = content
-            return contents
-        for task in tasks:
-            self.current = f"rendering {task[0].path}"
-            content, problems = _render_task(task)
-            self.report.diagnostics.extend(problems)
-            contents[task[0].path] = content
-        return contents
+                results: Iterable[tuple[ArticleContent, list[Diagnostic]]] = pool.map(_render_task, tasks, chunksize=chunk)
+                self.collect(tasks, results, cache, keys, contents, diagnostics)
+        else:
+            self.collect(tasks, map(self._render_one, tasks), cache, keys, contents, diagnostics)
+        for source in loaded.articles:  # in the articles' order, whichever way each was rendered
+            self.report.diagnostics.extend(diagnostics.get(source.path, ()))
+        return contents, keys
+
+    def _render_one(self, task: tuple[ArticleSource, dt.date, bool]) -> tuple[ArticleContent, list[Diagnostic]]:
+        self.current = f"rendering {task[0].path}"
+        return _render_task(task)
+
+    def collect(
+        self,
+        tasks: list[tuple[ArticleSource, dt.date, bool]],
+        results: Iterable[tuple[ArticleContent, list[Diagnostic]]],
+        cache: MarkdownCache,
+        keys: dict[str, str],
+        contents: dict[str, ArticleContent],
+        diagnostics: dict[str, list[Diagnostic]],
+    ) -> None:
+        for (source, _date, _raw), result in zip(tasks, results):
+            contents[source.path], diagnostics[source.path] = result
+            cache.put(keys[source.path], result)
+
+
+class ArticleFailure(Exception):
+    """An internal error while rendering one article (in a worker process, perhaps)."""
+
+    def __init__(self, path: str, problem: str):
+        super().__init__(path, problem)
+        self.path, self.problem = path, problem
+
+    def __str__(self) -> str:
+        return self.problem
 
 
 def _render_task(task: tuple[ArticleSource, dt.date, bool]) -> tuple[ArticleContent, list[Diagnostic]]:
     source, issue_date, raw_html = task
-    return render_article(source, issue_date, raw_html)
+    try:
+        return render_article(source, issue_date, raw_html)
+    except Exception as exc:  # name the article, wherever it was rendered
+        raise ArticleFailure(source.path, f"{type(exc).__name__}: {exc}") from exc
 
 
 def build(options: BuildOptions) -> BuildReport:

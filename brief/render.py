@@ -10,16 +10,18 @@ social metadata use absolute URLs built from ``base_url``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import posixpath
 from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import jinja2
 from markupsafe import Markup, escape
 
+from .cache import fingerprint
 from .citations import format_date, format_long_date
 from .images import image_html
 from .markdown import IMAGE_MARKER, resolve_image_path
@@ -102,32 +104,114 @@ class Renderer:
         )
         return OutputFile(path, text.encode("utf-8"))
 
-    def render_all(self) -> list[OutputFile]:
-        site = self.site
-        files = [self.render_home()]
-        for publication in site.publications:
-            files.append(self.render_publication(publication))
-        for issue in site.issues.values():
-            files.append(self.render_issue(issue))
-        for article in site.articles.values():
-            files.append(self.render_article(article))
-        files.extend(self.render_authors())
-        files.extend(self.render_topics())
-        files.append(self.page("404.html", "404.html"))
-        files.append(self.render_sitemap([f.path for f in files if f.path.endswith(".html") and f.path != "404.html"]))
-        files.append(OutputFile("robots.txt", self.env.get_template("robots.txt").render(absolute=self.absolute).encode()))
-        return files
+    # -- which pages there are, and what each depends on ------------------------------------
+    def jobs(self, base: str = "") -> list["PageJob"]:
+        """Every page of the site, each with a fingerprint of everything it shows.
 
-    def render_home(self) -> OutputFile:
+        ``base`` fingerprints what all pages share (templates, configuration, the
+        generator). Two builds that give a page the same fingerprint render it to
+        the same bytes, which lets an incremental build reuse the page.
+        """
+        site = self.site
+        jobs: list[PageJob] = []
+
+        base = fingerprint(base, site.config)
+
+        def add(path: str, render: Callable[[], OutputFile], *deps: Any) -> None:
+            jobs.append(PageJob(path, fingerprint(base, path, deps), render))
+
+        latest, latest_articles, recent = self.home_lists()
+        add("index.html", self.render_home, latest, [self.teaser(a) for a in latest_articles],
+            [self.teaser(a) for a in recent], [(p.slug, p.title) for p in site.publications])
+        for publication in site.publications:
+            add(f"{publication.slug}/index.html", functools.partial(self.render_publication, publication), publication,
+                [(site.issues[k], len(site.articles_by_issue.get(k, ()))) for k in site.issues_by_publication.get(publication.slug, ())])
+        for issue in site.issues.values():
+            add(issue.url + "index.html", functools.partial(self.render_issue, issue), issue,
+                self.publication(issue.publication), [self.teaser(a) for a in self.issue_articles(issue)])
+        for article in site.articles.values():
+            add(article.url + "index.html", functools.partial(self.render_article, article), *self.article_deps(article))
+        by_author = self.articles_by_author()
+        for author in site.authors.values():
+            articles = self.articles_newest_first(by_author.get(author.id, []))
+            add(f"authors/{author.id}/index.html", functools.partial(self.render_author, author, articles),
+                author, [self.teaser(a) for a in articles])
+        people = sorted(site.authors.values(), key=lambda a: _sort_name(a.name))
+        counts = {a.id: len(by_author.get(a.id, [])) for a in people}
+        add("authors/index.html", functools.partial(self.page, "authors.html", "authors/", authors=people, counts=counts),
+            [(a.id, a.name, a.affiliation) for a in people], counts)
+        by_topic = self.articles_by_topic()
+        for topic in site.topics.values():
+            articles = self.articles_newest_first(by_topic.get(topic.slug, []))
+            add(topic.url + "index.html", functools.partial(self.page, "topic.html", topic.url, topic=topic, articles=articles),
+                topic, [self.teaser(a) for a in articles])
+        topics = sorted(site.topics.values(), key=lambda t: t.name.lower())
+        topic_counts = {t.slug: len(by_topic.get(t.slug, [])) for t in topics}
+        add("topics/index.html", functools.partial(self.page, "topics.html", "topics/", topics=topics, counts=topic_counts),
+            topics, topic_counts)
+        add("404.html", functools.partial(self.page, "404.html", "404.html"))
+        entries = self.sitemap_entries([job.path for job in jobs if job.path != "404.html"])
+        add("sitemap.xml", functools.partial(self.render_sitemap, entries), entries)
+        add("robots.txt", self.render_robots)
+        return jobs
+
+    def render_all(self) -> list[OutputFile]:
+        """Render every page (for a check, or a build without a previous output to reuse)."""
+        return [job.render() for job in self.jobs()]
+
+    def teaser(self, article: Article) -> tuple[Any, ...]:
+        """What a list of articles shows of one article (the inputs of its teaser)."""
+        issue = self.site.issues[article.issue_key]
+        return (
+            article.url, article.title, article.date, issue.url, issue.label,
+            tuple((a.id, a.name, a.has_page) for a in article.authors), article.content.summary_html[:1],
+        )
+
+    def article_deps(self, article: Article) -> tuple[Any, ...]:
+        source = article.source
+        lead = None
+        if source.image is not None and source.image.src:
+            lead = self.site.images.get(resolve_image_path(source.path, source.image.src))
+        body_images = tuple(self.site.images.get(resolve_image_path(source.path, u.src)) for u in article.content.images)
+        neighbours = tuple(
+            (a.url, a.title) if a else None
+            for a in (self.site.articles.get(article.previous or ""), self.site.articles.get(article.next or ""))
+        )
+        return (
+            article.content_key, article.url, article.date, self.site.issues[article.issue_key],
+            self.publication(article.publication), article.authors, article.topics, neighbours,
+            lead, body_images, self.site.social.get(article.url),
+        )
+
+    def articles_by_author(self) -> dict[str, list[Article]]:
+        found: dict[str, list[Article]] = {}
+        for article in self.site.articles.values():
+            for author in article.authors:
+                if author.has_page:
+                    found.setdefault(author.id, []).append(article)
+        return found
+
+    def articles_by_topic(self) -> dict[str, list[Article]]:
+        found: dict[str, list[Article]] = {}
+        for article in self.site.articles.values():
+            for topic in article.topics:
+                found.setdefault(topic.slug, []).append(article)
+        return found
+
+    def home_lists(self) -> tuple[Issue | None, list[Article], list[Article]]:
+        """The latest issue with articles, its articles, and recent articles from earlier issues."""
         issues = sorted(self.site.issues.values(), key=lambda i: (i.date, i.volume, i.number), reverse=True)
         latest = next((i for i in issues if self.site.articles_by_issue.get(i.key)), None)
-        # Recent articles from earlier issues: the latest issue's are listed above them.
         recent = [
             a for a in self.articles_newest_first(self.site.articles.values())
             if latest is None or a.issue_key != latest.key
         ][:RECENT_ARTICLES]
+        return latest, self.issue_articles(latest) if latest else [], recent
+
+    def render_home(self) -> OutputFile:
+        latest, latest_articles, recent = self.home_lists()
         return self.page(
-            "home.html", "", latest=latest, latest_articles=self.issue_articles(latest) if latest else [],
+            "home.html", "", latest=latest, latest_articles=latest_articles,
             recent=recent, publication_of=self.publication,
         )
 
@@ -210,47 +294,36 @@ class Renderer:
         # Keep the JSON inert inside <script>: no '</script>' or '<!--' can form.
         return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
-    def render_authors(self) -> list[OutputFile]:
-        files = []
-        by_author: dict[str, list[Article]] = {}
-        for article in self.site.articles.values():
-            for author in article.authors:
-                if author.has_page:
-                    by_author.setdefault(author.id, []).append(article)
-        for author in self.site.authors.values():
-            files.append(self.page("author.html", f"authors/{author.id}/", author=author,
-                                   articles=self.articles_newest_first(by_author.get(author.id, []))))
-        people = sorted(self.site.authors.values(), key=lambda a: _sort_name(a.name))
-        files.append(self.page("authors.html", "authors/", authors=people,
-                               counts={a.id: len(by_author.get(a.id, [])) for a in people}))
-        return files
+    def render_author(self, author: Author, articles: list[Article]) -> OutputFile:
+        return self.page("author.html", f"authors/{author.id}/", author=author, articles=articles)
 
-    def render_topics(self) -> list[OutputFile]:
-        files = []
-        by_topic: dict[str, list[Article]] = {}
-        for article in self.site.articles.values():
-            for topic in article.topics:
-                by_topic.setdefault(topic.slug, []).append(article)
-        for topic in self.site.topics.values():
-            files.append(self.page("topic.html", topic.url, topic=topic,
-                                   articles=self.articles_newest_first(by_topic.get(topic.slug, []))))
-        topics = sorted(self.site.topics.values(), key=lambda t: t.name.lower())
-        files.append(self.page("topics.html", "topics/", topics=topics,
-                               counts={t.slug: len(by_topic.get(t.slug, [])) for t in topics}))
-        return files
-
-    def render_sitemap(self, paths: list[str]) -> OutputFile:
+    def sitemap_entries(self, paths: list[str]) -> list[tuple[str, dt.date | None]]:
         lastmod: dict[str, dt.date] = {}
         for article in self.site.articles.values():
             lastmod[article.url + "index.html"] = article.date
         for issue in self.site.issues.values():
             lastmod[issue.url + "index.html"] = issue.date
         entries = []
-        for path in sorted(paths):
+        for path in sorted(p for p in paths if p.endswith(".html")):
             url = path[: -len("index.html")] if path.endswith("index.html") else path
             entries.append((self.absolute(url), lastmod.get(path)))
+        return entries
+
+    def render_sitemap(self, entries: list[tuple[str, dt.date | None]]) -> OutputFile:
         text = self.env.get_template("sitemap.xml").render(entries=entries)
         return OutputFile("sitemap.xml", text.encode("utf-8"))
+
+    def render_robots(self) -> OutputFile:
+        return OutputFile("robots.txt", self.env.get_template("robots.txt").render(absolute=self.absolute).encode())
+
+
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    """A page to publish: its path, the fingerprint of its inputs, and how to render it."""
+
+    path: str
+    key: str
+    render: Callable[[], OutputFile]
 
 
 def _sort_name(name: str) -> tuple[str, str]:

@@ -17,6 +17,8 @@ import errno
 import fcntl
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from types import TracebackType
 from typing import Iterable
@@ -96,43 +98,75 @@ def _safe_relative(path: str) -> str:
     return normal
 
 
+class Staging:
+    """A new output folder being written beside the old one; :meth:`commit` swaps it in.
+
+    Leaving the ``with`` block without committing (an error, Ctrl-C) removes it,
+    and the old output stays exactly as it was. Use with the :class:`OutputLock` held.
+    """
+
+    def __init__(self, out: Path):
+        self.out = out.absolute()
+        self.folder = self.out.parent / f".{self.out.name}.tmp-{os.getpid()}"
+        self.count = 0
+        self._made: set[Path] = set()
+
+    def __enter__(self) -> "Staging":
+        parent = self.out.parent
+        parent.mkdir(parents=True, exist_ok=True)
+        for stale in [*parent.glob(f".{self.out.name}.tmp-*"), *parent.glob(f".{self.out.name}.old-*")]:
+            shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed
+        self.folder.mkdir()
+        self._made = {self.folder}
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
+        if self.folder.exists():
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _target(self, path: str) -> Path:
+        target = self.folder / _safe_relative(path)
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        self.count += 1
+        return target
+
+    def write(self, item: OutputFile) -> os.stat_result:
+        """Write one file; returns its stat (the manifest records size and time)."""
+        target = self._target(item.path)
+        target.write_bytes(item.data)
+        return os.stat(target)
+
+    def copy(self, path: str, source: Path) -> None:
+        shutil.copyfile(source, self._target(path))
+
+    def link(self, path: str, source: Path) -> None:
+        """Publish a file that never changes in place (a cache entry, a page of the previous
+        output) by a hard link, falling back to a copy where links are not possible."""
+        target = self._target(path)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+
+    def commit(self) -> None:
+        (self.folder / MARKER).write_bytes(MARKER_TEXT)
+        _swap(self.folder, self.out)
+
+
 def publish(out: Path, files: Iterable[OutputFile], copies: Iterable[tuple[str, Path]]) -> int:
     """Write ``files`` and copy ``copies`` (output path, source) into ``out``, atomically.
 
     Call with the :class:`OutputLock` held. Returns the number of files written.
     """
-    out = out.absolute()
-    parent = out.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    for stale in parent.glob(f".{out.name}.tmp-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    for stale in parent.glob(f".{out.name}.old-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    staging = parent / f".{out.name}.tmp-{os.getpid()}"
-    staging.mkdir()
-    count = 0
-    try:
-        made: set[Path] = {staging}
+    with Staging(out) as staging:
         for item in files:
-            target = staging / _safe_relative(item.path)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(item.data)
-            count += 1
+            staging.write(item)
         for rel, source in copies:
-            target = staging / _safe_relative(rel)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            shutil.copyfile(source, target)
-            count += 1
-        (staging / MARKER).write_bytes(MARKER_TEXT)
-        _swap(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return count
+            staging.copy(rel, source)
+        staging.commit()
+        return staging.count
 
 
 def _swap(staging: Path, out: Path) -> None:
@@ -147,4 +181,19 @@ def _swap(staging: Path, out: Path) -> None:
     except BaseException:
         os.rename(old, out)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    _remove_later(old)
+
+
+def _remove_later(folder: Path) -> None:
+    """Delete the replaced output. The new one is already in place, so this need not
+    hold up the build: on a large site it is handed to a child process."""
+    if sum(1 for _ in zip(range(200), folder.rglob("*"))) < 200:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    try:
+        subprocess.Popen(
+            [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(folder)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)

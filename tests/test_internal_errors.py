@@ -24,10 +24,10 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         (tmp_path / folder).symlink_to(REPO / folder)
     monkeypatch.chdir(tmp_path)
 
-    def explode(task):  # type: ignore[no-untyped-def]
+    def explode(source, issue_date, raw_html):  # type: ignore[no-untyped-def]
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(pipeline, "_render_task", explode)
+    monkeypatch.setattr(pipeline, "render_article", explode)
     return tmp_path
 
 
@@ -47,3 +47,26 @@ def test_debug_shows_the_traceback(project: Path) -> None:
     assert code == 3
     assert "Traceback (most recent call last)" in err
     assert "ZeroDivisionError: division by zero" in err
+
+
+def test_internal_error_in_a_worker_process_names_the_article(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sites import article
+
+    files = {f"pub/v1n1/{i:02d}-a{i}.md": article(f"title: A{i}\nauthors: [ann-lee]") for i in range(pipeline.PARALLEL_THRESHOLD + 2)}
+    files["pub/v1n1/article.md"] = None
+    write_site(tmp_path, files)
+    (tmp_path / "content/pub/v1n1/07-a7.md").write_text(article("title: A7\nauthors: [ann-lee]", "x" * 10 + "\n"), encoding="utf-8")
+    for folder in ("templates", "static"):
+        (tmp_path / folder).symlink_to(REPO / folder)
+    monkeypatch.chdir(tmp_path)
+    real = pipeline.render_article
+
+    def explode_on_a7(source, issue_date, raw_html):  # type: ignore[no-untyped-def]
+        if source.path.endswith("07-a7.md"):
+            raise KeyError("boom")
+        return real(source, issue_date, raw_html)
+
+    monkeypatch.setattr(pipeline, "render_article", explode_on_a7)  # inherited by forked workers
+    code, out, err = run(["build"])
+    assert code == 3
+    assert err.splitlines()[0] == "brief: internal error while rendering content/pub/v1n1/07-a7.md: KeyError: 'boom'"

@@ -1,0 +1,194 @@
+"""The build cache: what a build can reuse from the builds before it.
+
+Three things are reused, each keyed so that reuse is always correct:
+
+* **Rendered Markdown**, in ``<project>/.brief-cache/build/markdown/``, keyed by
+  a hash of the article's validated source (front-matter and body), its issue
+  date, the raw-HTML setting and the generator's own code and library
+  versions. An unchanged article is never parsed again; a template or
+  stylesheet change re-renders pages without re-parsing any Markdown.
+* **Published pages**: a manifest per output folder (in the cache folder) holds
+  a fingerprint of every page's inputs. A page whose fingerprint has not
+  changed is linked from the previous output instead of rendered again.
+* **The whole build**: the manifest also records a fingerprint of every input
+  file (path, size, modification time), the templates, the static files, the
+  generator and the build options. When none has changed, the build stops at
+  once: the published output is already what it would write.
+
+Processed images have their own cache (:mod:`brief.images`). Deleting
+``.brief-cache/`` is always safe; ``brief build --no-cache`` ignores it all.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import pickle
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import __version__
+from .errors import Diagnostic
+from .model import ArticleContent
+
+#: The cache's folder, relative to the project folder.
+CACHE_FOLDER = Path(".brief-cache") / "build"
+#: Bump to invalidate every cache entry when their format changes.
+CACHE_FORMAT = "1"
+_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "hanzidentifier", "Jinja2", "nh3", "Pillow", "PyYAML")
+
+
+@functools.lru_cache(maxsize=1)
+def generator_version() -> str:
+    """A hash of Brief's own code and the versions of the libraries that shape its output."""
+    digest = hashlib.sha256(f"{__version__}\n{CACHE_FORMAT}\n".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}\n".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=?\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def fingerprint(*parts: Any) -> str:
+    """A short stable hash of values whose ``repr`` is deterministic (model objects, tuples, text)."""
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def folder_digest(folder: Path) -> str:
+    """A hash of the contents of every file under ``folder`` (the templates)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:24]
+
+
+def tree_fingerprint(folders: Iterable[Path]) -> str:
+    """A hash of every file's path, size and modification time under ``folders``."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        digest.update(f"\0{folder}\0".encode())
+        if not folder.is_dir():
+            continue
+        for root, dirs, files in os.walk(folder):
+            dirs.sort()
+            for name in sorted(files):
+                path = os.path.join(root, name)
+                try:
+                    stat = os.stat(path)
+                except OSError:
+                    continue
+                digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:24]
+
+
+@dataclass
+class MarkdownCache:
+    """Rendered articles by content key. ``folder=None`` turns the cache off."""
+
+    folder: Path | None
+    #: False for ``brief check``, which reads the cache but leaves it as it was.
+    writable: bool = True
+    hits: int = 0
+    misses: int = 0
+
+    def key(self, *parts: Any) -> str:
+        return hashlib.sha256(pickle.dumps((generator_version(), parts), protocol=5)).hexdigest()[:32]
+
+    def _path(self, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str) -> tuple[ArticleContent, list[Diagnostic]] | None:
+        if self.folder is None:
+            return None
+        try:
+            with open(self._path(key), "rb") as handle:
+                value = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value  # type: ignore[no-any-return]
+
+    def put(self, key: str, value: tuple[ArticleContent, list[Diagnostic]]) -> None:
+        if self.folder is None or not self.writable:
+            return
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.part")
+            partial.write_bytes(pickle.dumps(value, protocol=5))
+            os.replace(partial, path)  # whole entries only, even if two builds race
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+
+@dataclass
+class Manifest:
+    """What the last build published into one output folder.
+
+    ``inputs`` fingerprints every input of that build; ``pages`` maps each page to
+    the fingerprint of its inputs and the size and modification time its file had
+    when written, so that a page is reused only if the file is still the one
+    Brief wrote. Kept in the cache folder, not in the output, so the output holds
+    only the site (and stays byte-identical from build to build).
+    """
+
+    inputs: str = ""
+    articles: int = 0
+    files: int = 0
+    pages: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    #: The build's warnings (path, line, message, hint), shown again when nothing changed.
+    warnings: list[tuple[str, int, str, str]] = field(default_factory=list)
+
+    @staticmethod
+    def location(cache: Path, out: Path) -> Path:
+        name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
+        return cache / f"manifest-{name}.json"
+
+    @classmethod
+    def read(cls, path: Path | None) -> "Manifest":
+        if path is None:
+            return cls()
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            pages = {str(k): (str(v[0]), int(v[1]), int(v[2])) for k, v in data["pages"].items()}
+            warnings = [(str(w[0]), int(w[1]), str(w[2]), str(w[3])) for w in data["warnings"]]
+            return cls(str(data["inputs"]), int(data["articles"]), int(data["files"]), pages, warnings)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+            return cls()
+
+    def write(self, path: Path | None) -> None:
+        if path is None:
+            return
+        data = {
+            "inputs": self.inputs, "articles": self.articles, "files": self.files,
+            "pages": self.pages, "warnings": self.warnings,
+        }
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.part")
+            partial.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+            os.replace(partial, path)
+        except OSError:
+            pass
+
+    def reusable(self, out: Path, path: str, key: str) -> bool:
+        """Whether the published ``path`` is still the file Brief wrote for inputs ``key``."""
+        known = self.pages.get(path)
+        if known is None or known[0] != key:
+            return False
+        try:
+            stat = os.stat(out / path)
+        except OSError:
+            return False
+        return (stat.st_size, stat.st_mtime_ns) == known[1:]

@@ -1,0 +1,143 @@
+"""Incremental builds: after any kind of edit, a rebuild that reuses the cache gives
+exactly the output of a cold build of the edited content."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from brief.pipeline import BuildReport, build
+from sites import REPO, article, options, write_site
+
+PUB = "content/pub"
+
+
+def corpus() -> dict[str, str | bytes | None]:
+    files: dict[str, str | bytes | None] = {
+        "pub/v1n1/article.md": None,
+        "authors/bo-chen.md": "---\nname: Bo Chen\n---\nBo Chen studies navies.\n",
+        "pub/v1n2/issue.yaml": "volume: 1\nnumber: 2\ndate: 2026-01-28\n",
+    }
+    for issue in ("v1n1", "v1n2"):
+        for i in range(1, 4):
+            authors = "[ann-lee, bo-chen]" if i == 2 else "[ann-lee]" if i == 1 else "[bo-chen]"
+            body = (
+                f"Point {i} ([MND](https://example.org/{issue}/{i}), December 9).[^1] 解放军.\n\n"
+                f"[^1]: A note on {issue}-{i}.\n"
+            )
+            front = f"title: {issue.upper()} piece {i}\nauthors: {authors}\ntopics: [Navy, T{i}]\nsummary: ['First point {i}.']"
+            files[f"pub/{issue}/0{i}-{issue}-piece-{i}.md"] = article(front, body)
+    return files
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def project_options(root: Path, **changes: object):  # type: ignore[no-untyped-def]
+    """Build options using the project's own copies of the templates and static files."""
+    return dataclasses.replace(options(root), templates=root / "templates", static=root / "static", **changes)
+
+
+def incremental(root: Path) -> BuildReport:
+    return build(project_options(root))
+
+
+def cold(root: Path) -> dict[str, bytes]:
+    """A build of the same content with no cache at all, into a separate folder."""
+    out = root / "_cold"
+    if out.exists():
+        shutil.rmtree(out)
+    build(project_options(root, out=out, use_cache=False))
+    return tree(out)
+
+
+def touch_later(path: Path) -> None:
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    touch_later(path)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    write_site(tmp_path, corpus())
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    shutil.copytree(REPO / "static", tmp_path / "static")
+    report = incremental(tmp_path)
+    assert report.pages_reused == 0 and report.articles == 6
+    return tmp_path
+
+
+def article_path(root: Path, issue: str, i: int) -> Path:
+    return root / PUB / issue / f"0{i}-{issue}-piece-{i}.md"
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "article body": lambda r: edit(article_path(r, "v1n1", 2), "Point 2", "A revised point 2"),
+    "article retitled": lambda r: edit(article_path(r, "v1n2", 1), "V1N2 piece 1", "A new title"),
+    "author bio": lambda r: edit(r / "content/authors/bo-chen.md", "studies navies", "studies coast guards"),
+    "author renamed": lambda r: edit(r / "content/authors/ann-lee.md", "name: Ann Lee", "name: Ann Lee-Park"),
+    "article deleted": lambda r: article_path(r, "v1n1", 3).unlink(),
+    "article added": lambda r: (r / PUB / "v1n2/04-new.md").write_text(article("title: Brand new\nauthors: [ann-lee]\ntopics: [Navy]"), encoding="utf-8"),
+    "issue date": lambda r: edit(r / PUB / "v1n1/issue.yaml", "2026-01-14", "2026-01-15"),
+    "site title": lambda r: edit(r / "content/site.yaml", "Test Brief", "Renamed Brief"),
+    "template": lambda r: edit(r / "templates/article.html", "Executive Summary", "Key Points"),
+    "stylesheet": lambda r: edit(r / "static/css/brief.css", "", "/* edited */\n"),
+    "draft": lambda r: edit(article_path(r, "v1n2", 3), "title:", "draft: true\ntitle:"),
+}
+
+
+@pytest.mark.parametrize("kind", EDITS)
+def test_rebuild_after_an_edit_equals_a_cold_build(project: Path, kind: str) -> None:
+    EDITS[kind](project)
+    report = incremental(project)
+    assert not report.up_to_date
+    assert tree(project / "_site") == cold(project)
+
+
+def test_editing_one_article_reparses_only_that_article(project: Path) -> None:
+    edit(article_path(project, "v1n1", 2), "Point 2", "A revised point 2")
+    report = incremental(project)
+    assert report.markdown_cached == 5
+    assert report.pages_rendered < report.pages_reused
+    page = (project / "_site/pub/v1n1-piece-2/index.html").read_text(encoding="utf-8")
+    assert "A revised point 2" in page
+
+
+def test_template_change_reparses_no_markdown(project: Path) -> None:
+    EDITS["template"](project)
+    report = incremental(project)
+    assert report.markdown_cached == report.articles == 6
+    assert "Key Points" in (project / "_site/pub/v1n1-piece-1/index.html").read_text(encoding="utf-8")
+
+
+def test_no_op_rebuild_does_nothing(project: Path) -> None:
+    before = tree(project / "_site")
+    report = incremental(project)
+    assert report.up_to_date
+    assert report.timings == []
+    assert tree(project / "_site") == before
+
+
+def test_a_page_changed_by_hand_is_rendered_again(project: Path) -> None:
+    page = project / "_site/pub/v1n1-piece-1/index.html"
+    page.write_text("vandalised", encoding="utf-8")
+    report = incremental(project)
+    assert not report.up_to_date
+    assert tree(project / "_site") == cold(project)
+
+
+def test_no_cache_builds_everything(project: Path) -> None:
+    report = build(project_options(project, use_cache=False))
+    assert report.markdown_cached == 0 and report.pages_reused == 0 and not report.up_to_date
