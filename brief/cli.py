@@ -17,6 +17,7 @@ from typing import Sequence, TextIO
 
 from . import __version__
 from .errors import ContentError, UsageError
+from .progress import TerminalProgress, wants_progress
 from .pipeline import ArticleFailure, Build, BuildOptions, BuildReport
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -75,9 +76,13 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         strict=args.strict,
         use_cache=not args.no_cache,
     )
+    bars = TerminalProgress(err) if wants_progress(err, args.quiet) else None
+    if bars is not None:
+        options.progress = bars
     builder = Build(options)
     try:
-        report = builder.run()
+        with bars if bars is not None else contextlib.nullcontext():
+            report = builder.run()
     except ContentError as exc:
         errors = [d for d in exc.diagnostics if d.severity == "error" or args.strict]
         for diagnostic in exc.diagnostics:

@@ -29,6 +29,7 @@ from .images import start_images
 from .load import LoadedContent, load_content
 from .markdown import render_article
 from .model import ArticleContent, ArticleSource, Site
+from .progress import ProgressCallback
 from .render import OutputFile, Renderer, static_files
 from .write import MARKER, OutputLock, Staging, check_output_folder
 
@@ -51,6 +52,8 @@ class BuildOptions:
     jobs: int | None = None
     #: Reuse what earlier builds left in ``.brief-cache/`` (``--no-cache`` turns it off).
     use_cache: bool = True
+    #: Called as long stages advance (see :mod:`brief.progress`).
+    progress: ProgressCallback | None = None
 
     def templates_folder(self) -> Path:
         if self.templates is not None:
@@ -214,7 +217,11 @@ class Build:
         when its inputs have not changed since that output was written."""
         out = self.options.out
         assert out is not None
-        for job in renderer.jobs(fingerprint(generator_version(), folder_digest(self.options.templates_folder()))):
+        jobs = renderer.jobs(fingerprint(generator_version(), folder_digest(self.options.templates_folder())))
+        progress = self.options.progress
+        for done, job in enumerate(jobs, 1):
+            if progress is not None and (done % 64 == 0 or done == len(jobs)):
+                progress("pages", done, len(jobs))
             if previous.reusable(out, job.path, job.key):
                 staging.link(job.path, out / job.path)
                 stat = os.stat(staging.folder / job.path)
@@ -285,8 +292,10 @@ class Build:
         contents: dict[str, ArticleContent],
         diagnostics: dict[str, list[Diagnostic]],
     ) -> None:
-        for (source, _date, _raw), result in zip(tasks, results):
+        for done, ((source, _date, _raw), result) in enumerate(zip(tasks, results), 1):
             contents[source.path], diagnostics[source.path] = result
+            if self.options.progress is not None and (done % 16 == 0 or done == len(tasks)):
+                self.options.progress("markdown", done, len(tasks))
             cache.put(keys[source.path], result)
 
 

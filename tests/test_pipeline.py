@@ -52,3 +52,29 @@ def test_one_build_reports_the_errors_of_every_stage(tmp_path: Path) -> None:
     assert any(e.startswith("content/pub/v1n1/b.md:6: note [^9] is referred to but never defined") for e in errors)  # markdown
     assert any(e.startswith("content/pub/v1n1/c.md:6: the file 'missing.png' does not exist") for e in errors)  # assemble
     assert not (tmp_path / "_site").exists()
+
+
+def test_long_stages_report_progress(tmp_path: Path) -> None:
+    write_site(tmp_path, many_articles(20))
+    calls: list[tuple[str, int, int]] = []
+    report = build(dataclasses.replace(options(tmp_path), progress=lambda *call: calls.append(call)))
+    assert ("markdown", 20, 20) in calls
+    pages = [c for c in calls if c[0] == "pages"]
+    assert pages and pages[-1][1] == pages[-1][2] == report.pages_rendered + report.pages_reused
+
+
+def test_progress_bars_only_on_a_terminal_outside_ci(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from brief.progress import wants_progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("CI", raising=False)
+    assert wants_progress(Terminal(), quiet=False)
+    assert not wants_progress(Terminal(), quiet=True)
+    assert not wants_progress(io.StringIO(), quiet=False)
+    monkeypatch.setenv("CI", "true")
+    assert not wants_progress(Terminal(), quiet=False)
