@@ -93,6 +93,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         err.write(f"brief: {exc}\n")
         return EXIT_USAGE
     except OSError as exc:
+        if exc.errno is None:  # not the file system: e.g. a library reporting bad data as OSError
+            return _internal_error(exc, builder, args, err)
         err.write(
             f"brief: cannot write the site while {builder.current}: {exc.strerror or exc}"
             f"{f' ({exc.filename})' if exc.filename else ''}; the previous output is unchanged\n"
@@ -102,22 +104,27 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         err.write("brief: interrupted; the previous output is unchanged\n")
         return EXIT_INTERRUPTED
     except Exception as exc:  # an internal error: one line, unless --debug
-        if args.debug or os.environ.get("BRIEF_DEBUG"):
-            traceback.print_exc(file=err)
-        if isinstance(exc, ArticleFailure):
-            where, problem = f"rendering {exc.path}", exc.problem
-        else:
-            where, problem = builder.current, f"{type(exc).__name__}: {exc}"
-        err.write(
-            f"brief: internal error while {where}: {problem}\n"
-            "brief: this is a bug in Brief, not in your content; the previous output is unchanged. "
-            "Run again with --debug for the full traceback.\n"
-        )
-        return EXIT_INTERNAL
+        return _internal_error(exc, builder, args, err)
     for warning in report.diagnostics.warnings:
         err.write(f"{warning}\n")
     _summary(args, report, out)
     return EXIT_OK
+
+
+def _internal_error(exc: BaseException, builder: Build, args: argparse.Namespace, err: TextIO) -> int:
+    """One line naming what failed and where (the traceback only with --debug)."""
+    if args.debug or os.environ.get("BRIEF_DEBUG"):
+        traceback.print_exc(file=err)
+    if isinstance(exc, ArticleFailure):
+        where, problem = f"rendering {exc.path}", exc.problem
+    else:
+        where, problem = builder.current, f"{type(exc).__name__}: {exc}"
+    err.write(
+        f"brief: internal error while {where}: {problem}\n"
+        "brief: this is a bug in Brief, not in your content; the previous output is unchanged. "
+        "Run again with --debug for the full traceback.\n"
+    )
+    return EXIT_INTERNAL
 
 
 def plural(count: int, word: str) -> str:
