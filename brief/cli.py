@@ -2,7 +2,8 @@
 
 Exit status: 0 success, 1 content errors, 2 usage errors (including an
 unusable output folder or a build already running), 3 an internal error in
-Brief itself, 130 interrupted.
+Brief itself, 4 the system refused a write (disk full, no permission), 130
+interrupted.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from .errors import ContentError, UsageError
 from .progress import TerminalProgress, wants_progress
 from .pipeline import ArticleFailure, Build, BuildOptions, BuildReport
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_WRITE, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 
 
 class _Parser(argparse.ArgumentParser):
@@ -99,7 +100,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
             f"brief: cannot write the site while {builder.current}: {exc.strerror or exc}"
             f"{f' ({exc.filename})' if exc.filename else ''}; the previous output is unchanged\n"
         )
-        return EXIT_INTERNAL
+        return EXIT_WRITE
     except KeyboardInterrupt:
         err.write("brief: interrupted; the previous output is unchanged\n")
         return EXIT_INTERRUPTED

@@ -70,3 +70,27 @@ def test_internal_error_in_a_worker_process_names_the_article(tmp_path: Path, mo
     code, out, err = run(["build"])
     assert code == 3
     assert err.splitlines()[0] == "brief: internal error while rendering content/pub/v1n1/07-a7.md: KeyError: 'boom'"
+
+
+def test_a_refused_write_exits_4_and_keeps_the_previous_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from brief import write
+
+    write_site(tmp_path)
+    for folder in ("templates", "static"):
+        (tmp_path / folder).symlink_to(REPO / folder)
+    monkeypatch.chdir(tmp_path)
+    assert run(["build"])[0] == 0
+    before = {p: p.read_bytes() for p in (tmp_path / "_site").rglob("*") if p.is_file()}
+
+    def full_disk(self, item):  # type: ignore[no-untyped-def]
+        raise OSError(errno.ENOSPC, "No space left on device", str(self.folder / item.path))
+
+    monkeypatch.setattr(write.Staging, "write", full_disk)
+    code, out, err = run(["build", "--no-cache"])
+    assert code == cli.EXIT_WRITE == 4
+    assert err.startswith("brief: cannot write the site while rendering pages: No space left on device (")
+    assert err.rstrip().endswith("; the previous output is unchanged")
+    assert {p: p.read_bytes() for p in (tmp_path / "_site").rglob("*") if p.is_file()} == before
+    assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name] == []
