@@ -29,14 +29,19 @@ import pickle
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from . import __version__
 from .errors import Diagnostic
 from .model import ArticleContent
 
+if TYPE_CHECKING:
+    from .options import BuildOptions
+
 #: The cache's folder, relative to the project folder.
 CACHE_FOLDER = Path(".brief-cache") / "build"
+#: The file that marks an output folder as one Brief made (and may replace).
+MARKER = ".brief-output"
 #: Bump to invalidate every cache entry when their format changes.
 CACHE_FORMAT = "1"
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "hanzidentifier", "Jinja2", "nh3", "Pillow", "PyYAML")
@@ -61,6 +66,16 @@ def generator_version() -> str:
 def fingerprint(*parts: Any) -> str:
     """A short stable hash of values whose ``repr`` is deterministic (model objects, tuples, text)."""
     return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def inputs_fingerprint(options: "BuildOptions") -> str:
+    """A fingerprint of everything a build reads: the content, templates and static files
+    (by path, size and time), the generator, and the options that change the output."""
+    assert options.out is not None
+    return fingerprint(
+        generator_version(), options.strict, str(options.out.resolve()),
+        tree_fingerprint([options.content, options.templates_folder(), options.static_folder()]),
+    )
 
 
 def folder_digest(folder: Path) -> str:
@@ -181,6 +196,13 @@ class Manifest:
             os.replace(partial, path)
         except OSError:
             pass
+
+    def describes(self, out: Path, inputs: str) -> bool:
+        """Whether ``out`` holds what a build of ``inputs`` would write: this manifest is of
+        the same inputs, and every page is still the file that build wrote."""
+        if not self.inputs or self.inputs != inputs or not (out / MARKER).is_file():
+            return False
+        return all(self.reusable(out, path, key) for path, (key, _, _) in self.pages.items())
 
     def reusable(self, out: Path, path: str, key: str) -> bool:
         """Whether the published ``path`` is still the file Brief wrote for inputs ``key``."""

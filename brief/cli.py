@@ -14,12 +14,16 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import TYPE_CHECKING, Sequence, TextIO
 
 from . import __version__
-from .errors import ContentError, UsageError
+from .errors import ContentError, Diagnostic, SourceLocation, UsageError
 from .progress import TerminalProgress, wants_progress
-from .pipeline import ArticleFailure, Build, BuildOptions, BuildReport
+from .cache import CACHE_FOLDER, Manifest, inputs_fingerprint
+from .options import BuildOptions
+
+if TYPE_CHECKING:
+    from .pipeline import Build, BuildReport
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_WRITE, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 
@@ -77,6 +81,10 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         strict=args.strict,
         use_cache=not args.no_cache,
     )
+    if _nothing_to_do(options, args, out, err):
+        return EXIT_OK
+    from .pipeline import Build  # the stages, imported only when there is work to do
+
     bars = TerminalProgress(err) if wants_progress(err, args.quiet) else None
     if bars is not None:
         options.progress = bars
@@ -116,6 +124,8 @@ def _internal_error(exc: BaseException, builder: Build, args: argparse.Namespace
     """One line naming what failed and where (the traceback only with --debug)."""
     if args.debug or os.environ.get("BRIEF_DEBUG"):
         traceback.print_exc(file=err)
+    from .pipeline import ArticleFailure
+
     if isinstance(exc, ArticleFailure):
         where, problem = f"rendering {exc.path}", exc.problem
     else:
@@ -126,6 +136,24 @@ def _internal_error(exc: BaseException, builder: Build, args: argparse.Namespace
         "Run again with --debug for the full traceback.\n"
     )
     return EXIT_INTERNAL
+
+
+def _nothing_to_do(options: BuildOptions, args: argparse.Namespace, out: TextIO, err: TextIO) -> bool:
+    """When no input changed since the build that wrote the output, say so and stop,
+    before even loading the build's stages (a no-op build must be quick)."""
+    if options.out is None or not options.use_cache:
+        return False
+    previous = Manifest.read(Manifest.location(options.project / CACHE_FOLDER, options.out))
+    if not previous.inputs or not previous.describes(options.out, inputs_fingerprint(options)):
+        return False
+    for path, line, message, hint in previous.warnings:
+        err.write(f"{Diagnostic(SourceLocation(path, line), message, hint, 'warning')}\n")
+    if not args.quiet:
+        out.write(
+            f"brief: {args.out}/ is up to date ({plural(previous.articles, 'article')}); "
+            "nothing changed since the last build\n"
+        )
+    return True
 
 
 def plural(count: int, word: str) -> str:

@@ -312,3 +312,11 @@ class ImageAsset:
     height: int = 0
     media_type: str = ""  #: the media type of ``url``
     variants: tuple[ImageVariant, ...] = ()  #: smallest first, WebP and fallback interleaved
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """One file of the site: its path in the output folder and its bytes."""
+
+    path: str
+    data: bytes

@@ -23,49 +23,19 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .assemble import assemble_site
-from .cache import CACHE_FOLDER, Manifest, MarkdownCache, fingerprint, folder_digest, generator_version, tree_fingerprint
+from .cache import CACHE_FOLDER, Manifest, MarkdownCache, fingerprint, folder_digest, generator_version, inputs_fingerprint
 from .errors import ContentError, Diagnostic, Diagnostics, SourceLocation
+from .options import PACKAGE_ROOT, BuildOptions
 from .images import start_images
 from .load import LoadedContent, load_content
 from .markdown import render_article
 from .model import ArticleContent, ArticleSource, Site
 from .progress import ProgressCallback
 from .render import OutputFile, Renderer, static_files
-from .write import MARKER, OutputLock, Staging, check_output_folder
+from .write import OutputLock, Staging, check_output_folder
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 #: Below this many articles, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
-
-
-@dataclass
-class BuildOptions:
-    """What to build, from where, to where."""
-
-    content: Path
-    project: Path
-    out: Path | None = None  #: None: check only, write nothing
-    templates: Path | None = None
-    static: Path | None = None
-    strict: bool = False
-    #: Worker processes for Markdown (None: one per core).
-    jobs: int | None = None
-    #: Reuse what earlier builds left in ``.brief-cache/`` (``--no-cache`` turns it off).
-    use_cache: bool = True
-    #: Called as long stages advance (see :mod:`brief.progress`).
-    progress: ProgressCallback | None = None
-
-    def templates_folder(self) -> Path:
-        if self.templates is not None:
-            return self.templates
-        own = self.project / "templates"
-        return own if own.is_dir() else PACKAGE_ROOT / "templates"
-
-    def static_folder(self) -> Path:
-        if self.static is not None:
-            return self.static
-        own = self.project / "static"
-        return own if own.is_dir() else PACKAGE_ROOT / "static"
 
 
 @dataclass
@@ -130,11 +100,9 @@ class Build:
         previous = Manifest.read(manifest_path)
         inputs = ""
         if manifest_path is not None and options.out is not None:
-            inputs = fingerprint(
-                generator_version(), options.strict, str(options.out.resolve()),
-                tree_fingerprint([options.content, options.templates_folder(), options.static_folder()]),
-            )
-            if self.up_to_date(previous, inputs):
+            inputs = inputs_fingerprint(options)
+            if previous.describes(options.out, inputs):
+                self.report_up_to_date(previous)
                 return report
         self.current = f"loading {options.content}"
         with report.stage("load"):
@@ -195,22 +163,14 @@ class Build:
         manifest.write(manifest_path)
         return report
 
-    def up_to_date(self, previous: Manifest, inputs: str) -> bool:
-        """Whether the output already holds what this build would write: no input changed
-        since the build that wrote it, and its pages are still the files that build wrote."""
-        out = self.options.out
-        assert out is not None
-        if previous.inputs != inputs or not (out / MARKER).is_file():
-            return False
-        if not all(previous.reusable(out, path, key) for path, (key, _, _) in previous.pages.items()):
-            return False
+    def report_up_to_date(self, previous: Manifest) -> None:
+        """Nothing changed since the build that wrote the output: report that build."""
         self.report.up_to_date = True
         self.report.articles, self.report.files = previous.articles, previous.files
-        # The warnings of the build that wrote the output still hold: show them again.
+        # Its warnings still hold: show them again.
         self.report.diagnostics.extend(
             Diagnostic(SourceLocation(path, line), message, hint, "warning") for path, line, message, hint in previous.warnings
         )
-        return True
 
     def write_pages(self, renderer: Renderer, staging: Staging, previous: Manifest, manifest: Manifest) -> None:
         """Render each page into the staging folder, or link it from the previous output

@@ -26,7 +26,7 @@ from .citations import format_date, format_long_date
 from .images import image_html
 from .markdown import IMAGE_MARKER, resolve_image_path
 from .mdplugins.chinese import mark_text
-from .model import Article, Author, ImageAsset, ImageUse, Issue, Publication, Site, Topic
+from .model import Article, Author, ImageAsset, ImageUse, Issue, OutputFile, Publication, Site, Topic
 
 #: Content-Security-Policy of every page: nothing from other origins, no inline script.
 CSP = (
@@ -34,14 +34,6 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
 )
 RECENT_ARTICLES = 10
-
-
-@dataclass(frozen=True, slots=True)
-class OutputFile:
-    """One file of the site: its path in the output folder and its bytes."""
-
-    path: str
-    data: bytes
 
 
 @dataclass

@@ -23,10 +23,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Iterable
 
+from .cache import MARKER
 from .errors import UsageError
-from .render import OutputFile
+from .model import OutputFile
 
-MARKER = ".brief-output"
 MARKER_TEXT = b"This folder is written by Brief. Each build replaces it whole.\n"
 
 

@@ -141,3 +141,24 @@ def test_a_page_changed_by_hand_is_rendered_again(project: Path) -> None:
 def test_no_cache_builds_everything(project: Path) -> None:
     report = build(project_options(project, use_cache=False))
     assert report.markdown_cached == 0 and report.pages_reused == 0 and not report.up_to_date
+
+
+def test_cli_no_op_build_says_so_and_repeats_the_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from brief import cli
+
+    write_site(tmp_path, {"pub/v1n1/article.md": article("title: T\nauthors: [ann-lee]", "[x](javascript:alert(1))\n")})
+    for folder in ("templates", "static"):
+        (tmp_path / folder).symlink_to(REPO / folder)
+    monkeypatch.chdir(tmp_path)
+    runs = []
+    for _ in range(2):
+        out, err = io.StringIO(), io.StringIO()
+        runs.append((cli.main(["build"], out, err), out.getvalue(), err.getvalue()))
+    (code1, out1, err1), (code2, out2, err2) = runs
+    assert code1 == code2 == 0
+    assert out1.startswith("brief: built 1 article, ") and out1.endswith(" files into _site/\n")
+    assert out2 == "brief: _site/ is up to date (1 article); nothing changed since the last build\n"
+    warning = "content/pub/v1n1/article.md:6: warning: a link to a 'javascript:' URL was dropped"
+    assert err1.startswith(warning) and err2.startswith(warning)
