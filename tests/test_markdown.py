@@ -23,10 +23,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt, helpers
+from markdown_it.common import normalize_url
 from markdown_it.utils import read_fixture_file
 
 from brief.errors import Diagnostic
 from brief.markdown import SAFE_ATTRIBUTES, make_markdown, render_article, render_text
+from brief.mdplugins.citations import citations_plugin
+from brief.mdplugins.notes import notes_plugin
+from brief.mdplugins.speedups import normalize_link, normalize_link_text, parse_link_destination, speedups_plugin, text_stops
 from brief.model import ArticleContent, ArticleSource, Figure, ImageUse, LeadImage, Source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
@@ -395,3 +402,128 @@ def test_repeated_headings_get_distinct_ids() -> None:
 
     html = make_markdown(False).render("## Background\n\n## Background\n")
     assert '<h2 id="background">' in html and '<h2 id="background-1">' in html
+
+
+# ---------------------------------------------------------------- speed-ups give markdown-it's output
+#
+# brief.mdplugins.speedups replaces some of markdown-it-py's steps with faster code that
+# must give the same result; these tests compare the two on hand-picked and generated input.
+
+BLOCK_SAMPLES = [
+    "Foo *bar*\n=========\n\nFoo *bar*\n---------\n",
+    "Foo *bar\nbaz*\n====\n",
+    "   Foo\n---\n\n  Foo\n-----\n\n  Foo\n  ===\n",
+    "    Foo\n    ---\n\n    Foo\n---\n",
+    "Foo\n    ---\n\nFoo\n= =\n\nFoo\n--- -\n",
+    "`Foo\n----\n`\n\n<a title=\"a lot\n---\nof dashes\"/>\n",
+    "> Foo\n---\n\n> foo\nbar\n===\n\n- Foo\n---\n",
+    "> a\n> b\nlazy\n===\n\n> - x\n> y\n---\n",
+    "- a\n  b\n  ===\n- c\n\n  d\n  ---\n",
+    "Foo\nBar\n---\n\n---\nFoo\n---\nBar\n---\nBaz\n\n\n====\n",
+    "Foo\nbar\n* * *\nbaz\n\nFoo\nbar\n\\---\nbaz\n",
+    "a\n- b\n\na\n1. b\n\na\n2. b\n\na\n-\n\na\n*\n",
+    "a\n# h\nb\n#no\nc\n> q\nd\n```\ncode\n```\ne\n~~~\nf\n",
+    "a\n| x | y |\n|---|---|\n| 1 | 2 |\n\n| x |\n| - |\nb\n",
+    "a\n[^1]: note\nb\n[ref]: /url\n[ref]\n",
+    "a\n<div>\nb\n</div>\nc\n<!-- x -->\nd\n<em>e</em>\n",
+    "a\n    b\n\tc\n  d\n   ***\n",
+    "  - a\n\n\tb\n\n> > x\n> y\nz\n",
+    "Windows\r\nline ends\r\n===\r\n\r\nold Mac\rends\r\rand a NUL \x00 byte\n",
+]
+
+BLOCK_LINES = [
+    "", "Foo", "Foo *bar*", "  Foo", "    Foo", "\tFoo", "===", "---", "  ---", "    ---", "= =", "--- -",
+    "- a", "-", "* b", "+ c", "1. d", "2) e", "1.", "> q", ">", "> - x", "# h", "###### h", "#x",
+    "```", "~~~", "``` x", "| a | b |", "|---|---|", "| - | :-: |", "a | b", "-|-", "***", "_ _ _",
+    "[^1]: note", "[^x]:", "[r]: /u 'title'", "[r]", "<div>", "</div>", "<!-- c -->", "<em>x</em>", "\\---",
+]
+
+
+def _parsers(html: bool) -> tuple[MarkdownIt, MarkdownIt]:
+    """markdown-it as Brief configures its rules, without and with the speed-ups."""
+    plain = MarkdownIt("commonmark", {"html": html}).enable("table").use(notes_plugin).use(citations_plugin)
+    fast = MarkdownIt("commonmark", {"html": html}).enable("table").use(notes_plugin).use(citations_plugin)
+    if not html:
+        fast.disable(["html_block", "html_inline"])
+    return plain, fast.use(speedups_plugin)
+
+
+PARSERS = {html: _parsers(html) for html in (False, True)}
+
+
+def assert_same_html(markdown: str) -> None:
+    for plain, fast in PARSERS.values():
+        expected = plain.render(markdown, {"citations": {}, "issue_date": ISSUE_DATE})
+        assert fast.render(markdown, {"citations": {}, "issue_date": ISSUE_DATE}) == expected, markdown
+
+
+@pytest.mark.parametrize("markdown", BLOCK_SAMPLES)
+def test_fast_paragraph_rule_gives_markdown_its_blocks(markdown: str) -> None:
+    assert_same_html(markdown)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(BLOCK_LINES), max_size=12))
+def test_fast_paragraph_rule_gives_markdown_its_blocks_for_generated_lines(lines: list[str]) -> None:
+    assert_same_html("\n".join(lines))
+    assert_same_html("> " + "\n".join(lines))
+    assert_same_html("- " + "\n  ".join(lines))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab *_[]()!<>&\\`-:%#=@^{}~+\n$.;'\"/é\r\x00", max_size=40))
+def test_fewer_text_stops_give_markdown_its_inline_tokens(text: str) -> None:
+    assert_same_html(text)
+    assert_same_html("[" + text + "](/u) **" + text + "**")
+
+
+def test_text_stops_keep_markdown_its_set_for_unknown_rules() -> None:
+    assert text_stops(["text", "newline", "link"]) == {"[", "]", "\n"}
+    assert text_stops(["text", "linkify"]) is None
+
+
+URL_PIECES = [
+    "http://", "https://", "HTTP://", "mailto:", "//", "/", "", "javascript:", "ftp://", "xn--n3h.", "xn--",
+    "example", ".org", "a.b", "☃", "é", "中文", ":80", ":", "@", "user@", "%", "%2", "%20", "%zz", "%E2%98%83",
+    "?", "#", "&", "=", "+", "(", ")", " ", "\\", "'", '"', "<", ">", "[", "]", "{", "|", "^", "`", "~", "-",
+    "_", ".", "..", "a", "Z", "9", "\u00a0", "\x00", "\x7f", "\t", "😀", "a" * 64, "b" * 70 + ".",
+]
+urls = st.one_of(st.lists(st.sampled_from(URL_PIECES), max_size=10).map("".join), st.text(max_size=30))
+
+
+def outcome(function: Any, *args: Any) -> Any:
+    try:
+        return function(*args)
+    except Exception as exc:  # the original's exception, if any, must be ours too
+        return type(exc)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(urls)
+def test_fast_link_normalisation_gives_markdown_its_urls(url: str) -> None:
+    assert outcome(normalize_link, url) == outcome(normalize_url.normalizeLink, url)
+    assert outcome(normalize_link_text, url) == outcome(normalize_url.normalizeLinkText, url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/a-b_c.d~e/f?g=h&i=j;k#l", "http://例え.jp/パス", "https://xn--n3h.net/",
+        "https://example.org/%E2%98%83%zz", "https://host:/p", "https://EXAMPLE.org:8080", "HTTPS://a.b/",
+        "mailto:someone@example.org", "//example.org/x", "notes/a b.md", "../images/x.png", "#note-1",
+        "https://a_b.example/", "https://example.org/[x]", "https://" + "a." * 130 + "org/",
+    ],
+)
+def test_fast_link_normalisation_keeps_markdown_its_encoding(url: str) -> None:
+    assert normalize_link(url) == normalize_url.normalizeLink(url)
+    assert normalize_link_text(url) == normalize_url.normalizeLinkText(url)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="ab<>()\\ \n\t\x00&;é#/", max_size=20), st.data())
+def test_fast_link_destination_gives_markdown_its_destination(text: str, data: st.DataObject) -> None:
+    pos = data.draw(st.integers(0, len(text)))
+    maximum = data.draw(st.integers(pos, len(text)))
+    fast = parse_link_destination(text, pos, maximum)
+    plain = helpers.parseLinkDestination(text, pos, maximum)
+    assert (fast.ok, fast.pos, fast.str) == (plain.ok, plain.pos, plain.str)  # type: ignore[attr-defined]

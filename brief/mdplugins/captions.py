@@ -109,10 +109,13 @@ def split_paragraphs(tokens: list[Token]) -> list[Token]:
 
 def wrap_captions(state: StateCore) -> None:
     env = state.env
+    figures: list[Figure] = env.setdefault("figures", [])
+    # Nothing to do without a caption or an image (most notes, all summary bullets).
+    if "Table" not in state.src and "Figure" not in state.src and "![" not in state.src:
+        return
     tokens = split_paragraphs(state.tokens)
     body_line = env.get("_body_line", 1)
     counts = {"table": 0, "figure": 0}
-    figures: list[Figure] = env.setdefault("figures", [])
     out: list[Token] = []
     i = 0
     while i < len(tokens):

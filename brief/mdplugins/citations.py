@@ -29,6 +29,7 @@ from ..citations import LINK, BadDate, format_date, parse_date, parse_group
 from ..errors import did_you_mean
 from ..model import CitationEntry, Source
 from .chinese import mark_text
+from .links import may_link
 from .notes import _inline_line
 
 _KEYS = re.compile(r"\[(@[A-Za-z0-9_][\w:.#$%&+?<>~/-]*(?:\s*;\s*@[A-Za-z0-9_][\w:.#$%&+?<>~/-]*)*)\]")
@@ -102,7 +103,7 @@ def collect_sources(state: StateCore) -> None:
     env = state.env
     body_line = env.get("_body_line", 1)
     for token in state.tokens:
-        if token.type != "inline" or not token.children:
+        if token.type != "inline" or not token.children or not may_link(token):
             continue
         line = body_line + token.map[0] if token.map else env.get("_line", body_line)
         collect_inline(token.children, env, line)
@@ -113,23 +114,30 @@ def collect_inline(children: list[Token], env: dict[str, Any], line: int) -> Non
     link_texts: list[str] = []
     link_hrefs: list[str] = []
     inside_link: list[str] | None = None
+    # The links and [@key] citations, in order: sources are listed by first appearance.
+    sourced: list[Token] = []
     for child in children:
-        if child.type == "link_open":
+        kind = child.type
+        if kind == "link_open":
             inside_link = []
             link_hrefs.append(str(child.attrs.get("href", "")))
-        elif child.type == "link_close":
+            sourced.append(child)
+        elif kind == "link_close":
             flat.append(LINK.format(len(link_texts)))
             link_texts.append("".join(inside_link or []))
             inside_link = None
-        elif child.type in ("text", "text_special", "code_inline"):
+        elif kind in ("text", "text_special", "code_inline"):
             (inside_link if inside_link is not None else flat).append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
+        elif kind in ("softbreak", "hardbreak"):
             if inside_link is not None:
                 inside_link.append(" ")
             else:
                 flat.append("\n")  # kept, so a bad date is reported at its parenthesis's line
-        elif child.type not in _TRANSPARENT and inside_link is None:
-            flat.append("\ue002")  # anything else breaks a citation
+        else:
+            if kind == "cite_keys":
+                sourced.append(child)
+            if kind not in _TRANSPARENT and inside_link is None:
+                flat.append("\ue002")  # anything else breaks a citation
     cited = {}
     if link_texts:
         text = "".join(flat)
@@ -146,7 +154,7 @@ def collect_inline(children: list[Token], env: dict[str, Any], line: int) -> Non
                 cited.update(found)
     entries: dict[str, CitationEntry] = env.get("citations", {})
     link_index = 0
-    for child in children:
+    for child in sourced:
         if child.type == "link_open":
             href = link_hrefs[link_index]
             if is_external(href):
@@ -156,7 +164,7 @@ def collect_inline(children: list[Token], env: dict[str, Any], line: int) -> Non
                 else:
                     add_source(env, Source(href, title=link_texts[link_index].strip()))
             link_index += 1
-        elif child.type == "cite_keys":
+        else:
             for key in child.meta["keys"]:
                 entry = entries.get(key)
                 if entry is None:

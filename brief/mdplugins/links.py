@@ -47,19 +47,26 @@ def unsafe_scheme(url: str) -> str | None:
 
 def links_plugin(md: MarkdownIt) -> None:
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # safe_links decides
-    md.inline.ruler.at("link", with_line(rules_inline.link))
-    md.inline.ruler.at("image", with_line(rules_inline.image))
-    md.inline.ruler.at("autolink", with_line(rules_inline.autolink))
+    md.inline.ruler.at("link", with_line(rules_inline.link, "["))
+    md.inline.ruler.at("image", with_line(rules_inline.image, "!"))
+    md.inline.ruler.at("autolink", with_line(rules_inline.autolink, "<"))
     md.core.ruler.after("inline", "safe_links", drop_unsafe_links)
     md.add_render_rule("link_open", render_link_open)
 
 
-def with_line(rule: InlineRule) -> InlineRule:
-    """Wrap an inline rule so the link or image token it makes knows its file line."""
+def may_link(token: Token) -> bool:
+    """Whether an ``inline`` token's text can hold a link or image (or a ``[@key]``
+    citation): each starts with ``[`` (``![`` for an image) or ``<`` (an autolink)."""
+    return "[" in token.content or "<" in token.content
+
+
+def with_line(rule: InlineRule, first: str) -> InlineRule:
+    """Wrap an inline rule, which only matches at the character ``first``, so the link
+    or image token it makes knows its file line."""
 
     def rule_with_line(state: StateInline, silent: bool) -> bool:
         start, count = state.pos, len(state.tokens)
-        if not rule(state, silent):
+        if state.src[start] != first or not rule(state, silent):
             return False
         if not silent:
             line = int(state.env.get("_line", 1) + state.src.count("\n", 0, start))
@@ -76,7 +83,7 @@ def with_line(rule: InlineRule) -> InlineRule:
 def drop_unsafe_links(state: StateCore) -> None:
     body_line = state.env.get("_body_line", 1)
     for token in state.tokens:
-        if token.type == "inline" and token.children:
+        if token.type == "inline" and token.children and may_link(token):
             line = body_line + token.map[0] if token.map else state.env.get("_line", body_line)
             token.children = _safe_children(token.children, state.env, line)
 

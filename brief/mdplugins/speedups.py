@@ -1,0 +1,315 @@
+"""Faster equivalents of markdown-it-py's hottest steps, with identical output.
+
+The Markdown stage is most of a build, and a profile of a realistic archive
+(``benchmarks/bench_markdown.py``) spends most of markdown-it-py's time in a
+few places this plugin replaces, each by code that gives the same result:
+
+* **Input.** :func:`normalize` skips markdown-it's line-ending substitution
+  when the text has no ``\\r``.
+* **Paragraphs.** markdown-it tries the ``lheading`` rule (setext headings,
+  ``Title`` over ``===`` or ``---``) on every paragraph before the
+  ``paragraph`` rule, and both walk the paragraph's lines asking every block
+  rule that may interrupt a paragraph ("terminators": lists, headings, fences,
+  tables, ...) whether it starts there: each line is asked twice, eight rules
+  each time. :func:`paragraph` does both in one walk, and asks only the rules
+  that can start with the line's first character (a table, with the next
+  line's). Setext headings still work; the ``lheading`` rule is disabled
+  because this rule finds them.
+* **Text.** markdown-it's ``text`` rule stops at 23 characters that some
+  inline rule *might* start at (``-``, ``:``, ``%``...), and every inline rule
+  is then asked about that character; :func:`text_stops` keeps only the
+  characters the active rules start at (``[``, ``*``, ``\\n``...).
+* **Link destinations.** :func:`normalize_link` and
+  :func:`normalize_link_text` return a plain ASCII URL (``https://host/path``,
+  a relative path) unchanged without parsing and re-encoding it, which is what
+  markdown-it's ``mdurl`` round trip gives for such a URL; anything else
+  (non-ASCII, ``%`` escapes that need fixing, odd hosts, other schemes) goes
+  through markdown-it's own functions. :func:`parse_link_destination` finds a
+  destination without parentheses or backslashes with one regular expression.
+
+``tests/test_markdown.py`` compares each against markdown-it's original on
+generated input, and renders the CommonMark examples both ways.
+"""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+from typing import Callable
+
+from markdown_it import MarkdownIt, helpers, rules_block
+from markdown_it.common import normalize_url
+from markdown_it.common.utils import mdTrim, unescapeAll
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_core.normalize import NEWLINES_RE
+
+from .notes import note_def
+
+BlockRule = Callable[[StateBlock, int, int, bool], bool]
+
+
+def speedups_plugin(md: MarkdownIt) -> None:
+    """Install the faster equivalents. Use it last: it reads which inline rules are active."""
+    md.core.ruler.at("normalize", normalize)
+    md.block.ruler.at("paragraph", paragraph)
+    md.block.ruler.disable("lheading")  # paragraph() finds setext headings itself
+    md.normalizeLink = normalize_link  # type: ignore[method-assign]
+    md.normalizeLinkText = normalize_link_text  # type: ignore[method-assign,assignment]
+    # This parser's own helpers (markdown-it's are a module shared by every parser).
+    md.helpers = SimpleNamespace(  # type: ignore[assignment]
+        parseLinkLabel=helpers.parseLinkLabel,
+        parseLinkDestination=parse_link_destination,
+        parseLinkTitle=helpers.parseLinkTitle,
+    )
+    stops = text_stops(md.inline.ruler.get_active_rules())
+    if stops is not None:
+        md.inline.terminator_re = re.compile("[" + re.escape("".join(sorted(stops))) + "]")
+
+
+# ---------------------------------------------------------------- input
+
+def normalize(state: StateCore) -> None:
+    """markdown-it's ``normalize`` rule (``\\r\\n`` and ``\\r`` to ``\\n``, NUL to U+FFFD),
+    which runs a substitution for every line break even when there is nothing to change."""
+    src = state.src
+    if "\r" in src:
+        src = NEWLINES_RE.sub("\n", src)
+    if "\0" in src:
+        src = src.replace("\0", "\ufffd")
+    state.src = src
+
+
+# ---------------------------------------------------------------- paragraphs
+
+#: The characters a line must start with for each known terminator to match it.
+#: A rule not listed here (another plugin's) is asked about every line. ``table``
+#: depends on the *next* line, which must start with ``|``, ``-`` or ``:``.
+START_CHARS: dict[BlockRule, frozenset[str]] = {
+    rules_block.fence: frozenset("`~"),
+    rules_block.blockquote: frozenset(">"),
+    rules_block.hr: frozenset("*-_"),
+    rules_block.list_block: frozenset("*-+0123456789"),
+    rules_block.html_block: frozenset("<"),
+    rules_block.heading: frozenset("#"),
+    note_def: frozenset("["),
+}
+_TABLE_ROW_START = frozenset("|-:")
+
+
+class Terminators:
+    """The rules that may end a paragraph, grouped by the first character they need."""
+
+    def __init__(self, rules: list[BlockRule]):
+        self.rules = rules
+        self.has_table = rules_block.table in rules
+        chars = frozenset().union(*(START_CHARS[rule] for rule in rules if rule in START_CHARS))
+        self.without_table = {char: self._pick(char, False) for char in chars}
+        self.with_table = {char: self._pick(char, True) for char in chars}
+        self.other_without_table = self._pick(None, False)
+        self.other_with_table = self._pick(None, True)
+
+    def _pick(self, char: str | None, table: bool) -> tuple[BlockRule, ...]:
+        """The rules, in the ruler's order, that can match a line starting with ``char``."""
+        picked: list[BlockRule] = []
+        for rule in self.rules:
+            if rule is rules_block.table:
+                if table:
+                    picked.append(rule)
+            elif rule not in START_CHARS or char in START_CHARS[rule]:
+                picked.append(rule)
+        return tuple(picked)
+
+
+_terminators: dict[int, Terminators] = {}
+
+
+def terminators_of(md: MarkdownIt) -> Terminators:
+    """The paragraph terminators of ``md``'s block ruler (grouped again when the ruler changes)."""
+    rules = md.block.ruler.getRules("paragraph")
+    known = _terminators.get(id(rules))
+    if known is None or known.rules is not rules:
+        known = _terminators[id(rules)] = Terminators(rules)
+    return known
+
+
+def paragraph(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+    """markdown-it's ``lheading`` rule, then its ``paragraph`` rule, in one walk.
+
+    ``lheading`` looks for an underline up to ``endLine`` and ``paragraph``
+    reads up to ``state.lineMax``; inside a block quote these can differ, and
+    then the paragraph's lines are walked again.
+    """
+    old_parent = state.parentType
+    next_line = -1
+    if not state.is_code_block(startLine):
+        next_line, marker = _walk(state, startLine, endLine, True)
+        if marker:
+            _push_heading(state, startLine, next_line, marker)
+            state.parentType = old_parent
+            return True
+    if next_line < 0 or endLine != state.lineMax:
+        next_line, _ = _walk(state, startLine, state.lineMax, False)
+
+    state.line = next_line
+    token = state.push("paragraph_open", "p", 1)
+    token.map = [startLine, next_line]
+    token = state.push("inline", "", 0)
+    token.content = mdTrim(state.getLines(startLine, next_line, state.blkIndent, False))
+    token.map = [startLine, next_line]
+    token.children = []
+    state.push("paragraph_close", "p", -1)
+    state.parentType = old_parent
+    return True
+
+
+def _walk(state: StateBlock, start_line: int, end_line: int, setext: bool) -> tuple[int, str]:
+    """The line after the paragraph starting at ``start_line``, and the setext marker
+    (``=`` or ``-``) when the line there underlines it (only looked for if ``setext``)."""
+    src, b_marks, t_shift, e_marks, s_count = state.src, state.bMarks, state.tShift, state.eMarks, state.sCount
+    indent = state.blkIndent
+    terminators = terminators_of(state.md)
+    state.parentType = "paragraph"  # as markdown-it's rules set it: terminators read it
+    line = start_line + 1
+    while line < end_line:
+        pos = b_marks[line] + t_shift[line]
+        maximum = e_marks[line]
+        if pos >= maximum:  # an empty line
+            break
+        count = s_count[line]
+        # An indented line continues the paragraph (a lazy continuation, not code).
+        if count - indent > 3:
+            line += 1
+            continue
+        first = src[pos]
+        if setext and count >= indent and (first == "=" or first == "-"):
+            if state.skipSpaces(state.skipCharsStr(pos, first)) >= maximum:
+                return line, first
+        # A block quote's quirk: this line was checked by the block quote rule.
+        if count < 0:
+            line += 1
+            continue
+        table = False
+        if terminators.has_table and line + 2 <= end_line:
+            next_pos = b_marks[line + 1] + t_shift[line + 1]
+            table = next_pos < e_marks[line + 1] and src[next_pos] in _TABLE_ROW_START
+        if table:
+            rules = terminators.with_table.get(first, terminators.other_with_table)
+        else:
+            rules = terminators.without_table.get(first, terminators.other_without_table)
+        for rule in rules:
+            if rule(state, line, end_line, True):
+                return line, ""
+        line += 1
+    return line, ""
+
+
+def _push_heading(state: StateBlock, start_line: int, underline: int, marker: str) -> None:
+    tag = "h1" if marker == "=" else "h2"
+    state.line = underline + 1
+    token = state.push("heading_open", tag, 1)
+    token.markup = marker
+    token.map = [start_line, state.line]
+    token = state.push("inline", "", 0)
+    token.content = mdTrim(state.getLines(start_line, underline, state.blkIndent, False))
+    token.map = [start_line, state.line - 1]
+    token.children = []
+    token = state.push("heading_close", tag, -1)
+    token.markup = marker
+
+
+# ---------------------------------------------------------------- text
+
+#: The characters each inline rule can start at. markdown-it's ``text`` rule takes
+#: everything up to the next of a fixed set of 23 characters (``-``, ``:``, ``%``, ``=``...,
+#: reserved for extensions) and then asks every inline rule about that character;
+#: when no active rule can start there, it is text all the same.
+INLINE_START_CHARS: dict[str, str] = {
+    "text": "",
+    "newline": "\n",
+    "escape": "\\",
+    "backticks": "`",
+    "emphasis": "*_",
+    "strikethrough": "~",
+    "link": "[",
+    "image": "!",
+    "autolink": "<",
+    "html_inline": "<",
+    "entity": "&",
+    "note_ref": "[",
+    "cite_keys": "[",
+}
+#: Where link labels end and nest: ``parseLinkLabel`` relies on stopping at each bracket.
+_ALWAYS_STOP = "[]"
+
+
+def text_stops(active_rules: list[str]) -> set[str] | None:
+    """The characters the ``text`` rule must stop at for these inline rules, or ``None``
+    (keep markdown-it's set) when a rule is not one this module knows."""
+    if any(name not in INLINE_START_CHARS for name in active_rules):
+        return None
+    return set(_ALWAYS_STOP).union(*(INLINE_START_CHARS[name] for name in active_rules))
+
+
+# ---------------------------------------------------------------- links
+
+#: Characters ``mdurl.encode`` leaves alone, and well-formed ``%XX`` escapes.
+_ENCODED = r"(?:[A-Za-z0-9;/?:@&=+$,\-_.!~*'()#]|%[0-9A-Fa-f]{2})*"
+#: A URL the ``mdurl`` round trip returns unchanged: ``http(s)://`` with a plain ASCII
+#: host name (labels of 1–63 letters, digits and hyphens) and an optional port, or a
+#: reference with no scheme that does not start with ``//``; in either case only
+#: characters that need no percent-encoding.
+PLAIN_URL = re.compile(
+    r"(?:https?://(?P<host>[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*)(?::[0-9]+)?(?=[/?#]|\Z)"
+    r"|(?![A-Za-z0-9.+-]+:|//))" + _ENCODED + r"\Z"
+)
+_HOST_MAX = 255  # mdurl drops a longer host name
+
+
+def _is_plain(url: str) -> bool:
+    match = PLAIN_URL.match(url)
+    return match is not None and len(match.group("host") or "") <= _HOST_MAX
+
+
+def normalize_link(url: str) -> str:
+    """markdown-it's ``normalizeLink`` (the ``href`` of a link or image), fast for plain URLs."""
+    return url if _is_plain(url) else normalize_url.normalizeLink(url)
+
+
+def normalize_link_text(url: str) -> str:
+    """markdown-it's ``normalizeLinkText`` (an autolink's text), fast for plain URLs
+    (those with no ``%`` escapes to decode and no punycode host to show in Unicode)."""
+    if "%" not in url and "xn--" not in url.lower() and _is_plain(url):
+        return url
+    return normalize_url.normalizeLinkText(url)
+
+
+class LinkDestination:
+    """What ``parseLinkDestination`` returns: ``ok``, the end ``pos`` and the URL ``str``."""
+
+    __slots__ = ("ok", "pos", "str")
+
+    def __init__(self, ok: bool = False, pos: int = 0, url: str = ""):
+        self.ok = ok
+        self.pos = pos
+        self.str = url
+
+
+#: A destination's characters up to the first space, control character, parenthesis or
+#: backslash; parentheses and backslashes need markdown-it's own loop.
+_DESTINATION = re.compile(r"[^\x00-\x20\x7f()\\]*")
+
+
+def parse_link_destination(string: str, pos: int, maximum: int) -> object:
+    """markdown-it's ``parseLinkDestination``: the ``(url)`` part of a link, without
+    the character loop when the destination has no parentheses or backslashes."""
+    if pos < len(string) and string[pos] == "<":
+        return helpers.parseLinkDestination(string, pos, maximum)
+    match = _DESTINATION.match(string, pos, maximum)
+    assert match is not None  # the pattern matches the empty string
+    end = match.end()
+    if end < maximum and string[end] in "(\\":
+        return helpers.parseLinkDestination(string, pos, maximum)
+    if end == pos:
+        return LinkDestination()
+    return LinkDestination(True, end, unescapeAll(string[pos:end]))
