@@ -214,3 +214,58 @@ class Manifest:
         except OSError:
             return False
         return (stat.st_size, stat.st_mtime_ns) == known[1:]
+
+
+@dataclass
+class SourceCache:
+    """Loaded articles by file, so that an unchanged file is not parsed again.
+
+    An entry is used when the file has the same bytes (by hash) and is loaded in
+    the same context (its issue and the set of author ids, which decide whether
+    its front-matter is valid) by the same generator. One file for all articles,
+    read at the start of a build and written at its end.
+    """
+
+    path: Path | None
+    entries: dict[str, tuple[Any, Any, list[Diagnostic]]] = field(default_factory=dict)
+    used: dict[str, tuple[Any, Any, list[Diagnostic]]] = field(default_factory=dict)
+    changed: bool = False
+
+    @classmethod
+    def open(cls, folder: Path | None) -> "SourceCache":
+        if folder is None:
+            return cls(None)
+        path = folder / f"sources-{generator_version()}.pickle"
+        try:
+            with open(path, "rb") as handle:
+                entries = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            entries = {}
+        return cls(path, entries if isinstance(entries, dict) else {})
+
+    @staticmethod
+    def authors_key(authors: Iterable[str]) -> str:
+        return fingerprint(tuple(sorted(authors)))
+
+    def lookup(self, display: str, context: Any) -> tuple[Any, list[Diagnostic]] | None:
+        entry = self.entries.get(display)
+        if entry is None or entry[0] != context:
+            return None
+        self.used[display] = entry
+        return entry[1], entry[2]
+
+    def store(self, display: str, context: Any, source: Any, problems: list[Diagnostic]) -> None:
+        self.used[display] = (context, source, list(problems))
+        self.changed = True
+
+    def save(self) -> None:
+        """Keep the entries this build used (files deleted since are forgotten)."""
+        if self.path is None or not (self.changed or len(self.used) != len(self.entries)):
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_suffix(f".{os.getpid()}.part")
+            partial.write_bytes(pickle.dumps(self.used, protocol=5))
+            os.replace(partial, self.path)
+        except OSError:
+            pass

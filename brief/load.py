@@ -8,12 +8,14 @@ problems so that one build reports all of them.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from .cache import SourceCache
 from .config import load_config
 from .errors import Diagnostics, SourceLocation, did_you_mean
 from .model import (
@@ -80,10 +82,11 @@ class LoadedContent:
 class Loader:
     """Loads one content folder. ``display`` paths are relative to the project folder."""
 
-    def __init__(self, content: Path, project: Path, diagnostics: Diagnostics):
+    def __init__(self, content: Path, project: Path, diagnostics: Diagnostics, cache: "SourceCache | None" = None):
         self.content = content
         self.project = project
         self.diagnostics = diagnostics
+        self.cache = cache
 
     def display(self, path: Path) -> str:
         try:
@@ -286,11 +289,32 @@ class Loader:
         )
         result.issues.append(issue)
         for file_name in order:
-            article = self.load_article(files[file_name], issue.key, result.authors)
+            article = self.load_article_cached(files[file_name], issue.key, result.authors)
             if article is not None:
                 result.articles.append(article)
 
     # -- articles ----------------------------------------------------------------
+    def load_article_cached(self, path: Path, issue_key: str, authors: dict[str, Author]) -> ArticleSource | None:
+        """:meth:`load_article`, or what it gave the last time for the same bytes, issue
+        and set of author ids (hashing a file costs far less than parsing it)."""
+        if self.cache is None:
+            return self.load_article(path, issue_key, authors)
+        display = self.display(path)
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return self.load_article(path, issue_key, authors)
+        context = (digest, issue_key, self.cache.authors_key(authors))
+        cached = self.cache.lookup(display, context)
+        if cached is not None:
+            source, problems = cached
+            self.diagnostics.extend(problems)
+            return source
+        before = len(self.diagnostics.items)
+        source = self.load_article(path, issue_key, authors)
+        self.cache.store(display, context, source, self.diagnostics.items[before:])
+        return source
+
     def load_article(self, path: Path, issue_key: str, authors: dict[str, Author]) -> ArticleSource | None:
         display = self.display(path)
         try:
@@ -476,6 +500,7 @@ def reference_problem(src: str, folder: Path, content: Path) -> tuple[str, str] 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif")
 
 
-def load_content(content: Path, project: Path, diagnostics: Diagnostics) -> LoadedContent:
-    """The load stage: read every content file under ``content``."""
-    return Loader(content, project, diagnostics).load()
+def load_content(content: Path, project: Path, diagnostics: Diagnostics, cache: "SourceCache | None" = None) -> LoadedContent:
+    """The load stage: read every content file under ``content`` (articles unchanged since
+    the last build come from ``cache``)."""
+    return Loader(content, project, diagnostics, cache).load()

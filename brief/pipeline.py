@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .assemble import assemble_site
-from .cache import CACHE_FOLDER, Manifest, MarkdownCache, fingerprint, folder_digest, generator_version, inputs_fingerprint
+from .cache import CACHE_FOLDER, Manifest, MarkdownCache, SourceCache, fingerprint, folder_digest, generator_version, inputs_fingerprint
 from .errors import ContentError, Diagnostic, Diagnostics, SourceLocation
 from .options import PACKAGE_ROOT, BuildOptions
 from .images import start_images
@@ -105,8 +105,10 @@ class Build:
                 self.report_up_to_date(previous)
                 return report
         self.current = f"loading {options.content}"
+        source_cache = SourceCache.open(cache_root if options.out is not None else None)
         with report.stage("load"):
-            loaded = load_content(options.content, options.project, report.diagnostics)
+            loaded = load_content(options.content, options.project, report.diagnostics, source_cache)
+        source_cache.save()
         if loaded.config is None:
             self.stop_if_errors()
         # Go on past errors in single files, so that one build reports the problems of
