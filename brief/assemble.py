@@ -101,9 +101,12 @@ def assemble_site(
             content_key=(content_keys or {}).get(source.path, ""),
         )
 
+    in_issue: dict[str, list[str]] = {}
+    for article in articles.values():
+        in_issue.setdefault(article.issue_key, []).append(article.url)
     articles_by_issue: dict[str, tuple[str, ...]] = {}
     for issue in issues.values():
-        urls = [a.url for a in articles.values() if a.issue_key == issue.key]
+        urls = in_issue.get(issue.key, [])
         position = {name: i for i, name in enumerate(issue.order)}
         urls.sort(key=lambda u: position.get(articles[u].source.file_name, 0))
         articles_by_issue[issue.key] = tuple(urls)

@@ -21,6 +21,7 @@ Processed images have their own cache (:mod:`brief.images`). Deleting
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -107,36 +108,63 @@ def tree_fingerprint(folders: Iterable[Path]) -> str:
 
 @dataclass
 class MarkdownCache:
-    """Rendered articles by content key. ``folder=None`` turns the cache off."""
+    """Rendered articles by content key. ``folder=None`` turns the cache off.
+
+    Each article's full content is one file; an index (one file for all) holds the
+    light part of every article (summary, images used, diagnostics), which is all a
+    build needs of an article whose page it does not render again. The full
+    content is read only for the pages that are rendered (:meth:`full`).
+    """
 
     folder: Path | None
     #: False for ``brief check``, which reads the cache but leaves it as it was.
     writable: bool = True
     hits: int = 0
-    misses: int = 0
+    index: dict[str, tuple[ArticleContent, list[Diagnostic]]] = field(default_factory=dict)
+    used: dict[str, tuple[ArticleContent, list[Diagnostic]]] = field(default_factory=dict)
+    changed: bool = False
+
+    def __post_init__(self) -> None:
+        if self.folder is not None:
+            try:
+                with open(self._index_path(), "rb") as handle:
+                    index = pickle.load(handle)
+                self.index = index if isinstance(index, dict) else {}
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+                self.index = {}
 
     def key(self, *parts: Any) -> str:
         return hashlib.sha256(pickle.dumps((generator_version(), parts), protocol=5)).hexdigest()[:32]
+
+    def _index_path(self) -> Path:
+        assert self.folder is not None
+        return self.folder / f"index-{generator_version()}.pickle"
 
     def _path(self, key: str) -> Path:
         assert self.folder is not None
         return self.folder / key[:2] / f"{key}.pickle"
 
     def get(self, key: str) -> tuple[ArticleContent, list[Diagnostic]] | None:
-        if self.folder is None:
-            return None
-        try:
-            with open(self._path(key), "rb") as handle:
-                value = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            self.misses += 1
+        """The light content and diagnostics of a cached article, or ``None``."""
+        entry = self.index.get(key)
+        if entry is None or self.folder is None or not self._path(key).is_file():
             return None
         self.hits += 1
-        return value  # type: ignore[no-any-return]
+        self.used[key] = entry
+        return entry
 
-    def put(self, key: str, value: tuple[ArticleContent, list[Diagnostic]]) -> None:
+    def full(self, key: str) -> ArticleContent:
+        """The complete content of a cached article (for rendering its page)."""
+        with open(self._path(key), "rb") as handle:
+            content, _problems = pickle.load(handle)
+        return content  # type: ignore[no-any-return]
+
+    def put(self, key: str, value: tuple[ArticleContent, list[Diagnostic]]) -> ArticleContent:
+        """Cache a rendered article; returns what the build should hold of it (the light
+        part when the full content is safely on disk, else the full content)."""
+        content, problems = value
         if self.folder is None or not self.writable:
-            return
+            return content
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -144,7 +172,30 @@ class MarkdownCache:
             partial.write_bytes(pickle.dumps(value, protocol=5))
             os.replace(partial, path)  # whole entries only, even if two builds race
         except OSError:
-            pass  # a cache that cannot be written only costs time
+            return content  # a cache that cannot be written only costs time
+        self.used[key] = (light(content), list(problems))
+        self.changed = True
+        return self.used[key][0]
+
+    def save(self) -> None:
+        """Write the index of the articles this build used (removed articles are forgotten)."""
+        if self.folder is None or not self.writable or not (self.changed or len(self.used) != len(self.index)):
+            return
+        path = self._index_path()
+        try:
+            partial = path.with_suffix(f".{os.getpid()}.part")
+            partial.write_bytes(pickle.dumps(self.used, protocol=5))
+            os.replace(partial, path)
+        except OSError:
+            pass
+
+
+def light(content: ArticleContent) -> ArticleContent:
+    """An article's content without what only its own page shows."""
+    return dataclasses.replace(
+        content, body_html="", notes=(), sources=(), figures=(), disclaimer_html="", bios_html=(),
+        image_caption_html="", complete=False,
+    )
 
 
 @dataclass

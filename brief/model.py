@@ -21,6 +21,7 @@ Which stage fills what:
 from __future__ import annotations
 
 import datetime as dt
+import dataclasses
 from dataclasses import dataclass, field
 
 from .errors import SourceLocation
@@ -227,6 +228,9 @@ class ArticleContent:
     word_count: int = 0
     #: The summary as plain text, for metadata.
     summary_text: tuple[str, ...] = ()
+    #: False for the light copy a build keeps of an article whose full content is in
+    #: the cache (see :mod:`brief.cache`): only its own page needs the rest.
+    complete: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,3 +324,24 @@ class OutputFile:
 
     path: str
     data: bytes
+
+
+def _pickle_by_fields(cls: type) -> None:
+    """Pickle a frozen, slotted dataclass as its constructor call.
+
+    The standard pickling of slotted dataclasses looks up the fields for every
+    object it restores, which made reading the build cache of a large archive
+    (hundreds of thousands of small objects) take seconds; this is several
+    times faster and gives equal objects.
+    """
+    names = tuple(f.name for f in dataclasses.fields(cls))
+
+    def __reduce__(self: object) -> tuple[type, tuple[object, ...]]:
+        return (cls, tuple(getattr(self, name) for name in names))
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
+
+
+for _cls in list(globals().values()):
+    if isinstance(_cls, type) and dataclasses.is_dataclass(_cls) and "__slots__" in _cls.__dict__:
+        _pickle_by_fields(_cls)

@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .assemble import assemble_site
 from .cache import CACHE_FOLDER, Manifest, MarkdownCache, SourceCache, fingerprint, folder_digest, generator_version, inputs_fingerprint
@@ -57,6 +57,16 @@ class BuildReport:
     up_to_date: bool = False
     site: Site | None = None
     outputs: list[OutputFile] = field(default_factory=list)
+    #: Reads an article's full content from the cache (``site`` may hold only the light part).
+    full_content: Callable[[str], ArticleContent] | None = None
+
+    def content_of(self, url: str) -> ArticleContent:
+        """The complete content of the article at ``url``."""
+        assert self.site is not None
+        article = self.site.articles[url]
+        if article.content.complete or self.full_content is None:
+            return article.content
+        return self.full_content(article.content_key)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -116,7 +126,8 @@ class Build:
         markdown_cache = MarkdownCache(cache_root / "markdown" if cache_root else None, writable=options.out is not None)
         with report.stage("markdown"):
             contents, keys = self.render_markdown(loaded, markdown_cache)
-        report.markdown_cached = markdown_cache.hits
+        markdown_cache.save()
+        report.markdown_cached, report.full_content = markdown_cache.hits, markdown_cache.full
         self.current = "linking articles, issues and authors"
         with report.stage("assemble"):
             site = assemble_site(loaded, contents, report.diagnostics, keys)
@@ -130,7 +141,7 @@ class Build:
         # Worker processes decode the images while the pages render: rendering needs only their sizes.
         with images:
             self.stop_if_errors()
-            renderer = Renderer(site, options.templates_folder())
+            renderer = Renderer(site, options.templates_folder(), full_content=markdown_cache.full)
             if options.out is None:
                 self.current = "rendering pages"
                 with report.stage("render"):
@@ -255,10 +266,11 @@ class Build:
         diagnostics: dict[str, list[Diagnostic]],
     ) -> None:
         for done, ((source, _date, _raw), result) in enumerate(zip(tasks, results), 1):
-            contents[source.path], diagnostics[source.path] = result
+            # Keep only the light part when the full content is in the cache: memory stays
+            # small on large sites, and the page reads the rest back when it is rendered.
+            contents[source.path], diagnostics[source.path] = cache.put(keys[source.path], result), result[1]
             if self.options.progress is not None and (done % 16 == 0 or done == len(tasks)):
                 self.options.progress("markdown", done, len(tasks))
-            cache.put(keys[source.path], result)
 
 
 class ArticleFailure(Exception):

@@ -9,6 +9,7 @@ social metadata use absolute URLs built from ``base_url``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -26,7 +27,7 @@ from .citations import format_date, format_long_date
 from .images import image_html
 from .markdown import IMAGE_MARKER, resolve_image_path
 from .mdplugins.chinese import mark_text
-from .model import Article, Author, ImageAsset, ImageUse, Issue, OutputFile, Publication, Site, Topic
+from .model import Article, ArticleContent, Author, ImageAsset, ImageUse, Issue, OutputFile, Publication, Site, Topic
 
 #: Content-Security-Policy of every page: nothing from other origins, no inline script.
 CSP = (
@@ -43,6 +44,9 @@ class Renderer:
     site: Site
     templates: Path
     static: Path | None = None
+    #: Reads an article's full content by its key, for articles the build holds only
+    #: the light part of (see :mod:`brief.cache`).
+    full_content: Callable[[str], ArticleContent] | None = None
     env: jinja2.Environment = field(init=False)
 
     def __post_init__(self) -> None:
@@ -223,6 +227,9 @@ class Renderer:
         return self.page("issue.html", issue.url, issue=issue, publication=publication, articles=self.issue_articles(issue))
 
     def render_article(self, article: Article) -> OutputFile:
+        if not article.content.complete:
+            assert self.full_content is not None
+            article = dataclasses.replace(article, content=self.full_content(article.content_key))
         issue = self.site.issues[article.issue_key]
         publication = self.publication(article.publication)
         depth_root = "../" * article.url.count("/")

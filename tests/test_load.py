@@ -619,7 +619,7 @@ def test_note_labels_are_the_text_as_typed(tmp_path: Path) -> None:
     extra = "notes:\n  01: Zero-one.\n  1: One.\n"
     report = build_site(make_site(tmp_path, with_front(extra, "First.[^01] Second.[^1]\n")))
     assert report.site is not None
-    notes = report.site.articles["brief/first-article/"].content.notes
+    notes = report.content_of("brief/first-article/").notes
     assert [(n.number, n.label) for n in notes] == [(1, "01"), (2, "1")]
 
 
