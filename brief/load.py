@@ -145,7 +145,9 @@ class Loader:
         for path in sorted(folder.glob("*.md")):
             if path.name.startswith((".", "_")):
                 continue
-            if not is_within(path, self.content):
+            # Folders reached here are inside the content folder (child_folders checks
+            # linked folders), so only a linked file can lead outside it.
+            if path.is_symlink() and not is_within(path, self.content):
                 self.error(self.display(path), 0, "this file is a link to a place outside the content folder", "copy the file into the content folder")
                 continue
             files.append(path)
