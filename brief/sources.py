@@ -210,6 +210,10 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else line_offset + 1
         problem = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in problem:  # newer libyaml stops deep nesting itself
+            raise SourceError(
+                Diagnostic(SourceLocation(path, line), "YAML nests too deeply", "flatten the structure")
+            ) from None
         hint = _yaml_hint(problem)
         if mark and _indented_with_tab(text, mark.line):
             # The C parser does not name the tab ("found character that cannot start any token").
