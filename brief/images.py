@@ -25,7 +25,10 @@ cache key, which is the SHA-256 of the file's bytes, the settings that shape
 the output (:class:`ImageSettings`), :data:`VERSION` and the Pillow version.
 A cache hit never opens the image: its sizes come from the entry's manifest.
 Published URLs hold the key (``media/<key>/<name>-<width>.webp``), so a
-changed image gets new URLs and an unchanged one keeps them.
+changed image gets new URLs and an unchanged one keeps them. A drawn social
+card (an article without a raster lead image) is one file, ``cards/<k>/<key>.png``,
+keyed by its title, publication name, font, settings and :data:`CARD_VERSION`;
+cards go to the workers in batches, as each costs about a millisecond.
 """
 
 from __future__ import annotations
@@ -57,6 +60,12 @@ from .model import Article, ImageAsset, ImageVariant, Site, SiteConfig
 
 #: Bump when a change to processing changes the files it writes: every cache entry is then remade.
 VERSION = "1"
+#: Bump when a change changes social cards (drawn, or cropped from a lead image): only the entries
+#: that hold a card are remade (those of lead images and drawn cards), not every image's.
+CARD_VERSION = "3"
+#: Drawn cards handed to a worker process at once: a card costs about a millisecond, so one task
+#: per card would spend as long on sending tasks between processes as on drawing.
+CARDS_PER_TASK = 64
 #: Variant widths in CSS pixels: phones at 1x–3x, the 54rem wide column at 1x–2x.
 WIDTHS = (480, 800, 1200, 1600)
 #: How wide images are laid out (``--wide: 54rem`` in brief.css; full width below it).
@@ -66,6 +75,8 @@ JPEG_QUALITY = 82
 SOCIAL_QUALITY = 85
 #: The cache, relative to the project folder.
 CACHE_FOLDER = Path(".brief-cache") / "images"
+#: Drawn social cards, inside the cache: ``cards/<first two characters of the key>/<key>.png``.
+CARDS_FOLDER = "cards"
 MANIFEST = "entry.json"
 
 #: Formats Brief decodes (Pillow opens nothing else), with the file extensions each may carry.
@@ -170,12 +181,19 @@ class VariantJob:
 
 @dataclass(frozen=True, slots=True)
 class CardJob:
-    """A worker's task: draw a social card with an article's title and publication name."""
+    """Draw a social card with an article's title and publication name."""
 
-    entry: Path
+    path: Path  #: the card's file in the cache, ``cards/<k>/<key>.png``
     title: str
     publication: str
     font: socialcard.CardFont | None
+
+
+@dataclass(frozen=True, slots=True)
+class CardBatch:
+    """A worker's task: up to :data:`CARDS_PER_TASK` drawn cards."""
+
+    jobs: tuple[CardJob, ...]
 
 
 # -- the stage ---------------------------------------------------------------------------
@@ -210,9 +228,9 @@ class ImageWork:
             self.executor.shutdown(wait=True, cancel_futures=cancel)
             self.executor = None
 
-    def submit(self, job: "VariantJob | CardJob", count: int, workers: int | None) -> "Future[None]":
+    def submit(self, job: "VariantJob | CardBatch", count: int, workers: int | None) -> "Future[None]":
         """Start one job in a worker process (or here, with ``workers=0`` or when processes are unavailable)."""
-        task = process_variants if isinstance(job, VariantJob) else process_card
+        task = process_variants if isinstance(job, VariantJob) else process_cards
         if self.executor is None and workers != 0:
             try:
                 self.executor = ProcessPoolExecutor(max_workers=max(1, min(count, workers or os.cpu_count() or 1)))
@@ -255,7 +273,8 @@ def start_images(
     cache = cache if cache is not None else project / CACHE_FOLDER
     work = ImageWork()
     # By cache key, so that an image used twice is processed once: the job, its uses, a label.
-    jobs: dict[str, tuple[VariantJob | CardJob, list[tuple[SourceLocation, str]], str]] = {}
+    jobs: dict[str, tuple[VariantJob, list[tuple[SourceLocation, str]], str]] = {}
+    cards: dict[str, CardJob] = {}  # by cache key: two articles with the same title and publication share a card
     uses, leads = _collect_uses(site)
     for key in sorted(uses):
         try:
@@ -269,17 +288,30 @@ def start_images(
         if job is not None:
             jobs.setdefault(job.entry.name, (job, [], key))[1].extend(uses[key])
     font = socialcard.find_cjk_font()
+    # What shapes every drawn card besides its title and publication (the same for the whole build).
+    card_settings: list[object] = [font.identity() if font else None, settings.output_key(), CARD_VERSION]
     for article in site.articles.values():
-        card, card_job = _plan_social(article, site, work.assets, settings, cache, font)
+        card, card_file, card_job = _plan_social(article, site, work.assets, card_settings, cache, font)
         work.social[article.url] = card
-        work.copies[card.url] = _cache_file(cache, card.url)
+        work.copies[card.url] = card_file
         if card_job is not None:
-            jobs.setdefault(card_job.entry.name, (card_job, [(SourceLocation(article.source.path), article.title)], article.title))
+            cards.setdefault(card_job.path.name, card_job)
     if diagnostics.errors:
         return work  # the build stops: nothing to process
+    # Photos first (one task each: they are slow), then the drawn cards in batches, at least
+    # four batches a worker so that the workers finish together.
+    processes = workers if workers is not None else os.cpu_count() or 1
+    size = max(1, min(CARDS_PER_TASK, -(-len(cards) // (4 * max(1, processes)))))
+    card_jobs = list(cards.values())
+    batches = [CardBatch(tuple(card_jobs[i : i + size])) for i in range(0, len(card_jobs), size)]
+    tasks = len(jobs) + len(batches)
     for task, task_uses, label in jobs.values():
-        work.pending.append((work.submit(task, len(jobs), workers), task_uses))
+        work.pending.append((work.submit(task, tasks, workers), task_uses))
         work.processed.append(label)
+    for batch in batches:
+        # A drawn card fails only when the cache cannot be written: an internal error, not an article's.
+        work.pending.append((work.submit(batch, tasks, workers), []))
+        work.processed += [job.title for job in batch.jobs]
     return work
 
 
@@ -326,7 +358,8 @@ def _plan_image(key: str, path: Path, lead: bool, settings: ImageSettings, cache
         digest = hashlib.sha256(data).hexdigest()
         return ImageAsset(key, f"media/{digest[:16]}/{stem}.svg", width, height, "image/svg+xml"), None
     digest = hashlib.sha256(data).hexdigest()
-    cache_key = hashlib.sha256(f"{digest}\n{settings.output_key()}\nsocial={lead}".encode()).hexdigest()[:32]
+    card = f"card-{CARD_VERSION}" if lead else "False"  # only a lead image's entry holds a card
+    cache_key = hashlib.sha256(f"{digest}\n{settings.output_key()}\nsocial={card}".encode()).hexdigest()[:32]
     entry = cache / cache_key[:2] / cache_key
     manifest = _read_manifest(entry)
     if manifest is not None:
@@ -496,24 +529,26 @@ def _read_manifest(entry: Path) -> dict | None:  # type: ignore[type-arg]
 
 
 def _plan_social(
-    article: Article, site: Site, assets: dict[str, ImageAsset], settings: ImageSettings, cache: Path,
+    article: Article, site: Site, assets: dict[str, ImageAsset], card_settings: list[object], cache: Path,
     font: socialcard.CardFont | None,
-) -> tuple[ImageAsset, CardJob | None]:
-    """An article's social card: cropped from its raster lead image, or drawn with its title."""
+) -> tuple[ImageAsset, Path, CardJob | None]:
+    """An article's social card and its file in the cache: cropped from its raster lead image (made
+    with the image's variants), or drawn with its title (the job, unless the cache has the card)."""
     width, height = socialcard.CARD_SIZE
     lead = article.source.image
     asset = assets.get(resolve_image_path(article.source.path, lead.src)) if lead is not None and lead.src else None
     if asset is not None and asset.variants:
         cache_key = asset.url.split("/")[1]
-        return ImageAsset(asset.source, f"media/{cache_key}/{_stem(asset.source)}-social.jpg", width, height, "image/jpeg"), None
+        card = ImageAsset(asset.source, f"media/{cache_key}/{_stem(asset.source)}-social.jpg", width, height, "image/jpeg")
+        return card, _cache_file(cache, card.url), None
     publication = next(p.title for p in site.publications if p.slug == article.publication)
-    identity = json.dumps([article.title, publication, font.identity() if font else None, settings.output_key()])
+    identity = json.dumps([article.title, publication, *card_settings])
     cache_key = hashlib.sha256(identity.encode()).hexdigest()[:32]
-    entry = cache / cache_key[:2] / cache_key
+    # One file per card, with no folder or manifest: a card is written whole (renamed into place), so
+    # its file exists only when complete, and its size is always the card's.
+    path = cache / CARDS_FOLDER / cache_key[:2] / f"{cache_key}.png"
     card = ImageAsset("", f"media/{cache_key}/{article.slug}-card.png", width, height, "image/png")
-    if _read_manifest(entry) is not None:
-        return card, None
-    return card, CardJob(entry, article.title, publication, font)
+    return card, path, None if path.is_file() else CardJob(path, article.title, publication, font)
 
 
 # -- markup -------------------------------------------------------------------------------
@@ -673,24 +708,40 @@ def process_variants(job: VariantJob) -> None:
         picture = picture.transpose(_TRANSPOSE[header.orientation])
     base = _to_srgb(picture.resize((largest.width, largest.height), Image.Resampling.LANCZOS, reducing_gap=3.0), icc)
     files: dict[str, bytes] = {}
-    for planned in job.files:
+    card_source: Image.Image | None = None  # the smallest variant that holds the social card
+    for planned in job.files:  # largest first
         variant = base if (planned.width, planned.height) == base.size else base.resize((planned.width, planned.height), Image.Resampling.LANCZOS)
+        if job.social is not None and holds_card(variant.size):
+            card_source = variant
         files[planned.name] = encode(variant, planned.name.rsplit(".", 1)[1], header.format in LOSSLESS, job.settings)
     manifest: dict[str, object] = {"header": asdict(header), "files": [asdict(f) for f in job.files], "social": ""}
     if job.social is not None:
-        card = _to_srgb(socialcard.crop_to_card(picture), icc)
-        files[job.social.name] = encode(card, "jpg", False, job.settings, quality=job.settings.social_quality)
+        card = photo_card(picture, icc, card_source)
+        files[job.social.name] = encode(card, "jpg", False, job.settings, quality=job.settings.social_quality, progressive=False)
         manifest["social"] = job.social.name
     write_entry(job.entry, files, manifest)
 
 
-def process_card(job: CardJob) -> None:
-    """Draw a title card and write it into the cache. Runs in a worker process."""
-    card = socialcard.draw_card(job.title, job.publication, job.font)
-    buffer = io.BytesIO()
-    card.save(buffer, "PNG", optimize=True)
+def holds_card(size: tuple[int, int]) -> bool:
+    """Whether a picture of ``size`` fills a social card without being enlarged."""
+    left, top, right, bottom = socialcard.card_box(size)
     width, height = socialcard.CARD_SIZE
-    write_entry(job.entry, {"card.png": buffer.getvalue()}, {"files": [{"name": "card.png", "width": width, "height": height}]})
+    return right - left > width - 1e-6 and bottom - top > height - 1e-6
+
+
+def photo_card(picture: Image.Image, icc: bytes | None, variant: Image.Image | None) -> Image.Image:
+    """A lead image's social card: cut from ``variant``, the smallest variant that holds it (already
+    in sRGB; from the 1200-pixel one, a plain crop with no resampling), or else from the decoded
+    picture (a wide panorama, a small image)."""
+    if variant is not None:
+        return socialcard.crop_to_card(variant)
+    return _to_srgb(socialcard.crop_to_card(picture), icc)
+
+
+def process_cards(batch: CardBatch) -> None:
+    """Draw title cards and write them into the cache. Runs in a worker process."""
+    for job in batch.jobs:
+        write_file(job.path, socialcard.render_card(job.title, job.publication, job.font))
 
 
 def _normalise_mode(image: Image.Image) -> Image.Image:
@@ -731,8 +782,14 @@ def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
     return result
 
 
-def encode(image: Image.Image, extension: str, lossless: bool, settings: ImageSettings, quality: int = 0) -> bytes:
-    """One variant's bytes, with no metadata (only what each call passes is written)."""
+def encode(
+    image: Image.Image, extension: str, lossless: bool, settings: ImageSettings, quality: int = 0, progressive: bool = True,
+) -> bytes:
+    """One variant's bytes, with no metadata (only what each call passes is written).
+
+    Social cards are not progressive: crawlers fetch them whole, and progressive
+    encoding costs four times as long as baseline.
+    """
     image.info.clear()
     buffer = io.BytesIO()
     if extension == "webp":
@@ -744,9 +801,20 @@ def encode(image: Image.Image, extension: str, lossless: bool, settings: ImageSe
         image.save(buffer, "PNG", compress_level=9)
     else:
         image.convert("RGB").save(
-            buffer, "JPEG", quality=quality or settings.jpeg_quality, optimize=True, progressive=True, subsampling="4:2:0",
+            buffer, "JPEG", quality=quality or settings.jpeg_quality, optimize=True, progressive=progressive, subsampling="4:2:0",
         )
     return buffer.getvalue()
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write one cache file whole: into a temporary file, renamed into place (its folder made when missing)."""
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        temporary.write_bytes(data)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(data)
+    os.replace(temporary, path)
 
 
 def write_entry(entry: Path, files: dict[str, bytes], manifest: dict[str, object]) -> None:

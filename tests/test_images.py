@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import struct
 import zlib
 from pathlib import Path
@@ -388,7 +389,10 @@ def submissions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     submit = ImageWork.submit
 
     def recording(self: ImageWork, job, count, workers):  # type: ignore[no-untyped-def]
-        calls.append(job.source.name if isinstance(job, images.VariantJob) else "card:" + job.title)
+        if isinstance(job, images.VariantJob):
+            calls.append(job.source.name)
+        else:
+            calls.extend("card:" + card.title for card in job.jobs)
         return submit(self, job, count, workers)
 
     monkeypatch.setattr(ImageWork, "submit", recording)
@@ -540,3 +544,131 @@ def test_image_problem_survives_a_worker_process() -> None:
 
     problem = pickle.loads(pickle.dumps(ImageProblem("is damaged", "hint")))
     assert (problem.message, problem.hint) == ("is damaged", "hint")
+
+
+# -- drawn cards: the file, its cost-saving shortcuts, batches ---------------------------------
+
+
+def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    """A PNG file's chunks (kind, data), each checked against its CRC."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks, at = [], 8
+    while at < len(data):
+        (length,) = struct.unpack(">I", data[at : at + 4])
+        kind, body = data[at + 4 : at + 8], data[at + 8 : at + 8 + length]
+        assert data[at + 8 + length : at + 12 + length] == struct.pack(">I", zlib.crc32(kind + body))
+        chunks.append((kind, body))
+        at += 12 + length
+    return chunks
+
+
+def reference_card(title: str, publication: str, font: socialcard.CardFont) -> Image.Image:
+    """The straightforward drawing of a card (whole lines of text in RGB), as Brief drew cards before
+    it drew them fast: the card Brief publishes must look the same."""
+    card = Image.new("RGB", socialcard.CARD_SIZE, socialcard.BACKGROUND)
+    draw = ImageDraw.Draw(card)
+    draw.rectangle((0, 0, 16, 630), fill=socialcard.ACCENT)
+    draw.rectangle(socialcard.BAR, fill=socialcard.ACCENT)
+    small = font.face(publication, socialcard.PUBLICATION_SIZE)
+    draw.text((socialcard.MARGIN, socialcard.MARGIN), publication, font=small, fill=socialcard.PUBLICATION_COLOUR)
+    for size in socialcard.TITLE_SIZES:
+        face = font.face(title, size)
+        lines = socialcard.wrap(title, face, 1200 - 2 * socialcard.MARGIN)
+        if len(lines) <= socialcard.MAX_LINES:
+            break
+    for number, line in enumerate(lines):
+        draw.text((socialcard.MARGIN, socialcard.TITLE_TOP + number * round(size * 1.3)), line, font=face, fill=socialcard.TITLE_COLOUR)
+    return card
+
+
+CARD_TITLES = [
+    "Instead of a Named Exercise, the Navy Intensifies Winter Training",
+    "解放军东部战区在台湾周边举行联合演习，海空兵力持续施压",
+    "國防部：共軍在台海周邊的軍事活動持續增加",
+    "Beijing’s “Grey-Zone” Pressure: What the Coast Guard Law Changed (2021–2025)",
+]
+
+
+@pytest.mark.parametrize("title", CARD_TITLES + [""])
+def test_drawn_card_is_a_small_16_colour_png_without_metadata(title: str) -> None:
+    data = socialcard.render_card(title, "China Brief", socialcard.find_cjk_font())  # no font: no text, still a card
+    chunks = png_chunks(data)
+    kinds = [kind for kind, _ in chunks]
+    assert kinds[:2] == [b"IHDR", b"PLTE"] and kinds[-1] == b"IEND" and set(kinds[2:-1]) == {b"IDAT"}  # no metadata
+    assert chunks[0][1] == struct.pack(">IIBBBBB", 1200, 630, 4, 3, 0, 0, 0)  # 4 bits a pixel, palette
+    assert len(zlib.decompress(b"".join(d for k, d in chunks if k == b"IDAT"))) == 630 * 601  # rows: filter byte + 600
+    with Image.open(io.BytesIO(data)) as card:
+        card.load()
+        assert (card.format, card.mode, card.size) == ("PNG", "P", (1200, 630))
+        assert not card.getexif() and "icc_profile" not in card.info
+    assert len(data) < 40_000
+
+
+@pytest.mark.parametrize("title", CARD_TITLES)
+def test_drawn_card_looks_like_the_straightforward_drawing(title: str) -> None:
+    font = socialcard.find_cjk_font()
+    if font is None:
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+    fast = socialcard.draw_card(title, "中國簡報" if "國" in title else "China Brief", font).convert("L")
+    slow = reference_card(title, "中國簡報" if "國" in title else "China Brief", font).convert("L")
+    difference = [abs(a - b) for a, b in zip(fast.tobytes(), slow.tobytes())]
+    # Words and characters are pasted at whole pixels and antialiased in 8 shades: a word may move by
+    # a pixel (0.1–0.35 on average here, edges of up to 0.9 % of the text's pixels differ by half the
+    # range), the text may not (title lines 3 pixels lower: 4.5 on average, 25 % of the text's pixels).
+    assert sum(difference) / len(difference) < 0.6
+    assert sum(d > 128 for d in difference) < 0.03 * sum(v > 128 for v in slow.tobytes())
+
+
+def test_drawn_card_does_not_depend_on_what_the_process_drew_before() -> None:
+    font = socialcard.find_cjk_font()
+    for cache in (socialcard._glyphs, socialcard._advance, socialcard._background, socialcard._load_face):
+        cache.cache_clear()
+    first = socialcard.render_card(CARD_TITLES[0], "China Brief", font)
+    for title in CARD_TITLES[1:] * 3:
+        socialcard.render_card(title, "Eurasia Monitor", font)
+    assert socialcard.render_card(CARD_TITLES[0], "China Brief", font) == first
+
+
+def test_photo_card_is_a_plain_crop_of_the_variant_that_holds_it() -> None:
+    from PIL import ImageOps
+
+    assert [images.holds_card(size) for size in [(1600, 1200), (1200, 900), (800, 600), (1200, 630), (1199, 900)]] == \
+        [True, True, False, True, False]
+    assert [images.holds_card(size) for size in [(3000, 1000), (1600, 533), (2400, 1260), (2400, 629)]] == [True, False, True, False]
+    picture = Image.effect_noise((2400, 1800), 60).convert("RGB")
+    variant = picture.resize((1200, 900), Image.Resampling.LANCZOS)
+    # The 1200-pixel variant holds the card: cut a little above the centre, with no resampling.
+    assert images.photo_card(picture, None, variant).tobytes() == variant.crop((0, 122, 1200, 752)).tobytes()
+    # No variant of a panorama is 630 pixels high: the card comes from the decoded picture, as ImageOps.fit cuts it.
+    wide = Image.effect_noise((3000, 1000), 60).convert("RGB")
+    card = images.photo_card(wide, None, None)
+    assert card.tobytes() == ImageOps.fit(wide, (1200, 630), Image.Resampling.LANCZOS, centering=(0.5, 0.45)).tobytes()
+
+
+def test_drawn_cards_go_to_workers_in_batches_and_are_cached_one_file_each(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from brief.errors import Diagnostics
+    from brief.pipeline import Build
+    from conftest import articles, build_options
+
+    project = make_site(tmp_path, articles(20))
+    build = Build(build_options(project, write=False))
+    build.run()
+    batches: list[int] = []
+    submit = ImageWork.submit
+
+    def recording(self: ImageWork, job, count, workers):  # type: ignore[no-untyped-def]
+        batches.append(len(job.jobs))
+        return submit(self, job, count, workers)
+
+    monkeypatch.setattr(ImageWork, "submit", recording)
+    work = images.start_images(build.report.site, project, Diagnostics(), workers=0)
+    work.wait(Diagnostics())
+    assert sum(batches) == len(work.processed) == 20 and 1 < len(batches) < 20
+    assert max(batches) <= images.CARDS_PER_TASK
+    cards = project / images.CACHE_FOLDER / images.CARDS_FOLDER
+    files = sorted(p.relative_to(cards).as_posix() for p in cards.rglob("*") if p.is_file())
+    assert len(files) == 20 and all(re.fullmatch(r"([0-9a-f]{2})/\1[0-9a-f]{30}\.png", f) for f in files)  # no temporary files left
+    assert set(work.copies.values()) == {cards / f for f in files}
+    batches.clear()
+    again = images.start_images(build.report.site, project, Diagnostics(), workers=0)
+    assert batches == [] and again.processed == [] and again.social == work.social
