@@ -23,7 +23,9 @@ published byte for byte once it is checked to hold no script.
 Processing is cached in ``<project>/.brief-cache/images/``: one folder per
 cache key, which is the SHA-256 of the file's bytes, the settings that shape
 the output (:class:`ImageSettings`), :data:`VERSION` and the Pillow version.
-A cache hit never opens the image: its sizes come from the entry's manifest.
+A cache hit never opens the image: its sizes come from the entry's manifest, and
+an image whose size, modification time and inode are unchanged is not even read
+(its hash is remembered in ``digests.json``).
 Published URLs hold the key (``media/<key>/<name>-<width>.webp``), so a
 changed image gets new URLs and an unchanged one keeps them. A drawn social
 card (an article without a raster lead image) is one file, ``cards/<k>/<key>.png``,
@@ -276,9 +278,10 @@ def start_images(
     jobs: dict[str, tuple[VariantJob, list[tuple[SourceLocation, str]], str]] = {}
     cards: dict[str, CardJob] = {}  # by cache key: two articles with the same title and publication share a card
     uses, leads = _collect_uses(site)
+    digests = FileDigests.open(cache)
     for key in sorted(uses):
         try:
-            asset, job = _plan_image(key, project / key, key in leads, settings, cache)
+            asset, job = _plan_image(key, project / key, key in leads, settings, cache, digests)
         except ImageProblem as problem:
             _report(diagnostics, uses[key], problem)
             continue
@@ -287,6 +290,7 @@ def start_images(
             work.copies[url] = _cache_file(cache, url) if asset.variants else project / key
         if job is not None:
             jobs.setdefault(job.entry.name, (job, [], key))[1].extend(uses[key])
+    digests.save()
     font = socialcard.find_cjk_font()
     # What shapes every drawn card besides its title and publication (the same for the whole build).
     card_settings: list[object] = [font.identity() if font else None, settings.output_key(), CARD_VERSION]
@@ -349,15 +353,26 @@ def _report(diagnostics: Diagnostics, uses: list[tuple[SourceLocation, str]], pr
 # -- planning (main process, no decoding) ------------------------------------------------
 
 
-def _plan_image(key: str, path: Path, lead: bool, settings: ImageSettings, cache: Path) -> tuple[ImageAsset, VariantJob | None]:
-    """The asset one image file becomes, and the job that makes its files (None on a cache hit)."""
-    data = _read_limited(path, settings.max_bytes)
+def _plan_image(
+    key: str, path: Path, lead: bool, settings: ImageSettings, cache: Path, digests: "FileDigests"
+) -> tuple[ImageAsset, VariantJob | None]:
+    """The asset one image file becomes, and the job that makes its files (None on a cache hit).
+
+    An image unchanged since the last build (same size, time and inode) is not even read:
+    its hash comes from ``digests`` and its sizes from its cache entry.
+    """
     stem = _stem(key)
     if path.suffix.lower() == ".svg":
+        data = _read_limited(path, settings.max_bytes)
         width, height = check_svg(data)
         digest = hashlib.sha256(data).hexdigest()
         return ImageAsset(key, f"media/{digest[:16]}/{stem}.svg", width, height, "image/svg+xml"), None
-    digest = hashlib.sha256(data).hexdigest()
+    data = None
+    digest = digests.get(path, settings.max_bytes)
+    if digest is None:
+        data = _read_limited(path, settings.max_bytes)
+        digest = hashlib.sha256(data).hexdigest()
+        digests.put(path, digest)
     card = f"card-{CARD_VERSION}" if lead else "False"  # only a lead image's entry holds a card
     cache_key = hashlib.sha256(f"{digest}\n{settings.output_key()}\nsocial={card}".encode()).hexdigest()[:32]
     entry = cache / cache_key[:2] / cache_key
@@ -367,12 +382,66 @@ def _plan_image(key: str, path: Path, lead: bool, settings: ImageSettings, cache
         _check_header(header, path, settings)
         files = tuple(PlannedFile(**f) for f in manifest["files"])
         return _asset(key, stem, cache_key, header, files), None
+    if data is None:
+        data = _read_limited(path, settings.max_bytes)
     header = read_header(data, path)
     _check_header(header, path, settings)
     files = plan_files(header, settings)
     social = PlannedFile("social.jpg", *socialcard.CARD_SIZE) if lead else None
     job = VariantJob(path, digest, entry, header, files, social, settings)
     return _asset(key, stem, cache_key, header, files), job
+
+
+class FileDigests:
+    """The SHA-256 of each image file, remembered with its size, modification time and inode,
+    so that a rebuild does not read (let alone decode) images that did not change."""
+
+    def __init__(self, path: Path | None, known: dict[str, list[object]]):
+        self.path = path
+        self.known = known
+        self.changed = False
+
+    @classmethod
+    def open(cls, cache: Path) -> "FileDigests":
+        path = cache / "digests.json"
+        try:
+            known = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            known = {}
+        return cls(path, known if isinstance(known, dict) else {})
+
+    @staticmethod
+    def _stamp(path: Path) -> list[object]:
+        stat = path.stat()
+        return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+    def get(self, path: Path, max_bytes: int) -> str | None:
+        try:
+            stamp = self._stamp(path)
+        except OSError:
+            return None  # reading it will report the problem
+        entry = self.known.get(str(path))
+        if entry is None or entry[:3] != stamp or int(stamp[0]) > max_bytes:  # type: ignore[call-overload]
+            return None
+        return str(entry[3])
+
+    def put(self, path: Path, digest: str) -> None:
+        try:
+            self.known[str(path)] = [*self._stamp(path), digest]
+            self.changed = True
+        except OSError:
+            pass
+
+    def save(self) -> None:
+        if self.path is None or not self.changed:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_suffix(f".{os.getpid()}.part")
+            partial.write_text(json.dumps(self.known, sort_keys=True), encoding="utf-8")
+            os.replace(partial, self.path)
+        except OSError:
+            pass
 
 
 def _asset(key: str, stem: str, cache_key: str, header: Header, files: tuple[PlannedFile, ...]) -> ImageAsset:
