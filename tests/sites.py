@@ -8,7 +8,10 @@ bytes for binary files.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+
+from conftest import build_options
 
 from brief.errors import ContentError
 from brief.pipeline import BuildOptions, BuildReport, build
@@ -52,13 +55,9 @@ def write_site(root: Path, overrides: dict[str, str | bytes | None] | None = Non
 
 
 def options(root: Path, out: bool = True, strict: bool = False) -> BuildOptions:
-    return BuildOptions(
-        content=root / "content",
-        project=root,
-        out=root / "_site" if out else None,
-        templates=REPO / "templates",
-        static=REPO / "static",
-        strict=strict,
+    """conftest's build options, with the repository's templates and static files."""
+    return dataclasses.replace(
+        build_options(root, strict=strict, write=out), templates=REPO / "templates", static=REPO / "static"
     )
 
 
