@@ -147,9 +147,12 @@ def _with_bio(author: Author, reference: dt.date, raw_html: bool, diagnostics: D
 
 
 def _check_images(source: ArticleSource, content: ArticleContent, project: Path, root: Path, diagnostics: Diagnostics) -> None:
-    """Every image the body names must be a file inside the content folder."""
+    """Every image the article names (lead image and body) must be a file inside the content folder."""
     folder = (project / source.path).parent
-    for use in content.images:
-        problem = reference_problem(use.src, folder, root)
+    named = [(use.src, use.line) for use in content.images]
+    if source.image is not None and source.image.src:
+        named.insert(0, (source.image.src, source.image.src_line))
+    for src, line in named:
+        problem = reference_problem(src, folder, root)
         if problem:
-            diagnostics.error(SourceLocation(source.path, use.line), *problem)
+            diagnostics.error(SourceLocation(source.path, line), *problem)

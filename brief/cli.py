@@ -149,11 +149,12 @@ def _nothing_to_do(options: BuildOptions, args: argparse.Namespace, out: TextIO,
     for path, line, message, hint in previous.warnings:
         err.write(f"{Diagnostic(SourceLocation(path, line), message, hint, 'warning')}\n")
     if not args.quiet:
-        out.write(
-            f"brief: {args.out}/ is up to date ({plural(previous.articles, 'article')}); "
-            "nothing changed since the last build\n"
-        )
+        out.write(_up_to_date(args.out, previous.articles))
     return True
+
+
+def _up_to_date(folder: str, articles: int) -> str:
+    return f"brief: {folder}/ is up to date ({plural(articles, 'article')}); nothing changed since the last build\n"
 
 
 def plural(count: int, word: str) -> str:
@@ -178,7 +179,7 @@ def _summary(args: argparse.Namespace, report: BuildReport, out: TextIO) -> None
     if args.quiet:
         return
     if report.up_to_date:
-        out.write(f"brief: {args.out}/ is up to date ({plural(report.articles, 'article')}); nothing changed since the last build\n")
+        out.write(_up_to_date(args.out, report.articles))
         return
     if args.out is None:
         out.write(f"brief: content is fine: {plural(report.articles, 'article')} checked\n")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterable, Iterator
 
 
@@ -94,11 +93,3 @@ def did_you_mean(word: str, choices: Iterable[str], list_others: bool = True) ->
     if list_others and options and len(options) <= 12:
         return "expected one of: " + ", ".join(options)
     return ""
-
-
-def display_path(path: Path, root: Path) -> str:
-    """A path as editors see it: relative to the project folder when possible."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()

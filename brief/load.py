@@ -305,7 +305,7 @@ class Loader:
         try:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:
-            return self.load_article(path, issue_key, authors)
+            return self.load_article(path, issue_key, authors)  # reports the problem
         context = (digest, issue_key, self.cache.authors_key(authors))
         cached = self.cache.lookup(display, context)
         if cached is not None:
@@ -337,7 +337,7 @@ class Loader:
             check.error(check.line("slug"), f"the slug '{slug}' is reserved for the site's own pages", "set another 'slug:'")
         author_refs = self.read_authors(check, authors)
         topics = [t for t, _ in check.text_list("topics")]
-        image = self.read_image(check, path)
+        image = self.read_image(check)
         notes = self.read_notes(check)
         citations = self.read_citations(check)
         bios = self.read_bios(check, author_refs)
@@ -407,7 +407,7 @@ class Loader:
             refs.append(AuthorRef(author_id, line))
         return refs
 
-    def read_image(self, check: Checker, article: Path) -> LeadImage | None:
+    def read_image(self, check: Checker) -> LeadImage | None:
         sub = check.sub("image", "'image'")
         if sub is None:
             return None
@@ -416,18 +416,12 @@ class Loader:
         alt = sub.text("alt")
         if src and not alt:
             sub.error(sub.line("src") if "alt" not in sub.data else sub.line("alt"), "the lead image has no alt text", "add 'alt:' describing the image for readers who cannot see it")
-        if src:
-            self.check_file_reference(src, article, check.path, sub.line("src"))
+        # Whether the file exists is checked when assembling, with the body's images: what
+        # this stage reads depends only on the article file, so it can be cached by its bytes.
         return LeadImage(
             src=src, alt=alt, caption=sub.text("caption"), credit=sub.text("credit"),
-            credit_url=sub.url("credit_url"), line=check.line("image"),
+            credit_url=sub.url("credit_url"), line=check.line("image"), src_line=sub.line("src"),
         )
-
-    def check_file_reference(self, src: str, article: Path, display: str, line: int) -> None:
-        """A file an article names must exist inside the content folder."""
-        problem = reference_problem(src, article.parent, self.content)
-        if problem:
-            self.error(display, line, *problem)
 
     def read_notes(self, check: Checker) -> list[NoteSource]:
         notes = check.mapping("notes")

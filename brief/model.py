@@ -102,7 +102,8 @@ class LeadImage:
     caption: str = ""
     credit: str = ""
     credit_url: str = ""
-    line: int = 0
+    line: int = 0  #: the line of ``image:``
+    src_line: int = 0  #: the line of ``src:``
 
 
 @dataclass(frozen=True, slots=True)

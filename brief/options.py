@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+
+from .progress import ProgressCallback
 
 #: The folder holding the default templates and static files.
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +30,7 @@ class BuildOptions:
     #: Reuse what earlier builds left in ``.brief-cache/`` (``--no-cache`` turns it off).
     use_cache: bool = True
     #: Called as long stages advance (see :mod:`brief.progress`).
-    progress: Callable[[str, int, int], None] | None = None
+    progress: ProgressCallback | None = None
 
     def templates_folder(self) -> Path:
         if self.templates is not None:

@@ -30,7 +30,6 @@ from .images import start_images
 from .load import LoadedContent, load_content
 from .markdown import render_article
 from .model import ArticleContent, ArticleSource, Site
-from .progress import ProgressCallback
 from .render import OutputFile, Renderer, static_files
 from .write import OutputLock, Staging, check_output_folder
 

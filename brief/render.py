@@ -43,7 +43,6 @@ class Renderer:
 
     site: Site
     templates: Path
-    static: Path | None = None
     #: Reads an article's full content by its key, for articles the build holds only
     #: the light part of (see :mod:`brief.cache`).
     full_content: Callable[[str], ArticleContent] | None = None

@@ -162,3 +162,17 @@ def test_cli_no_op_build_says_so_and_repeats_the_warnings(tmp_path: Path, monkey
     assert out2 == "brief: _site/ is up to date (1 article); nothing changed since the last build\n"
     warning = "content/pub/v1n1/article.md:6: warning: a link to a 'javascript:' URL was dropped"
     assert err1.startswith(warning) and err2.startswith(warning)
+
+
+def test_adding_a_missing_image_is_seen_although_the_article_did_not_change(project: Path) -> None:
+    from brief.errors import ContentError
+    from conftest import png
+
+    page = article_path(project, "v1n1", 1)
+    edit(page, "title:", "image: {src: images/lead.png, alt: A lead image}\ntitle:")
+    with pytest.raises(ContentError, match="the file 'images/lead.png' does not exist"):
+        incremental(project)
+    (page.parent / "images").mkdir()
+    (page.parent / "images/lead.png").write_bytes(png(64, 48))
+    incremental(project)  # the article file is unchanged: its cached load must not repeat the old error
+    assert tree(project / "_site") == cold(project)
