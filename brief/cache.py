@@ -7,9 +7,10 @@ Three things are reused, each keyed so that reuse is always correct:
   date, the raw-HTML setting and the generator's own code and library
   versions. An unchanged article is never parsed again; a template or
   stylesheet change re-renders pages without re-parsing any Markdown.
-* **Published pages**: a manifest per output folder (in the cache folder) holds
-  a fingerprint of every page's inputs. A page whose fingerprint has not
-  changed is linked from the previous output instead of rendered again.
+* **Published files**: a manifest per output folder (in the cache folder) holds
+  a fingerprint of every output file's inputs. A page whose fingerprint has not
+  changed is not rendered again, and a file whose fingerprint has not changed
+  is not written again: the previous output's file stays.
 * **The whole build**: the manifest also records a fingerprint of every input
   file (path, size, modification time), the templates, the static files, the
   generator and the build options. When none has changed, the build stops at
@@ -21,16 +22,18 @@ Processed images have their own cache (:mod:`brief.images`). Deleting
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
 import json
 import os
 import pickle
+import shutil
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from . import __version__
 from .errors import Diagnostic
@@ -44,7 +47,7 @@ CACHE_FOLDER = Path(".brief-cache") / "build"
 #: The file that marks an output folder as one Brief made (and may replace).
 MARKER = ".brief-output"
 #: Bump to invalidate every cache entry when their format changes.
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "hanzidentifier", "Jinja2", "nh3", "Pillow", "PyYAML")
 
 
@@ -147,7 +150,7 @@ class MarkdownCache:
     def get(self, key: str) -> tuple[ArticleContent, list[Diagnostic]] | None:
         """The light content and diagnostics of a cached article, or ``None``."""
         entry = self.index.get(key)
-        if entry is None or self.folder is None or not self._path(key).is_file():
+        if entry is None or self.folder is None or not os.path.isfile(os.path.join(self.folder, key[:2], f"{key}.pickle")):
             return None
         self.hits += 1
         self.used[key] = entry
@@ -186,8 +189,18 @@ class MarkdownCache:
             partial = path.with_suffix(f".{os.getpid()}.part")
             partial.write_bytes(pickle.dumps(self.used, protocol=5))
             os.replace(partial, path)
+            for other in path.parent.glob("index-*.pickle"):  # of other versions of Brief
+                if other != path:
+                    other.unlink()
         except OSError:
             pass
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def light(content: ArticleContent) -> ArticleContent:
@@ -202,17 +215,20 @@ def light(content: ArticleContent) -> ArticleContent:
 class Manifest:
     """What the last build published into one output folder.
 
-    ``inputs`` fingerprints every input of that build; ``pages`` maps each page to
-    the fingerprint of its inputs and the size and modification time its file had
-    when written, so that a page is reused only if the file is still the one
-    Brief wrote. Kept in the cache folder, not in the output, so the output holds
-    only the site (and stays byte-identical from build to build).
+    ``inputs`` fingerprints every input of that build; ``files`` maps each file it
+    published (pages, images, static files) to the fingerprint of its inputs and
+    the size and modification time the file had when written, so that a file is
+    reused only if it is still the one Brief wrote. Kept in the cache folder, not
+    in the output, so the output holds only the site (and stays byte-identical
+    from build to build). A build that starts to change the output in place first
+    writes an empty manifest, so that if it is killed halfway the next build
+    replaces the output whole.
     """
 
     inputs: str = ""
     articles: int = 0
-    files: int = 0
-    pages: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    count: int = 0
+    files: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     #: The build's warnings (path, line, message, hint), shown again when nothing changed.
     warnings: list[tuple[str, int, str, str]] = field(default_factory=list)
 
@@ -221,15 +237,28 @@ class Manifest:
         name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
         return cache / f"manifest-{name}.json"
 
+    @staticmethod
+    @contextlib.contextmanager
+    def publishing(path: Path | None) -> Iterator[None]:
+        """Flag, for the rest of this build, that the output is being changed in place.
+        :meth:`write` lowers the flag; while it is up, :meth:`read` finds no manifest, so
+        a build that is killed halfway is followed by one that replaces the output whole."""
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.with_suffix(".publishing").touch()
+        yield
+
     @classmethod
     def read(cls, path: Path | None) -> "Manifest":
-        if path is None:
+        if path is None or path.with_suffix(".publishing").exists():
             return cls()
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            pages = {str(k): (str(v[0]), int(v[1]), int(v[2])) for k, v in data["pages"].items()}
+            if data.get("format") != CACHE_FORMAT:
+                return cls()
+            files = {str(k): (str(v[0]), int(v[1]), int(v[2])) for k, v in data["files"].items()}
             warnings = [(str(w[0]), int(w[1]), str(w[2]), str(w[3])) for w in data["warnings"]]
-            return cls(str(data["inputs"]), int(data["articles"]), int(data["files"]), pages, warnings)
+            return cls(str(data["inputs"]), int(data["articles"]), int(data["count"]), files, warnings)
         except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
             return cls()
 
@@ -237,31 +266,37 @@ class Manifest:
         if path is None:
             return
         data = {
-            "inputs": self.inputs, "articles": self.articles, "files": self.files,
-            "pages": self.pages, "warnings": self.warnings,
+            "format": CACHE_FORMAT, "inputs": self.inputs, "articles": self.articles, "count": self.count,
+            "files": self.files, "warnings": self.warnings,
         }
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_suffix(f".{os.getpid()}.part")
             partial.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
             os.replace(partial, path)
+            path.with_suffix(".publishing").unlink(missing_ok=True)
         except OSError:
             pass
 
     def describes(self, out: Path, inputs: str) -> bool:
         """Whether ``out`` holds what a build of ``inputs`` would write: this manifest is of
-        the same inputs, and every page is still the file that build wrote."""
-        if not self.inputs or self.inputs != inputs or not (out / MARKER).is_file():
+        the same inputs, and every file is still the one that build wrote."""
+        if not self.inputs or self.inputs != inputs or not self.holds(out):
             return False
-        return all(self.reusable(out, path, key) for path, (key, _, _) in self.pages.items())
+        return all(self.reusable(out, path, key) for path, (key, _, _) in self.files.items())
+
+    def holds(self, out: Path) -> bool:
+        """Whether ``out`` is the folder this manifest describes (one Brief made, which an
+        interrupted update has not left halfway)."""
+        return bool(self.files) and (out / MARKER).is_file()
 
     def reusable(self, out: Path, path: str, key: str) -> bool:
         """Whether the published ``path`` is still the file Brief wrote for inputs ``key``."""
-        known = self.pages.get(path)
+        known = self.files.get(path)
         if known is None or known[0] != key:
             return False
         try:
-            stat = os.stat(out / path)
+            stat = os.stat(os.path.join(out, path))
         except OSError:
             return False
         return (stat.st_size, stat.st_mtime_ns) == known[1:]
@@ -269,54 +304,129 @@ class Manifest:
 
 @dataclass
 class SourceCache:
-    """Loaded articles by file, so that an unchanged file is not parsed again.
+    """Loaded articles by file, so that an unchanged file is not read or parsed again.
 
-    An entry is used when the file has the same bytes (by hash) and is loaded in
-    the same context (its issue and the set of author ids, which decide whether
-    its front-matter is valid) by the same generator. One file for all articles,
-    read at the start of a build and written at its end.
+    An entry is used when the file is loaded in the same context (its issue and
+    the set of author ids, which decide whether its front-matter is valid) by the
+    same generator, and has the same bytes: the same hash, or, without reading
+    it, the same size, modification and change times and inode as when it was
+    hashed. Entries are kept in one file per folder of articles (an issue), so a
+    build that changes one article rewrites one small file. Articles' bodies, most
+    of an entry's size and needed only to parse an article's Markdown again, are
+    kept in a second file per folder, read only when asked for (:meth:`body`):
+    sources come out of the cache with an empty body.
     """
 
-    path: Path | None
-    entries: dict[str, tuple[Any, Any, list[Diagnostic]]] = field(default_factory=dict)
-    used: dict[str, tuple[Any, Any, list[Diagnostic]]] = field(default_factory=dict)
-    changed: bool = False
+    folder: Path | None
+    #: Per folder file: what it held when read, and the entries this build used.
+    loaded: dict[str, dict[str, tuple[Any, ...]]] = field(default_factory=dict)
+    used: dict[str, dict[str, tuple[Any, ...]]] = field(default_factory=dict)
+    changed: set[str] = field(default_factory=set)
+    #: Per folder file: the bodies of its articles, once read or stored.
+    bodies: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
+    _authors: tuple[tuple[str, ...], str] = ((), "")
 
     @classmethod
     def open(cls, folder: Path | None) -> "SourceCache":
-        if folder is None:
-            return cls(None)
-        path = folder / f"sources-{generator_version()}.pickle"
-        try:
-            with open(path, "rb") as handle:
-                entries = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            entries = {}
-        return cls(path, entries if isinstance(entries, dict) else {})
+        return cls(None if folder is None else folder / f"sources-{generator_version()}")
+
+    def authors_key(self, authors: Iterable[str]) -> str:
+        ids = tuple(authors)
+        if ids != self._authors[0]:  # the same for every article of a build: hash it once
+            self._authors = (ids, fingerprint(tuple(sorted(ids))))
+        return self._authors[1]
 
     @staticmethod
-    def authors_key(authors: Iterable[str]) -> str:
-        return fingerprint(tuple(sorted(authors)))
+    def _shard(display: str) -> str:
+        return hashlib.sha256(os.path.dirname(display).encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
-    def lookup(self, display: str, context: Any) -> tuple[Any, list[Diagnostic]] | None:
-        entry = self.entries.get(display)
-        if entry is None or entry[0] != context:
+    def _read(self, name: str) -> dict[str, Any]:
+        assert self.folder is not None
+        try:
+            with open(self.folder / name, "rb") as handle:
+                data = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _entries(self, shard: str) -> dict[str, tuple[Any, ...]]:
+        entries = self.loaded.get(shard)
+        if entries is None:
+            self.loaded[shard] = entries = self._read(f"{shard}.pickle")
+            self.used[shard] = {}
+        return entries
+
+    def _bodies(self, shard: str) -> dict[str, tuple[str, str]]:
+        bodies = self.bodies.get(shard)
+        if bodies is None:
+            self.bodies[shard] = bodies = self._read(f"{shard}.bodies")
+        return bodies
+
+    def body(self, display: str, digest: str) -> str | None:
+        """The body of the file ``display`` whose hash is ``digest``, for a source that came
+        out of the cache (``None`` if it is not there)."""
+        if self.folder is None:
             return None
-        self.used[display] = entry
-        return entry[1], entry[2]
+        found = self._bodies(self._shard(display)).get(display)
+        return found[1] if found is not None and found[0] == digest else None
 
-    def store(self, display: str, context: Any, source: Any, problems: list[Diagnostic]) -> None:
-        self.used[display] = (context, source, list(problems))
-        self.changed = True
+    def digest(self, display: str, path: Path) -> tuple[str, tuple[int, ...]]:
+        """The file's SHA-256 and status, reusing the last hash when the status is unchanged."""
+        stat = os.stat(path)  # before reading: a change made while it is read shows next time
+        status = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+        if self.folder is not None:
+            entry = self._entries(self._shard(display)).get(display)
+            if entry is not None and entry[0] == status:
+                return entry[1][0], status
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest(), status
+
+    def lookup(self, display: str, context: tuple[Any, ...]) -> tuple[Any, list[Diagnostic]] | None:
+        if self.folder is None:
+            return None
+        shard = self._shard(display)
+        entry = self._entries(shard).get(display)
+        if entry is None or entry[1] != context:
+            return None
+        self.used[shard][display] = entry
+        return entry[2], entry[3]
+
+    def store(self, display: str, status: tuple[int, ...], context: tuple[Any, ...], source: Any, problems: list[Diagnostic]) -> None:
+        if self.folder is None:
+            return
+        shard = self._shard(display)
+        self._entries(shard)
+        body = getattr(source, "body", "")
+        if body:
+            source = dataclasses.replace(source, body="")
+        self.used[shard][display] = (status, context, source, list(problems))
+        self._bodies(shard)[display] = (context[0], body)
+        self.changed.add(shard)
 
     def save(self) -> None:
-        """Keep the entries this build used (files deleted since are forgotten)."""
-        if self.path is None or not (self.changed or len(self.used) != len(self.entries)):
+        """Write the folder files that changed; forget files and folders deleted since."""
+        if self.folder is None:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_suffix(f".{os.getpid()}.part")
-            partial.write_bytes(pickle.dumps(self.used, protocol=5))
-            os.replace(partial, self.path)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for shard, entries in self.used.items():
+                if shard in self.changed or len(entries) != len(self.loaded[shard]):
+                    bodies = self._bodies(shard)
+                    # Bodies first: an entry is only ever read beside the body it was stored with.
+                    self._write(f"{shard}.bodies", {k: bodies[k] for k in entries if k in bodies})
+                    self._write(f"{shard}.pickle", entries)
+            for name in os.listdir(self.folder):
+                if name.rpartition(".")[0] not in self.used:
+                    os.unlink(self.folder / name)
+            for name in os.listdir(self.folder.parent):  # the caches of other versions of Brief
+                if name.startswith("sources-") and name != self.folder.name:
+                    _remove(self.folder.parent / name)
         except OSError:
-            pass
+            pass  # a cache that cannot be written only costs time
+
+    def _write(self, name: str, data: dict[str, Any]) -> None:
+        assert self.folder is not None
+        path = self.folder / name
+        partial = path.with_name(f"{name}.{os.getpid()}.part")
+        partial.write_bytes(pickle.dumps(data, protocol=5))
+        os.replace(partial, path)

@@ -81,14 +81,15 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         strict=args.strict,
         use_cache=not args.no_cache,
     )
-    if _nothing_to_do(options, args, out, err):
+    done, inputs = _nothing_to_do(options, args, out, err)
+    if done:
         return EXIT_OK
     from .pipeline import Build  # the stages, imported only when there is work to do
 
     bars = TerminalProgress(err) if wants_progress(err, args.quiet) else None
     if bars is not None:
         options.progress = bars
-    builder = Build(options)
+    builder = Build(options, inputs)
     try:
         with bars if bars is not None else contextlib.nullcontext():
             report = builder.run()
@@ -106,11 +107,11 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
             return _internal_error(exc, builder, args, err)
         err.write(
             f"brief: cannot write the site while {builder.current}: {exc.strerror or exc}"
-            f"{f' ({exc.filename})' if exc.filename else ''}; the previous output is unchanged\n"
+            f"{f' ({exc.filename})' if exc.filename else ''}; {_output_state(builder)}\n"
         )
         return EXIT_WRITE
     except KeyboardInterrupt:
-        err.write("brief: interrupted; the previous output is unchanged\n")
+        err.write(f"brief: interrupted; {_output_state(builder)}\n")
         return EXIT_INTERRUPTED
     except Exception as exc:  # an internal error: one line, unless --debug
         return _internal_error(exc, builder, args, err)
@@ -118,6 +119,16 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         err.write(f"{warning}\n")
     _summary(args, report, out)
     return EXIT_OK
+
+
+def _output_state(builder: Build) -> str:
+    if builder.publishing:
+        return PARTLY_UPDATED
+    return "the previous output is unchanged"
+
+
+#: When an update in place stops halfway (see :mod:`brief.write`).
+PARTLY_UPDATED = "some files of the output were already updated, and the next build will replace it whole"
 
 
 def _internal_error(exc: BaseException, builder: Build, args: argparse.Namespace, err: TextIO) -> int:
@@ -132,25 +143,29 @@ def _internal_error(exc: BaseException, builder: Build, args: argparse.Namespace
         where, problem = builder.current, f"{type(exc).__name__}: {exc}"
     err.write(
         f"brief: internal error while {where}: {problem}\n"
-        "brief: this is a bug in Brief, not in your content; the previous output is unchanged. "
+        f"brief: this is a bug in Brief, not in your content; {_output_state(builder)}. "
         "Run again with --debug for the full traceback.\n"
     )
     return EXIT_INTERNAL
 
 
-def _nothing_to_do(options: BuildOptions, args: argparse.Namespace, out: TextIO, err: TextIO) -> bool:
+def _nothing_to_do(options: BuildOptions, args: argparse.Namespace, out: TextIO, err: TextIO) -> tuple[bool, str | None]:
     """When no input changed since the build that wrote the output, say so and stop,
-    before even loading the build's stages (a no-op build must be quick)."""
+    before even loading the build's stages (a no-op build must be quick). Also returns
+    the inputs' fingerprint, for the build to reuse."""
     if options.out is None or not options.use_cache:
-        return False
+        return False, None
     previous = Manifest.read(Manifest.location(options.project / CACHE_FOLDER, options.out))
-    if not previous.inputs or not previous.describes(options.out, inputs_fingerprint(options)):
-        return False
+    if not previous.inputs:
+        return False, None
+    inputs = inputs_fingerprint(options)
+    if not previous.describes(options.out, inputs):
+        return False, inputs
     for path, line, message, hint in previous.warnings:
         err.write(f"{Diagnostic(SourceLocation(path, line), message, hint, 'warning')}\n")
     if not args.quiet:
         out.write(_up_to_date(args.out, previous.articles))
-    return True
+    return True, inputs
 
 
 def _up_to_date(folder: str, articles: int) -> str:

@@ -615,9 +615,10 @@ def _plan_social(
     cache_key = hashlib.sha256(identity.encode()).hexdigest()[:32]
     # One file per card, with no folder or manifest: a card is written whole (renamed into place), so
     # its file exists only when complete, and its size is always the card's.
-    path = cache / CARDS_FOLDER / cache_key[:2] / f"{cache_key}.png"
+    name = os.path.join(cache, CARDS_FOLDER, cache_key[:2], f"{cache_key}.png")  # a string: thousands of these
     card = ImageAsset("", f"media/{cache_key}/{article.slug}-card.png", width, height, "image/png")
-    return card, path, None if path.is_file() else CardJob(path, article.title, publication, font)
+    path = Path(name)
+    return card, path, None if os.path.isfile(name) else CardJob(path, article.title, publication, font)
 
 
 # -- markup -------------------------------------------------------------------------------

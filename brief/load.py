@@ -8,12 +8,12 @@ problems so that one build reports all of them.
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .cache import SourceCache
 from .config import load_config
@@ -77,6 +77,13 @@ class LoadedContent:
     publications: list[Publication] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     articles: list[ArticleSource] = field(default_factory=list)
+    #: For articles loaded through the cache: what their source is a function of (the
+    #: file's hash and the context it was loaded in), by display path. Hashing this is
+    #: a cheaper way to key the rendered Markdown than hashing the whole source.
+    identities: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Sources that came out of the cache without their body, and a function that gives it.
+    bodiless: set[str] = field(default_factory=set)
+    body_of: Callable[[ArticleSource], ArticleSource] | None = None
 
 
 class Loader:
@@ -87,6 +94,9 @@ class Loader:
         self.project = project
         self.diagnostics = diagnostics
         self.cache = cache
+        self.identities: dict[str, tuple[str, ...]] = {}
+        self.bodiless: set[str] = set()
+        self.authors: dict[str, Author] = {}
 
     def display(self, path: Path) -> str:
         try:
@@ -101,7 +111,7 @@ class Loader:
     def load(self) -> LoadedContent:
         config = load_config(self.content, self.display(self.content / "site.yaml"), self.diagnostics)
         result = LoadedContent(self.content, config, self.project)
-        result.authors = self.load_authors()
+        result.authors = self.authors = self.load_authors()
         for folder in self.child_folders(self.content):
             if folder.name == "authors":
                 continue
@@ -119,7 +129,21 @@ class Loader:
                 "the content folder holds no publication",
                 "make a folder with a publication.yaml and issue folders inside it",
             )
+        result.identities, result.bodiless, result.body_of = self.identities, self.bodiless, self.with_body
         return result
+
+    def with_body(self, source: ArticleSource) -> ArticleSource:
+        """A source that came out of the cache without its body, with its body."""
+        identity = self.identities[source.path]
+        body = self.cache.body(source.path, identity[1]) if self.cache is not None else None
+        if body is None:  # not in the cache after all: read the file again
+            reloaded = Loader(self.content, self.project, Diagnostics()).load_article(
+                self.project / source.path, source.issue_key, self.authors
+            )
+            if reloaded is None:
+                raise ValueError(f"{source.path} changed while the site was being built")
+            body = reloaded.body
+        return dataclasses.replace(source, body=body)
 
     def child_folders(self, folder: Path) -> list[Path]:
         """Sub-folders in name order, skipping hidden ones; symlinks must stay inside."""
@@ -303,18 +327,21 @@ class Loader:
             return self.load_article(path, issue_key, authors)
         display = self.display(path)
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest, status = self.cache.digest(display, path)
         except OSError:
             return self.load_article(path, issue_key, authors)  # reports the problem
         context = (digest, issue_key, self.cache.authors_key(authors))
+        self.identities[display] = (display, *context)
         cached = self.cache.lookup(display, context)
         if cached is not None:
             source, problems = cached
             self.diagnostics.extend(problems)
+            if source is not None:
+                self.bodiless.add(display)
             return source
         before = len(self.diagnostics.items)
         source = self.load_article(path, issue_key, authors)
-        self.cache.store(display, context, source, self.diagnostics.items[before:])
+        self.cache.store(display, status, context, source, self.diagnostics.items[before:])
         return source
 
     def load_article(self, path: Path, issue_key: str, authors: dict[str, Author]) -> ArticleSource | None:

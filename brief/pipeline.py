@@ -31,7 +31,7 @@ from .load import LoadedContent, load_content
 from .markdown import render_article
 from .model import ArticleContent, ArticleSource, Site
 from .render import OutputFile, Renderer, static_files
-from .write import OutputLock, Staging, check_output_folder
+from .write import OutputLock, Publisher, Staging, Update, check_output_folder
 
 #: Below this many articles, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
@@ -79,8 +79,12 @@ class BuildReport:
 class Build:
     """One build. :meth:`run` raises :class:`ContentError` when the content has errors."""
 
-    def __init__(self, options: BuildOptions):
+    def __init__(self, options: BuildOptions, inputs: str | None = None):
         self.options = options
+        #: The inputs' fingerprint, when the caller has already computed it.
+        self.inputs = inputs
+        #: Set while an update in place moves files into the output (an error then leaves it part-updated).
+        self.publishing = False
         self.report = BuildReport()
         #: What the build is working on, for the one-line report of an internal error.
         self.current = "starting the build"
@@ -109,7 +113,7 @@ class Build:
         previous = Manifest.read(manifest_path)
         inputs = ""
         if manifest_path is not None and options.out is not None:
-            inputs = inputs_fingerprint(options)
+            inputs = self.inputs or inputs_fingerprint(options)
             if previous.describes(options.out, inputs):
                 self.report_up_to_date(previous)
                 return report
@@ -140,7 +144,10 @@ class Build:
         # Worker processes decode the images while the pages render: rendering needs only their sizes.
         with images:
             self.stop_if_errors()
-            renderer = Renderer(site, options.templates_folder(), full_content=markdown_cache.full)
+            renderer = Renderer(
+                site, options.templates_folder(), full_content=markdown_cache.full,
+                bytecode=cache_root / "templates" if cache_root and options.out is not None else None,
+            )
             if options.out is None:
                 self.current = "rendering pages"
                 with report.stage("render"):
@@ -150,10 +157,12 @@ class Build:
                 self.stop_if_errors()
                 return report
             manifest = Manifest(inputs=inputs, articles=len(site.articles))
-            with OutputLock(options.out), Staging(options.out) as staging:
+            # Over an output an earlier build wrote, only what changed is written (in place);
+            # otherwise the whole site is written into a new folder and swapped in.
+            with OutputLock(options.out), (previous.holds(options.out) and Update.over(options.out) or Staging(options.out)) as publisher:
                 self.current = "rendering pages"
                 with report.stage("render"):
-                    self.write_pages(renderer, staging, previous, manifest)
+                    self.write_pages(renderer, publisher, previous, manifest)
                 self.current = "processing images"
                 with report.stage("images (wait)"):
                     copies = images.wait(report.diagnostics)
@@ -161,16 +170,15 @@ class Build:
                 self.stop_if_errors()
                 self.current = f"writing {options.out}"
                 with report.stage("write"):
-                    image_cache = (options.project / ".brief-cache").resolve()
-                    for rel, source in copies:
-                        if image_cache in source.resolve().parents:
-                            staging.link(rel, source)  # cache entries never change in place
-                        else:
-                            staging.copy(rel, source)
-                    for rel, source in static_files(options.static_folder()):
-                        staging.copy(rel, source)
-                    staging.commit()
-                report.files = manifest.files = staging.count
+                    self.write_files(publisher, previous, manifest, copies, static_files(options.static_folder()))
+                    if isinstance(publisher, Update):
+                        with Manifest.publishing(manifest_path):  # if killed now, the next build starts afresh
+                            self.publishing = True
+                            publisher.commit()
+                            self.publishing = False
+                    else:
+                        publisher.commit()
+                report.files = manifest.count = publisher.count
         manifest.warnings = [(w.location.path, w.location.line, w.message, w.hint) for w in report.diagnostics.warnings]
         manifest.write(manifest_path)
         return report
@@ -178,15 +186,15 @@ class Build:
     def report_up_to_date(self, previous: Manifest) -> None:
         """Nothing changed since the build that wrote the output: report that build."""
         self.report.up_to_date = True
-        self.report.articles, self.report.files = previous.articles, previous.files
+        self.report.articles, self.report.files = previous.articles, previous.count
         # Its warnings still hold: show them again.
         self.report.diagnostics.extend(
             Diagnostic(SourceLocation(path, line), message, hint, "warning") for path, line, message, hint in previous.warnings
         )
 
-    def write_pages(self, renderer: Renderer, staging: Staging, previous: Manifest, manifest: Manifest) -> None:
-        """Render each page into the staging folder, or link it from the previous output
-        when its inputs have not changed since that output was written."""
+    def write_pages(self, renderer: Renderer, publisher: Publisher, previous: Manifest, manifest: Manifest) -> None:
+        """Render each page, unless the previous output's page had the same inputs: then
+        that file is published again as it is."""
         out = self.options.out
         assert out is not None
         jobs = renderer.jobs(fingerprint(generator_version(), folder_digest(self.options.templates_folder())))
@@ -195,13 +203,37 @@ class Build:
             if progress is not None and (done % 64 == 0 or done == len(jobs)):
                 progress("pages", done, len(jobs))
             if previous.reusable(out, job.path, job.key):
-                staging.link(job.path, out / job.path)
-                stat = os.stat(staging.folder / job.path)
+                publisher.keep(job.path)
+                manifest.files[job.path] = previous.files[job.path]
                 self.report.pages_reused += 1
             else:
-                stat = staging.write(job.render())
+                stat = publisher.write(job.render())
+                manifest.files[job.path] = (job.key, stat.st_size, stat.st_mtime_ns)
                 self.report.pages_rendered += 1
-            manifest.pages[job.path] = (job.key, stat.st_size, stat.st_mtime_ns)
+
+    def write_files(
+        self, publisher: Publisher, previous: Manifest, manifest: Manifest,
+        copies: Iterable[tuple[str, Path]], static: Iterable[tuple[str, Path]],
+    ) -> None:
+        """Publish processed images (linked from their cache, whose entries never change in
+        place) and copies of the other images and the static files."""
+        out = self.options.out
+        assert out is not None
+        image_cache = os.path.join(os.path.abspath(self.options.project / ".brief-cache"), "")
+        for rel, source in [*copies, *static]:
+            absolute = os.path.abspath(source)
+            cached = absolute.startswith(image_cache)
+            if cached:
+                key = fingerprint("cache", absolute)
+            else:
+                stat = os.stat(source)
+                key = fingerprint("copy", absolute, stat.st_size, stat.st_mtime_ns)
+            if previous.reusable(out, rel, key):
+                publisher.keep(rel)
+                manifest.files[rel] = previous.files[rel]
+                continue
+            written = publisher.link(rel, source) if cached else publisher.copy(rel, source)
+            manifest.files[rel] = (key, written.st_size, written.st_mtime_ns)
 
     def scratch_cache(self) -> Path | None:
         """For ``brief check`` and ``--no-cache``: a temporary image cache, removed when the
@@ -232,9 +264,13 @@ class Build:
             if source.draft or source.issue_key not in issues:
                 continue
             task = (source, issues[source.issue_key].date, raw_html)
-            keys[source.path] = key = cache.key(*task)
+            # Keyed by what the source is made from when that is known (cheaper than the source).
+            identity = loaded.identities.get(source.path)
+            keys[source.path] = key = cache.key(*task) if identity is None else cache.key(identity, *task[1:])
             cached = cache.get(key)
             if cached is None:
+                if source.path in loaded.bodiless and loaded.body_of is not None:
+                    task = (loaded.body_of(source), *task[1:])
                 tasks.append(task)
             else:
                 contents[source.path], diagnostics[source.path] = cached

@@ -46,7 +46,11 @@ class Renderer:
     #: Reads an article's full content by its key, for articles the build holds only
     #: the light part of (see :mod:`brief.cache`).
     full_content: Callable[[str], ArticleContent] | None = None
+    #: Where compiled templates are kept between builds (``None``: compile them each time).
+    bytecode: Path | None = None
     env: jinja2.Environment = field(init=False)
+    _digests: dict[int, tuple[Any, str]] = field(init=False, default_factory=dict)
+    _teasers: dict[str, str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.env = jinja2.Environment(
@@ -56,6 +60,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=None if self.bytecode is None else _bytecode_cache(self.bytecode),
         )
         self.env.filters["zh"] = self.mark_chinese
         self.env.filters["long_date"] = format_long_date
@@ -122,15 +127,15 @@ class Renderer:
             add(f"{publication.slug}/index.html", functools.partial(self.render_publication, publication), publication,
                 [(site.issues[k], len(site.articles_by_issue.get(k, ()))) for k in site.issues_by_publication.get(publication.slug, ())])
         for issue in site.issues.values():
-            add(issue.url + "index.html", functools.partial(self.render_issue, issue), issue,
-                self.publication(issue.publication), [self.teaser(a) for a in self.issue_articles(issue)])
+            add(issue.url + "index.html", functools.partial(self.render_issue, issue), self.digest(issue),
+                self.digest(self.publication(issue.publication)), [self.teaser(a) for a in self.issue_articles(issue)])
         for article in site.articles.values():
             add(article.url + "index.html", functools.partial(self.render_article, article), *self.article_deps(article))
         by_author = self.articles_by_author()
         for author in site.authors.values():
             articles = self.articles_newest_first(by_author.get(author.id, []))
             add(f"authors/{author.id}/index.html", functools.partial(self.render_author, author, articles),
-                author, [self.teaser(a) for a in articles])
+                self.digest(author), [self.teaser(a) for a in articles])
         people = sorted(site.authors.values(), key=lambda a: _sort_name(a.name))
         counts = {a.id: len(by_author.get(a.id, [])) for a in people}
         add("authors/index.html", functools.partial(self.page, "authors.html", "authors/", authors=people, counts=counts),
@@ -150,17 +155,28 @@ class Renderer:
         add("robots.txt", self.render_robots)
         return jobs
 
+    def digest(self, item: Any) -> str:
+        """:func:`fingerprint` of a model object that many pages show (an issue, an author),
+        computed once per build."""
+        known = self._digests.get(id(item))
+        if known is None or known[0] is not item:
+            known = self._digests[id(item)] = (item, fingerprint(item))
+        return known[1]
+
     def render_all(self) -> list[OutputFile]:
         """Render every page (for a check, or a build without a previous output to reuse)."""
         return [job.render() for job in self.jobs()]
 
-    def teaser(self, article: Article) -> tuple[Any, ...]:
-        """What a list of articles shows of one article (the inputs of its teaser)."""
-        issue = self.site.issues[article.issue_key]
-        return (
-            article.url, article.title, article.date, issue.url, issue.label,
-            tuple((a.id, a.name, a.has_page) for a in article.authors), article.content.summary_html[:1],
-        )
+    def teaser(self, article: Article) -> str:
+        """A fingerprint of what a list of articles shows of one article."""
+        known = self._teasers.get(article.url)
+        if known is None:
+            issue = self.site.issues[article.issue_key]
+            known = self._teasers[article.url] = fingerprint(
+                article.url, article.title, article.date, issue.url, issue.label,
+                tuple((a.id, a.name, a.has_page) for a in article.authors), article.content.summary_html[:1],
+            )
+        return known
 
     def article_deps(self, article: Article) -> tuple[Any, ...]:
         source = article.source
@@ -173,8 +189,9 @@ class Renderer:
             for a in (self.site.articles.get(article.previous or ""), self.site.articles.get(article.next or ""))
         )
         return (
-            article.content_key, article.url, article.date, self.site.issues[article.issue_key],
-            self.publication(article.publication), article.authors, article.topics, neighbours,
+            article.content_key, article.url, article.date, self.digest(self.site.issues[article.issue_key]),
+            self.digest(self.publication(article.publication)), tuple(map(self.digest, article.authors)),
+            tuple(map(self.digest, article.topics)), neighbours,
             lead, body_images, self.site.social.get(article.url),
         )
 
@@ -322,6 +339,15 @@ class PageJob:
     path: str
     key: str
     render: Callable[[], OutputFile]
+
+
+def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
+    """Jinja's cache of compiled templates (keyed by each template's name and source)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def _sort_name(name: str) -> tuple[str, str]:

@@ -1,10 +1,24 @@
 """The only module that touches the output folder.
 
-Publishing is atomic: the whole site is written into a fresh folder beside the
-output (``.<name>.tmp-<pid>``), and only when every file is written is it
-swapped in with two renames. A build that fails, is interrupted or runs out of
-disk leaves the previous output exactly as it was. A lock file beside the
-output (``.<name>.lock``) keeps two builds from publishing at once.
+Nothing is published until every file of the build is written. There are two
+ways to publish:
+
+* :class:`Staging`, for a full build: the whole site is written into a fresh
+  folder beside the output (``.<name>.tmp-<pid>``), and only when every file is
+  written is it swapped in with two renames.
+* :class:`Update`, for an incremental build over an output that an earlier
+  build wrote: only the files that changed are written, into the same kind of
+  folder beside the output, and then each is moved over its old version with
+  one rename, and the files the site no longer has are deleted. Creating a
+  fresh folder tree costs one folder per page, which on a large archive would
+  be most of a small rebuild.
+
+Either way, a build that fails, is interrupted or runs out of disk before it
+publishes leaves the previous output exactly as it was, and no reader ever sees
+a half-written file. (If an update is killed while it moves its files in, the
+output holds whole old and new pages side by side; the build records that it
+was publishing, so the next build replaces the output whole.) A lock file beside
+the output (``.<name>.lock``) keeps two builds from publishing at once.
 
 The output folder must be one Brief made (it holds a ``.brief-output`` marker)
 or empty or new; the content folder, its parents, the project folder, the
@@ -16,18 +30,19 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import posixpath
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 from types import TracebackType
-from typing import Iterable
+from typing import Iterable, Union
 
 from .cache import MARKER
 from .errors import UsageError
 from .model import OutputFile
 
-MARKER_TEXT = b"This folder is written by Brief. Each build replaces it whole.\n"
+MARKER_TEXT = b"This folder is written by Brief. Each build replaces what it holds.\n"
 
 
 class BuildLocked(UsageError):
@@ -112,10 +127,7 @@ class Staging:
         self._made: set[Path] = set()
 
     def __enter__(self) -> "Staging":
-        parent = self.out.parent
-        parent.mkdir(parents=True, exist_ok=True)
-        for stale in [*parent.glob(f".{self.out.name}.tmp-*"), *parent.glob(f".{self.out.name}.old-*")]:
-            shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed
+        _remove_stale(self.out)
         self.folder.mkdir()
         self._made = {self.folder}
         return self
@@ -138,21 +150,150 @@ class Staging:
         target.write_bytes(item.data)
         return os.stat(target)
 
-    def copy(self, path: str, source: Path) -> None:
-        shutil.copyfile(source, self._target(path))
+    def copy(self, path: str, source: Path) -> os.stat_result:
+        target = self._target(path)
+        shutil.copyfile(source, target)
+        return os.stat(target)
 
-    def link(self, path: str, source: Path) -> None:
+    def link(self, path: str, source: Path) -> os.stat_result:
         """Publish a file that never changes in place (a cache entry, a page of the previous
         output) by a hard link, falling back to a copy where links are not possible."""
         target = self._target(path)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
+        _link_or_copy(source, target)
+        return os.stat(target)
+
+    def keep(self, path: str) -> None:
+        """Publish the previous output's file at ``path`` again, unchanged."""
+        self.link(path, self.out / _safe_relative(path))
 
     def commit(self) -> None:
         (self.folder / MARKER).write_bytes(MARKER_TEXT)
         _swap(self.folder, self.out)
+
+
+class Update:
+    """Brings an output folder up to date in place: the files that changed are written
+    beside it, then each is renamed over its old version (see the module's notes).
+
+    Every file of the site passes through: :meth:`keep` for those that stay as they
+    are, the others to be written. On :meth:`commit`, whatever else the folder holds
+    (pages of deleted articles, files put there by hand) is deleted, so that it holds
+    exactly what a full build would write. Leaving the ``with`` block without
+    committing leaves the output as it was. Make one with :meth:`over`.
+    """
+
+    def __init__(self, out: Path, files: set[str], folders: list[str]):
+        self.out = out.absolute()
+        self.folder = self.out.parent / f".{self.out.name}.tmp-{os.getpid()}"
+        #: What the output holds now: its files and its folders (parents before children).
+        self.files, self.folders = files, folders
+        self.published: set[str] = set()
+        self.pending: list[tuple[str, Path]] = []
+        self.count = 0
+
+    @classmethod
+    def over(cls, out: Path) -> "Update | None":
+        """An update of ``out``, or ``None`` if it holds anything but files and folders
+        (Brief writes no symbolic links, and an update must not write through one)."""
+        files: set[str] = set()
+        folders: list[str] = []
+        pending = [("", str(out))]
+        while pending:
+            prefix, folder = pending.pop()
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_symlink():
+                        return None
+                    if entry.is_dir():
+                        folders.append(prefix + entry.name)
+                        pending.append((prefix + entry.name + "/", entry.path))
+                    elif entry.is_file():
+                        files.add(prefix + entry.name)
+                    else:
+                        return None
+        return cls(out, files, folders)
+
+    def __enter__(self) -> "Update":
+        _remove_stale(self.out)
+        self.folder.mkdir()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
+        if self.folder.exists():
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _claim(self, path: str) -> str:
+        relative = _safe_relative(path)
+        if relative in self.published:
+            raise ValueError(f"two files of the build have the same path: {path!r}")
+        self.published.add(relative)
+        self.count += 1
+        return relative
+
+    def _target(self, path: str) -> Path:
+        relative = self._claim(path)
+        target = self.folder / str(len(self.pending))
+        self.pending.append((relative, target))
+        return target
+
+    def write(self, item: OutputFile) -> os.stat_result:
+        target = self._target(item.path)
+        target.write_bytes(item.data)
+        return os.stat(target)
+
+    def copy(self, path: str, source: Path) -> os.stat_result:
+        target = self._target(path)
+        shutil.copyfile(source, target)
+        return os.stat(target)
+
+    def link(self, path: str, source: Path) -> os.stat_result:
+        target = self._target(path)
+        _link_or_copy(source, target)
+        return os.stat(target)
+
+    def keep(self, path: str) -> None:
+        """The output's file at ``path`` stays as it is."""
+        self._claim(path)
+
+    def commit(self) -> None:
+        # Deletions first: a path the site no longer has may be where a new folder goes.
+        for relative in self.files - self.published - {MARKER}:
+            os.unlink(self.out / relative)
+        needed = {posixpath.dirname(p) for p in self.published}
+        for relative in reversed(self.folders):  # children before parents
+            if relative not in needed:
+                try:
+                    os.rmdir(self.out / relative)
+                except OSError:
+                    pass  # not empty: it holds a folder that is needed
+        made: set[Path] = set()
+        for relative, source in self.pending:
+            target = self.out / relative
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            os.replace(source, target)
+        if MARKER not in self.files:
+            (self.out / MARKER).write_bytes(MARKER_TEXT)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _remove_stale(out: Path) -> None:
+    """Remove what a build that was killed left beside the output."""
+    parent = out.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    for stale in [*parent.glob(f".{out.name}.tmp-*"), *parent.glob(f".{out.name}.old-*")]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+#: What a build publishes through: a whole new folder, or an update in place.
+Publisher = Union[Staging, Update]
 
 
 def publish(out: Path, files: Iterable[OutputFile], copies: Iterable[tuple[str, Path]]) -> int:

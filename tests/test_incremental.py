@@ -35,8 +35,13 @@ def corpus() -> dict[str, str | bytes | None]:
     return files
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+def tree(folder: Path) -> dict[str, bytes | None]:
+    """Every file's bytes and every folder (``None``): an update in place must leave no empty folder behind."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else None for p in sorted(folder.rglob("*"))}
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
 
 
 def project_options(root: Path, **changes: object):  # type: ignore[no-untyped-def]
@@ -95,6 +100,10 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "template": lambda r: edit(r / "templates/article.html", "Executive Summary", "Key Points"),
     "stylesheet": lambda r: edit(r / "static/css/brief.css", "", "/* edited */\n"),
     "draft": lambda r: edit(article_path(r, "v1n2", 3), "title:", "draft: true\ntitle:"),
+    "issue deleted": lambda r: shutil.rmtree(r / PUB / "v1n2"),
+    "article moved": lambda r: (r / PUB / "v1n2").joinpath("02-v1n2-piece-2.md").rename(r / PUB / "v1n1/04-moved.md"),
+    "static file added": lambda r: (r / "static/extra.txt").write_text("extra\n", encoding="utf-8"),
+    "static file removed": lambda r: (r / "static/favicon.svg").unlink(),
 }
 
 
@@ -113,6 +122,98 @@ def test_editing_one_article_reparses_only_that_article(project: Path) -> None:
     assert report.pages_rendered < report.pages_reused
     page = (project / "_site/pub/v1n1-piece-2/index.html").read_text(encoding="utf-8")
     assert "A revised point 2" in page
+
+
+def test_an_edit_rewrites_only_the_files_that_changed(project: Path) -> None:
+    site = project / "_site"
+    before = inodes(site)
+    EDITS["article body"](project)
+    report = incremental(project)
+    after = inodes(site)
+    assert set(after) == set(before)
+    rewritten = sorted(p for p in after if after[p] != before[p])
+    assert rewritten == ["pub/v1n1-piece-2/index.html"]
+    assert report.pages_rendered == 1
+
+
+def test_an_update_killed_while_publishing_is_finished_by_the_next_build(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    EDITS["article retitled"](project)
+    EDITS["article deleted"](project)
+    real_replace, published = os.replace, []
+
+    def dies_after_the_first_file(source: object, target: object) -> None:
+        if Path(str(target)).is_relative_to(project / "_site"):
+            published.append(target)
+            if len(published) > 1:
+                raise KeyboardInterrupt
+        real_replace(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", dies_after_the_first_file)
+    with pytest.raises(KeyboardInterrupt):
+        incremental(project)
+    monkeypatch.undo()
+    assert len(published) == 2  # the build was killed halfway through publishing
+    assert not [p for p in project.iterdir() if ".tmp-" in p.name]  # and left no temporary folder
+    report = incremental(project)
+    assert report.pages_reused == 0  # the half-updated output is not trusted
+    assert tree(project / "_site") == cold(project)
+
+
+def test_a_build_removes_what_it_did_not_publish_and_follows_no_link(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "index.html").write_text("not the site's", encoding="utf-8")
+    site = project / "_site"
+    (site / "by-hand.html").write_text("added by hand", encoding="utf-8")
+    (site / "pub/extra").mkdir()
+    (site / "pub/extra/notes.txt").write_text("more", encoding="utf-8")
+    (site / "pub/v1n1-piece-2").rename(project / "moved-away")
+    (site / "pub/v1n1-piece-2").symlink_to(outside, target_is_directory=True)
+    (site / "pub/v1n1-piece-3/index.html").unlink()
+    (site / "pub/v1n1-piece-3/index.html").symlink_to(outside / "index.html")
+    EDITS["article body"](project)  # the page behind the first link changes
+    incremental(project)
+    assert tree(site) == cold(project)
+    assert not [p for p in site.rglob("*") if p.is_symlink()]
+    assert (outside / "index.html").read_text(encoding="utf-8") == "not the site's"
+
+
+def test_an_update_removes_pages_and_folders_by_hand_too(project: Path) -> None:
+    site = project / "_site"
+    (site / "by-hand.html").write_text("added by hand", encoding="utf-8")
+    (site / "pub/extra/deeper").mkdir(parents=True)
+    (site / "pub/extra/deeper/notes.txt").write_text("more", encoding="utf-8")
+    (site / "empty").mkdir()
+    before = inodes(site)
+    EDITS["article body"](project)
+    incremental(project)
+    assert tree(site) == cold(project)
+    after = inodes(site)
+    assert sum(after[p] != before[p] for p in after) == 1  # updated in place, not replaced whole
+
+
+@pytest.mark.parametrize("lost", ["rendered Markdown", "rendered Markdown and bodies"])
+def test_a_partly_lost_cache_still_gives_the_right_output(project: Path, lost: str) -> None:
+    cache = project / ".brief-cache/build"
+    shutil.rmtree(cache / "markdown")
+    if lost.endswith("bodies"):
+        bodies = list(cache.glob("sources-*/*.bodies"))
+        assert len(bodies) == 2  # one per issue folder
+        for body in bodies:
+            body.unlink()
+    EDITS["template"](project)
+    report = incremental(project)
+    assert report.markdown_cached == 0
+    assert tree(project / "_site") == cold(project)
+
+
+def test_content_errors_leave_the_output_as_it_was(project: Path) -> None:
+    from brief.errors import ContentError
+
+    before = tree(project / "_site")
+    edit(article_path(project, "v1n1", 2), "title:", "title: [unclosed\ntitle2:")
+    with pytest.raises(ContentError):
+        incremental(project)
+    assert tree(project / "_site") == before
 
 
 def test_template_change_reparses_no_markdown(project: Path) -> None:
