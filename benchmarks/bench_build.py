@@ -28,7 +28,11 @@ Measured per run, from the parent:
   (``ru_maxrss`` from ``os.wait4``, what ``/usr/bin/time -v`` calls "Maximum
   resident set size"), and ``tree``, the largest sum of VmRSS over the child
   and its descendants, sampled from ``/proc`` every 20 ms (it can miss a short
-  peak). With worker processes the tree sum is what the machine must hold.
+  peak). Worker processes are forked, so they share most of their pages with
+  the build process at first, and the tree sum of RSS counts those shared pages
+  once per process. ``pss`` is the largest sampled sum of the proportional set
+  size (``Pss`` in ``/proc/<pid>/smaps_rollup``, which divides each shared page
+  among the processes that map it): the memory the build actually occupies.
 
     python benchmarks/bench_build.py                      # N = 1000 and 4000
     python benchmarks/bench_build.py --sizes 200          # a quick check
@@ -71,6 +75,7 @@ class Run:
     cpu: float
     max_proc_rss: int  #: bytes, largest single process
     tree_rss: int  #: bytes, largest sampled sum over the process tree
+    tree_pss: int  #: bytes, largest sampled sum of proportional set sizes over the tree
     others: float = 0.0  #: CPU seconds other processes used on the machine during the run
     stages: list[tuple[str, float]] = field(default_factory=list)  #: Brief's --timings, in seconds
 
@@ -118,19 +123,32 @@ def _rss(pid: int) -> int:
     return 0
 
 
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 class TreeSampler(threading.Thread):
-    """Samples the summed RSS of a process and its descendants until stopped."""
+    """Samples the summed RSS and PSS of a process and its descendants until stopped."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
         self.pid = pid
         self.peak = 0
+        self.peak_pss = 0
         self.stopped = threading.Event()
 
     def run(self) -> None:
         while not self.stopped.is_set():
-            total = _rss(self.pid) + sum(_rss(child) for child in _children(self.pid))
-            self.peak = max(self.peak, total)
+            tree = [self.pid, *_children(self.pid)]
+            self.peak = max(self.peak, sum(map(_rss, tree)))
+            self.peak_pss = max(self.peak_pss, sum(map(_pss, tree)))
             self.stopped.wait(SAMPLE_SECONDS)
 
 
@@ -187,7 +205,7 @@ def measure(command: list[str], cwd: Path, tool: str, size: int, label: str, env
     stages = [(m[1], float(m[2]) / 1000) for m in map(_TIMING_LINE.match, stdout.splitlines()) if m]
     cpu = usage.ru_utime + usage.ru_stime
     others = max(0.0, busy - cpu) if busy else 0.0
-    return Run(tool, size, label, wall, cpu, usage.ru_maxrss * 1024, sampler.peak, others, stages)
+    return Run(tool, size, label, wall, cpu, usage.ru_maxrss * 1024, sampler.peak, sampler.peak_pss, others, stages)
 
 
 # ---------------------------------------------------------------- the runs
@@ -298,7 +316,7 @@ class Report:
         self.runs.append(run)
         print(
             f"  {run.tool:<5} N={run.size:<5} {run.label:<19} wall {run.wall:7.2f} s  cpu {run.cpu:7.2f} s  "
-            f"rss max proc {mib(run.max_proc_rss):>5} MiB  tree {mib(run.tree_rss):>5} MiB  "
+            f"rss max proc {mib(run.max_proc_rss):>5} MiB  tree {mib(run.tree_rss):>5} MiB  pss {mib(run.tree_pss):>5} MiB  "
             f"others' cpu {run.others:6.2f} s",
             flush=True,
         )
@@ -306,18 +324,19 @@ class Report:
 
     def table(self) -> str:
         header = ("| tool | N | build | wall (s) | CPU (s) | articles/s | peak RSS, max proc (MiB) "
-                  "| peak RSS, tree (MiB) | others' CPU (s) |")
-        lines = [header, "|---|---:|---|---:|---:|---:|---:|---:|---:|"]
+                  "| peak RSS, tree (MiB) | peak PSS, tree (MiB) | others' CPU (s) |")
+        lines = [header, "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
         for run in self.runs:
             label = run.label
             lines.append(
                 f"| {run.tool} | {run.size} | {label} | {run.wall:.2f} | {run.cpu:.2f} | {run.per_second:.0f} "
-                f"| {mib(run.max_proc_rss)} | {mib(run.tree_rss)} | {run.others:.1f} |"
+                f"| {mib(run.max_proc_rss)} | {mib(run.tree_rss)} | {mib(run.tree_pss)} | {run.others:.1f} |"
             )
         return "\n".join(lines)
 
     def ratios(self) -> str:
-        lines = ["| N | build | wall Brief/Hugo | CPU Brief/Hugo | peak RSS (tree) Brief/Hugo |", "|---:|---|---:|---:|---:|"]
+        lines = ["| N | build | wall Brief/Hugo | CPU Brief/Hugo | peak RSS (tree) Brief/Hugo | peak PSS (tree) Brief/Hugo |",
+                 "|---:|---|---:|---:|---:|---:|"]
         by_key = {(r.tool, r.size, r.label): r for r in self.runs}
         for (tool, size, label), hugo in by_key.items():
             brief = by_key.get(("brief", size, label))
@@ -325,7 +344,7 @@ class Report:
                 continue
             lines.append(
                 f"| {size} | {label} | {brief.wall / hugo.wall:.1f}× | {brief.cpu / hugo.cpu:.1f}× "
-                f"| {brief.tree_rss / hugo.tree_rss:.2f}× |"
+                f"| {brief.tree_rss / hugo.tree_rss:.2f}× | {brief.tree_pss / max(1, hugo.tree_pss):.2f}× |"
             )
         return "\n".join(lines) if len(lines) > 2 else ""
 
