@@ -33,6 +33,7 @@ from brief.errors import Diagnostic
 from brief.markdown import SAFE_ATTRIBUTES, make_markdown, render_article, render_text
 from brief.mdplugins.citations import citations_plugin
 from brief.mdplugins.notes import notes_plugin
+from brief.mdplugins.links import ALLOWED_SCHEMES, scheme_of, unsafe_scheme
 from brief.mdplugins.speedups import normalize_link, normalize_link_text, parse_link_destination, speedups_plugin, text_stops
 from brief.model import ArticleContent, ArticleSource, Figure, ImageUse, LeadImage, Source
 
@@ -527,3 +528,83 @@ def test_fast_link_destination_gives_markdown_its_destination(text: str, data: s
     fast = parse_link_destination(text, pos, maximum)
     plain = helpers.parseLinkDestination(text, pos, maximum)
     assert (fast.ok, fast.pos, fast.str) == (plain.ok, plain.pos, plain.str)  # type: ignore[attr-defined]
+
+
+# The inline tokenizer (rules picked by character, text and soft breaks in one step),
+# the plain-text shortcut of parseLinkLabel and the inline renderer: the same tokens and
+# HTML as markdown-it's, including where its nesting limit and skipToken's cache matter.
+
+
+def _parser_pairs(options: dict[str, Any]) -> tuple[MarkdownIt, MarkdownIt]:
+    plain = MarkdownIt("commonmark", options).enable("table").use(notes_plugin).use(citations_plugin)
+    fast = MarkdownIt("commonmark", options).enable("table").use(notes_plugin).use(citations_plugin)
+    return plain, fast.use(speedups_plugin)
+
+
+INLINE_PARSERS = [
+    *PARSERS.values(),
+    _parser_pairs({"maxNesting": 3}),  # the nesting limit within reach of short input
+    _parser_pairs({"breaks": True}),  # soft breaks rendered as <br />
+]
+
+
+def _token_data(tokens: list[Any]) -> list[Any]:
+    return [
+        (t.type, t.tag, t.nesting, t.attrs, t.map, t.level, t.content, t.markup, t.info, t.meta, t.block, t.hidden,
+         _token_data(t.children) if t.children is not None else None)
+        for t in tokens
+    ]
+
+
+def assert_same_inline(markdown: str) -> None:
+    for plain, fast in INLINE_PARSERS:
+        env: dict[str, Any] = {"citations": {}, "issue_date": ISSUE_DATE}
+        expected = plain.parse(markdown, dict(env))
+        tokens = fast.parse(markdown, dict(env))
+        assert _token_data(tokens) == _token_data(expected), markdown
+        assert fast.renderer.render(tokens, fast.options, dict(env)) == plain.renderer.render(expected, plain.options, dict(env)), markdown
+
+
+INLINE_SAMPLES = [
+    "one\ntwo\nthree", "one \ntwo", "one  \ntwo", "one\t\ntwo", "one\n   two\n\tthree", "a\\\nb", "*a*\nb\n_c_",
+    "[label](/u)\nnext [two\nlines](/v) [](/e) [a]](/x) [`]`](/y) [<a]>](/z) [\\]](/w)",
+    "[a](/u) [a][] [a] [b][a]\n\n[a]: /ref", "![alt\ntext](/i.png) ![](/j.png) ![a [b](/l)](/k)",
+    "[^1] [@key] [@a; @b] [x [y](/u)](/v) [[x]](/u) [x [y] z](/u)",
+    "[" * 25 + "a" + "]" * 25 + "(/u)", "[" * 25 + "a](/u)", "(" * 5 + "[" * 21 + "a](/u) [b](/v)",
+    "&amp;\n&#35; [&copy;](/u) `code\nspan` <http://a.b/c>\n**strong**\ntext ~~s~~",
+]
+
+
+@pytest.mark.parametrize("markdown", INLINE_SAMPLES)
+def test_inline_speedups_give_markdown_its_tokens(markdown: str) -> None:
+    assert_same_inline(markdown)
+
+
+@pytest.mark.parametrize("depth", range(1, 30))
+def test_link_labels_give_markdown_its_tokens_at_any_nesting(depth: int) -> None:
+    assert_same_inline("[" * depth + "a](/u) [b](/v)")
+    assert_same_inline("[" * depth + "a" + "]" * depth + "(/u) [b](/v)")
+    assert_same_inline("x [" * depth + "a](/u)\n[b](/v)")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab *_[]()!<>&\\`\n\t:/^@", max_size=60))
+def test_inline_speedups_give_markdown_its_tokens_for_generated_text(text: str) -> None:
+    assert_same_inline(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["[", "]", "](/u)", "a", " ", "\n", "  \n", "`", "\\", "![", "<", ">", "*"]), max_size=40))
+def test_inline_speedups_give_markdown_its_tokens_for_bracket_soup(pieces: list[str]) -> None:
+    assert_same_inline("".join(pieces))
+
+
+def _original_unsafe_scheme(url: str) -> str | None:
+    scheme = scheme_of(url)
+    return None if scheme is None or scheme in ALLOWED_SCHEMES else scheme
+
+
+@settings(max_examples=500, deadline=None)
+@given(urls)
+def test_unsafe_scheme_shortcut_gives_the_scheme_check(url: str) -> None:
+    assert unsafe_scheme(url) == _original_unsafe_scheme(url)

@@ -8,7 +8,8 @@ paragraph, else the script most used in the article, else simplified. A run
 that mixes the scripts is split where the script changes.
 
 Only the *detection* of Han characters uses Unicode block ranges (the Unicode
-Standard defines them); classification is the library's.
+Standard defines them); classification is the library's. Text that is all
+ASCII (``str.isascii`` is a constant-time check) is not searched at all.
 """
 
 from __future__ import annotations
@@ -129,7 +130,11 @@ def mark_text(text: str, default: str = HANS) -> Markup:
 
 def mark_runs(state: StateCore) -> None:
     env: dict[str, Any] = state.env
-    inline_tokens = [t for t in state.tokens if t.type == "inline" and t.children and HAS_HAN.search(t.content)]
+    # str.isascii() takes constant time: most paragraphs need no search for Han characters.
+    inline_tokens = [
+        t for t in state.tokens
+        if t.type == "inline" and t.children and not t.content.isascii() and HAS_HAN.search(t.content)
+    ]
     if not inline_tokens:
         return
     default = env.get("zh_default") or dominant_script(t.content for t in inline_tokens)
@@ -138,7 +143,7 @@ def mark_runs(state: StateCore) -> None:
         marked: list[Token] = []
         context = default  # the script of the nearest run before, within this paragraph
         for child in token.children or []:
-            if child.type != "text" or not HAS_HAN.search(child.content):
+            if child.type != "text" or child.content.isascii() or not HAS_HAN.search(child.content):
                 marked.append(child)
                 continue
             pieces, context = segment_from(child.content, context)

@@ -8,6 +8,9 @@
   ``env["sources"]`` (URL → :class:`~brief.model.Source`, in order of first
   appearance), with the outlet and date where a citation gives them.
 
+:func:`collect_inline` reads a paragraph's tokens in one pass, appending each
+text either to the paragraph's flattened text or to the current link's.
+
 The env keys it reads: ``citations`` (key → CitationEntry), ``issue_date``,
 ``diagnostics`` (a list it appends ``(line, message, hint, severity)`` to).
 """
@@ -113,30 +116,29 @@ def collect_inline(children: list[Token], env: dict[str, Any], line: int) -> Non
     flat: list[str] = []
     link_texts: list[str] = []
     link_hrefs: list[str] = []
-    inside_link: list[str] | None = None
+    # The text being collected: the paragraph's, or the current link's.
+    collecting = flat
     # The links and [@key] citations, in order: sources are listed by first appearance.
     sourced: list[Token] = []
     for child in children:
         kind = child.type
-        if kind == "link_open":
-            inside_link = []
+        if kind == "text" or kind == "text_special" or kind == "code_inline":
+            collecting.append(child.content)
+        elif kind == "softbreak" or kind == "hardbreak":
+            # kept in the paragraph's text, so a bad date is reported at its parenthesis's line
+            collecting.append("\n" if collecting is flat else " ")
+        elif kind == "link_open":
+            collecting = []
             link_hrefs.append(str(child.attrs.get("href", "")))
             sourced.append(child)
         elif kind == "link_close":
             flat.append(LINK.format(len(link_texts)))
-            link_texts.append("".join(inside_link or []))
-            inside_link = None
-        elif kind in ("text", "text_special", "code_inline"):
-            (inside_link if inside_link is not None else flat).append(child.content)
-        elif kind in ("softbreak", "hardbreak"):
-            if inside_link is not None:
-                inside_link.append(" ")
-            else:
-                flat.append("\n")  # kept, so a bad date is reported at its parenthesis's line
+            link_texts.append("".join(collecting) if collecting is not flat else "")
+            collecting = flat
         else:
             if kind == "cite_keys":
                 sourced.append(child)
-            if kind not in _TRANSPARENT and inside_link is None:
+            if kind not in _TRANSPARENT and collecting is flat:
                 flat.append("\ue002")  # anything else breaks a citation
     cited = {}
     if link_texts:

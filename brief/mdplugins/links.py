@@ -12,6 +12,10 @@ so the reader would see the raw Markdown (``[text](javascript:...)``), and an
 image would be reported twice (the image rule and then the link rule try it).
 The inline ``link``, ``image`` and ``autolink`` rules are wrapped to record
 the line each link starts on in ``token.meta["line"]``.
+
+Most paragraphs have only safe links: ``safe_links`` checks them first and
+rebuilds a paragraph's tokens only when something must go, and an
+``http://`` or ``https://`` URL is allowed without parsing its scheme.
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ def scheme_of(url: str) -> str | None:
 
 def unsafe_scheme(url: str) -> str | None:
     """The scheme of a URL that links may not use, or ``None`` when the URL is allowed."""
+    if url.startswith(("https://", "http://")):  # most links, allowed whatever follows
+        return None
     scheme = scheme_of(url)
     return None if scheme is None or scheme in ALLOWED_SCHEMES else scheme
 
@@ -88,7 +94,25 @@ def drop_unsafe_links(state: StateCore) -> None:
             token.children = _safe_children(token.children, state.env, line)
 
 
+def _all_safe(children: list[Token]) -> bool:
+    """Whether no link or image among ``children`` (images' alt text included) has an
+    unsafe URL: then :func:`_safe_children` would keep them all."""
+    for child in children:
+        kind = child.type
+        if kind == "link_open":
+            if unsafe_scheme(str(child.attrs.get("href", ""))) is not None:
+                return False
+        elif kind == "image":
+            if unsafe_scheme(str(child.attrs.get("src", ""))) is not None:
+                return False
+            if child.children and not _all_safe(child.children):
+                return False
+    return True
+
+
 def _safe_children(children: list[Token], env: dict[str, Any], line: int) -> list[Token]:
+    if _all_safe(children):
+        return children
     kept: list[Token] = []
     dropped: list[bool] = []  # one entry per open link: was it dropped?
     for child in children:

@@ -19,6 +19,24 @@ few places this plugin replaces, each by code that gives the same result:
   inline rule *might* start at (``-``, ``:``, ``%``...), and every inline rule
   is then asked about that character; :func:`text_stops` keeps only the
   characters the active rules start at (``[``, ``*``, ``\\n``...).
+* **Inline rules by character.** markdown-it's inline tokenizer asks every
+  rule, in order, at each position where text stops; :func:`tokenize` (this
+  parser's ``md.inline.tokenize``) asks only the rules that can start with the
+  character there (:class:`InlineRules`), and only the ``text`` rule elsewhere.
+* **Wrapped lines.** Most lines of a paragraph end in a soft line break: the
+  ``text`` rule takes the line, then the tokenizer goes round again for the
+  ``newline`` rule, which inspects the pending text for a hard break.
+  :func:`text_and_softbreak` takes the line and its soft break in one step when
+  the line does not end with a space (a space may make a hard break; then
+  ``newline`` runs as usual).
+* **Link labels.** markdown-it finds the ``]`` that ends a link label by
+  skipping token after token (code spans and autolinks may hide a ``]``).
+  :func:`parse_link_label` sees when the label is plain text, so the walk would
+  be one step of the ``text`` rule, and records that step in the same cache
+  (which later walks read); anything else goes through markdown-it's walk.
+* **Rendering.** :func:`render_inline` writes text tokens (escaped) and soft
+  breaks itself instead of calling their render rules, while those rules are
+  markdown-it's own.
 * **Link destinations.** :func:`normalize_link` and
   :func:`normalize_link_text` return a plain ASCII URL (``https://host/path``,
   a relative path) unchanged without parsing and re-encoding it, which is what
@@ -28,25 +46,31 @@ few places this plugin replaces, each by code that gives the same result:
   destination without parentheses or backslashes with one regular expression.
 
 ``tests/test_markdown.py`` compares each against markdown-it's original on
-generated input, and renders the CommonMark examples both ways.
+generated input (tokens as well as HTML for the inline steps, also with a low
+``maxNesting`` and with ``breaks``).
 """
 
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
-from typing import Callable
+from types import MethodType, SimpleNamespace
+from typing import Any, Callable, Sequence
 
-from markdown_it import MarkdownIt, helpers, rules_block
+from markdown_it import MarkdownIt, helpers, rules_block, rules_inline
 from markdown_it.common import normalize_url
-from markdown_it.common.utils import mdTrim, unescapeAll
+from markdown_it.common.utils import escapeHtml, mdTrim, unescapeAll
+from markdown_it.parser_inline import ParserInline
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_core.normalize import NEWLINES_RE
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 
 from .notes import note_def
 
 BlockRule = Callable[[StateBlock, int, int, bool], bool]
+InlineRule = Callable[[StateInline, bool], bool]
 
 
 def speedups_plugin(md: MarkdownIt) -> None:
@@ -58,13 +82,17 @@ def speedups_plugin(md: MarkdownIt) -> None:
     md.normalizeLinkText = normalize_link_text  # type: ignore[method-assign,assignment]
     # This parser's own helpers (markdown-it's are a module shared by every parser).
     md.helpers = SimpleNamespace(  # type: ignore[assignment]
-        parseLinkLabel=helpers.parseLinkLabel,
+        parseLinkLabel=parse_link_label,
         parseLinkDestination=parse_link_destination,
         parseLinkTitle=helpers.parseLinkTitle,
     )
     stops = text_stops(md.inline.ruler.get_active_rules())
     if stops is not None:
-        md.inline.terminator_re = re.compile("[" + re.escape("".join(sorted(stops))) + "]")
+        md.inline.terminator_re = re.compile(stops_pattern(stops))
+        # ParserInline.parse and the link rule call md.inline.tokenize: this parser's is ours.
+        md.inline.tokenize = MethodType(tokenize, md.inline)  # type: ignore[method-assign]
+    if type(md.renderer) is RendererHTML:
+        md.renderer.renderInline = MethodType(render_inline, md.renderer)  # type: ignore[method-assign]
 
 
 # ---------------------------------------------------------------- input
@@ -249,6 +277,160 @@ def text_stops(active_rules: list[str]) -> set[str] | None:
     if any(name not in INLINE_START_CHARS for name in active_rules):
         return None
     return set(_ALWAYS_STOP).union(*(INLINE_START_CHARS[name] for name in active_rules))
+
+
+def stops_pattern(stops: set[str]) -> str:
+    """The regular expression the ``text`` rule searches for: any of ``stops``."""
+    return "[" + re.escape("".join(sorted(stops))) + "]"
+
+
+# ---------------------------------------------------------------- inline rules by character
+
+
+class InlineRules:
+    """The active inline rules grouped by the character they can start at, for a
+    parser whose ``text`` rule stops at ``stops`` (see :func:`text_stops`).
+
+    At a character ``text`` does not stop at, only ``text`` can match (every
+    other rule starts at one of the stops); at a stop, only the rules that start
+    with that character can, in the ruler's order. When the only rule for
+    ``\\n`` is markdown-it's ``newline`` rule, text followed by a soft line
+    break is taken in one step (:func:`text_and_softbreak`).
+    """
+
+    def __init__(self, names: list[str], rules: list[InlineRule], stops: set[str], terminator_re: re.Pattern[str]):
+        self.rules = rules
+        self.terminator_re = terminator_re
+        named = list(zip(names, rules))
+        self.by_char: dict[str, tuple[InlineRule, ...]] = {
+            char: tuple(rule for name, rule in named if char in INLINE_START_CHARS[name]) for char in stops
+        }
+        text: tuple[InlineRule, ...] = tuple(rule for name, rule in named if name == "text")
+        if text == (rules_inline.text,) and self.by_char.get("\n") == (rules_inline.newline,):
+            text = (text_and_softbreak,)
+        self.text = text
+        #: Whether markdown-it's ``text`` rule is the first rule (``skipToken`` asks it first).
+        self.text_first = bool(rules) and rules[0] is rules_inline.text
+
+
+_inline_rules: dict[int, InlineRules] = {}
+
+
+def inline_rules_of(parser: ParserInline) -> InlineRules | None:
+    """``parser``'s :class:`InlineRules` (grouped again when its ruler changes), or ``None``
+    when a rule is not one :data:`INLINE_START_CHARS` knows or the ``text`` rule's stops
+    are not :func:`text_stops`'s."""
+    rules = parser.ruler.getRules("")
+    if not rules:
+        return None
+    known = _inline_rules.get(id(rules))
+    if known is None or known.rules is not rules or known.terminator_re is not parser.terminator_re:
+        names = parser.ruler.get_active_rules()
+        stops = text_stops(names)
+        if stops is None or parser.terminator_re.pattern != stops_pattern(stops):
+            return None
+        known = _inline_rules[id(rules)] = InlineRules(names, rules, stops, parser.terminator_re)
+    return known
+
+
+def tokenize(parser: ParserInline, state: StateInline) -> None:
+    """markdown-it's inline tokenizer (``ParserInline.tokenize``), asking at each position
+    only the rules that can start with its character (see :class:`InlineRules`)."""
+    grouped = inline_rules_of(parser)
+    if grouped is None:
+        ParserInline.tokenize(parser, state)
+        return
+    by_char, text = grouped.by_char, grouped.text
+    src = state.src
+    end = state.posMax
+    max_nesting = state.md.options["maxNesting"]
+    while state.pos < end:
+        pos = state.pos
+        if state.level < max_nesting:
+            matched = False
+            for rule in by_char.get(src[pos], text):
+                if rule(state, False):
+                    matched = True
+                    break
+            if matched:
+                if state.pos <= pos:
+                    raise RuntimeError("inline rule didn't increment state.pos")
+                if state.pos >= end:
+                    break
+                continue
+        state.append_pending(src[pos])
+        state.pos = pos + 1
+    if state.pending:
+        state.pushPending()
+
+
+def text_and_softbreak(state: StateInline, silent: bool) -> bool:
+    """markdown-it's ``text`` rule and, when the text ends a line and not with a space,
+    the ``newline`` rule's soft break after it (a space there may make a hard break, and
+    ``newline`` itself decides). Only :func:`tokenize` uses it, never silently."""
+    src, start, maximum = state.src, state.pos, state.posMax
+    found = state.md.inline.terminator_re.search(src, start)
+    pos = found.start() if found else maximum
+    if pos == start:
+        return False
+    state.append_pending(src[start:pos])
+    if pos < maximum and src[pos] == "\n" and src[pos - 1] != " ":
+        state.push("softbreak", "br", 0)
+        pos += 1
+        while pos < maximum and (src[pos] == " " or src[pos] == "\t"):  # the next line's indent
+            pos += 1
+    state.pos = pos
+    return True
+
+
+def parse_link_label(state: StateInline, start: int, disableNested: bool = False) -> int:
+    """markdown-it's ``parseLinkLabel``: where the ``[label]`` starting at ``start`` ends.
+
+    markdown-it walks the label token by token (``skipToken``), since code spans,
+    autolinks and nested brackets may hide a ``]``. When the first character
+    after ``[`` that any rule starts at is the closing ``]``, the label is plain
+    text: the walk would be a single step of the ``text`` rule, which this
+    records in the same cache, or none for an empty label.
+    """
+    grouped = inline_rules_of(state.md.inline)
+    if grouped is not None and grouped.text_first and state.level < state.md.options["maxNesting"]:
+        src, first = state.src, start + 1
+        found = grouped.terminator_re.search(src, first)
+        if found is not None:
+            end = found.start()
+            if end < state.posMax and src[end] == "]":
+                if end == first:
+                    return end
+                if first not in state.cache:
+                    state.cache[first] = end
+                    return end
+    return helpers.parseLinkLabel(state, start, disableNested)
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def render_inline(self: RendererHTML, tokens: Sequence[Token], options: Any, env: Any) -> str:
+    """``RendererHTML.renderInline``, writing text and soft line breaks itself while
+    their render rules are markdown-it's own (escaped text; ``\\n`` without ``breaks``)."""
+    rules = self.rules
+    own_text = getattr(rules.get("text"), "__func__", None) is RendererHTML.text
+    own_break = (
+        getattr(rules.get("softbreak"), "__func__", None) is RendererHTML.softbreak
+        and getattr(options, "breaks", True) is False
+    )
+    out: list[str] = []
+    for index, token in enumerate(tokens):
+        kind = token.type
+        if kind == "text" and own_text:
+            out.append(escapeHtml(token.content))
+        elif kind == "softbreak" and own_break:
+            out.append("\n")
+        elif kind in rules:
+            out.append(rules[kind](tokens, index, options, env))
+        else:
+            out.append(self.renderToken(tokens, index, options, env))
+    return "".join(out)
 
 
 # ---------------------------------------------------------------- links
