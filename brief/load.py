@@ -97,12 +97,21 @@ class Loader:
         self.identities: dict[str, tuple[str, ...]] = {}
         self.bodiless: set[str] = set()
         self.authors: dict[str, Author] = {}
+        self._project_prefix: str | None = None
 
     def display(self, path: Path) -> str:
+        # By strings: called for every file of the archive on every build.
+        text, project = path.as_posix(), self._project_prefix
+        if project is None:
+            project = self._project_prefix = self.project.as_posix().rstrip("/") + "/"
+        if text.startswith(project):
+            return text[len(project):]
+        if project == "./":  # the project is the working folder: paths are relative to it already
+            return text
         try:
             return path.relative_to(self.project).as_posix()
         except ValueError:
-            return path.as_posix()
+            return text
 
     def error(self, path: str, line: int, message: str, hint: str = "") -> None:
         self.diagnostics.error(SourceLocation(path, line), message, hint)
@@ -166,12 +175,16 @@ class Loader:
 
     def markdown_files(self, folder: Path) -> list[Path]:
         files = []
-        for path in sorted(folder.glob("*.md")):
-            if path.name.startswith((".", "_")):
-                continue
+        try:
+            with os.scandir(folder) as entries:
+                found = sorted((e.name, e.is_symlink()) for e in entries if e.name.endswith(".md") and not e.name.startswith((".", "_")))
+        except OSError:
+            return []
+        for name, linked in found:
+            path = folder / name
             # Folders reached here are inside the content folder (child_folders checks
             # linked folders), so only a linked file can lead outside it.
-            if path.is_symlink() and not is_within(path, self.content):
+            if linked and not is_within(path, self.content):
                 self.error(self.display(path), 0, "this file is a link to a place outside the content folder", "copy the file into the content folder")
                 continue
             files.append(path)
