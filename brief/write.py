@@ -113,7 +113,32 @@ def _safe_relative(path: str) -> str:
     return normal
 
 
-class Staging:
+class _Writer:
+    """What both ways of publishing share: where a file goes is theirs (:meth:`_target`);
+    each method returns the written file's stat (the manifest records size and time)."""
+
+    def _target(self, path: str) -> Path:
+        raise NotImplementedError
+
+    def write(self, item: OutputFile) -> os.stat_result:
+        target = self._target(item.path)
+        target.write_bytes(item.data)
+        return os.stat(target)
+
+    def copy(self, path: str, source: Path) -> os.stat_result:
+        target = self._target(path)
+        shutil.copyfile(source, target)
+        return os.stat(target)
+
+    def link(self, path: str, source: Path) -> os.stat_result:
+        """Publish a file that never changes in place (a cache entry, a page of the previous
+        output) by a hard link, falling back to a copy where links are not possible."""
+        target = self._target(path)
+        _link_or_copy(source, target)
+        return os.stat(target)
+
+
+class Staging(_Writer):
     """A new output folder being written beside the old one; :meth:`commit` swaps it in.
 
     Leaving the ``with`` block without committing (an error, Ctrl-C) removes it,
@@ -144,24 +169,6 @@ class Staging:
         self.count += 1
         return target
 
-    def write(self, item: OutputFile) -> os.stat_result:
-        """Write one file; returns its stat (the manifest records size and time)."""
-        target = self._target(item.path)
-        target.write_bytes(item.data)
-        return os.stat(target)
-
-    def copy(self, path: str, source: Path) -> os.stat_result:
-        target = self._target(path)
-        shutil.copyfile(source, target)
-        return os.stat(target)
-
-    def link(self, path: str, source: Path) -> os.stat_result:
-        """Publish a file that never changes in place (a cache entry, a page of the previous
-        output) by a hard link, falling back to a copy where links are not possible."""
-        target = self._target(path)
-        _link_or_copy(source, target)
-        return os.stat(target)
-
     def keep(self, path: str) -> None:
         """Publish the previous output's file at ``path`` again, unchanged."""
         self.link(path, self.out / _safe_relative(path))
@@ -171,7 +178,7 @@ class Staging:
         _swap(self.folder, self.out)
 
 
-class Update:
+class Update(_Writer):
     """Brings an output folder up to date in place: the files that changed are written
     beside it, then each is renamed over its old version (see the module's notes).
 
@@ -235,21 +242,6 @@ class Update:
         target = self.folder / str(len(self.pending))
         self.pending.append((relative, target))
         return target
-
-    def write(self, item: OutputFile) -> os.stat_result:
-        target = self._target(item.path)
-        target.write_bytes(item.data)
-        return os.stat(target)
-
-    def copy(self, path: str, source: Path) -> os.stat_result:
-        target = self._target(path)
-        shutil.copyfile(source, target)
-        return os.stat(target)
-
-    def link(self, path: str, source: Path) -> os.stat_result:
-        target = self._target(path)
-        _link_or_copy(source, target)
-        return os.stat(target)
 
     def keep(self, path: str) -> None:
         """The output's file at ``path`` stays as it is."""
