@@ -162,19 +162,20 @@ class MarkdownCache:
             content, _problems = pickle.load(handle)
         return content  # type: ignore[no-any-return]
 
+    @property
+    def entries(self) -> Path | None:
+        """Where a process that renders an article stores its full content (``None``: it
+        returns the full content instead); see :func:`store`."""
+        return self.folder if self.writable else None
+
     def put(self, key: str, value: tuple[ArticleContent, list[Diagnostic]]) -> ArticleContent:
-        """Cache a rendered article; returns what the build should hold of it (the light
-        part when the full content is safely on disk, else the full content)."""
+        """Record a rendered article; returns what the build should hold of it (the light
+        part when the full content is safely on disk, else the full content). ``value``
+        may come from :func:`store`, which has written the full content already."""
         content, problems = value
         if self.folder is None or not self.writable:
             return content
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(f".{os.getpid()}.part")
-            partial.write_bytes(pickle.dumps(value, protocol=5))
-            os.replace(partial, path)  # whole entries only, even if two builds race
-        except OSError:
+        if content.complete and not store(self.folder, key, value):
             return content  # a cache that cannot be written only costs time
         self.used[key] = (light(content), list(problems))
         self.changed = True
@@ -194,6 +195,23 @@ class MarkdownCache:
                     other.unlink()
         except OSError:
             pass
+
+
+def store(folder: Path | None, key: str, value: tuple[ArticleContent, list[Diagnostic]]) -> bool:
+    """Write a rendered article's full content into the Markdown cache in ``folder``;
+    returns whether it was written. Called where the article was rendered (a worker
+    process, perhaps), so that the build's own process only ever holds the light part."""
+    if folder is None:
+        return False
+    path = folder / key[:2] / f"{key}.pickle"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(pickle.dumps(value, protocol=5))
+        os.replace(partial, path)  # whole entries only, even if two builds race
+    except OSError:
+        return False
+    return True
 
 
 def _remove(path: Path) -> None:

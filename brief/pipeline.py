@@ -23,7 +23,10 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .assemble import assemble_site
-from .cache import CACHE_FOLDER, Manifest, MarkdownCache, SourceCache, fingerprint, folder_digest, generator_version, inputs_fingerprint
+from .cache import (
+    CACHE_FOLDER, Manifest, MarkdownCache, SourceCache, fingerprint, folder_digest, generator_version, inputs_fingerprint,
+    light, store,
+)
 from .errors import ContentError, Diagnostic, Diagnostics, SourceLocation
 from .options import PACKAGE_ROOT, BuildOptions
 from .images import start_images
@@ -32,6 +35,10 @@ from .markdown import render_article
 from .model import ArticleContent, ArticleSource, Site
 from .render import OutputFile, Renderer, static_files
 from .write import OutputLock, Publisher, Staging, Update, check_output_folder
+
+#: What renders one article: its source, issue date and raw-HTML setting; its cache key;
+#: and the cache folder its full content goes into (or ``None``).
+MarkdownTask = tuple[tuple[ArticleSource, dt.date, bool], str, "Path | None"]
 
 #: Below this many articles, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
@@ -259,7 +266,7 @@ class Build:
         contents: dict[str, ArticleContent] = {}
         keys: dict[str, str] = {}
         diagnostics: dict[str, list[Diagnostic]] = {}
-        tasks = []
+        tasks: list[MarkdownTask] = []
         for source in loaded.articles:
             if source.draft or source.issue_key not in issues:
                 continue
@@ -271,7 +278,7 @@ class Build:
             if cached is None:
                 if source.path in loaded.bodiless and loaded.body_of is not None:
                     task = (loaded.body_of(source), *task[1:])
-                tasks.append(task)
+                tasks.append((task, key, cache.entries))
             else:
                 contents[source.path], diagnostics[source.path] = cached
         jobs = self.options.jobs or os.cpu_count() or 1
@@ -287,23 +294,23 @@ class Build:
             self.report.diagnostics.extend(diagnostics.get(source.path, ()))
         return contents, keys
 
-    def _render_one(self, task: tuple[ArticleSource, dt.date, bool]) -> tuple[ArticleContent, list[Diagnostic]]:
-        self.current = f"rendering {task[0].path}"
+    def _render_one(self, task: MarkdownTask) -> tuple[ArticleContent, list[Diagnostic]]:
+        self.current = f"rendering {task[0][0].path}"
         return _render_task(task)
 
     def collect(
         self,
-        tasks: list[tuple[ArticleSource, dt.date, bool]],
+        tasks: list[MarkdownTask],
         results: Iterable[tuple[ArticleContent, list[Diagnostic]]],
         cache: MarkdownCache,
         keys: dict[str, str],
         contents: dict[str, ArticleContent],
         diagnostics: dict[str, list[Diagnostic]],
     ) -> None:
-        for done, ((source, _date, _raw), result) in enumerate(zip(tasks, results), 1):
-            # Keep only the light part when the full content is in the cache: memory stays
+        for done, (((source, _date, _raw), key, _entries), result) in enumerate(zip(tasks, results), 1):
+            # Only the light part comes back when the full content is in the cache: memory stays
             # small on large sites, and the page reads the rest back when it is rendered.
-            contents[source.path], diagnostics[source.path] = cache.put(keys[source.path], result), result[1]
+            contents[source.path], diagnostics[source.path] = cache.put(key, result), result[1]
             if self.options.progress is not None and (done % 16 == 0 or done == len(tasks)):
                 self.options.progress("markdown", done, len(tasks))
 
@@ -319,12 +326,17 @@ class ArticleFailure(Exception):
         return self.problem
 
 
-def _render_task(task: tuple[ArticleSource, dt.date, bool]) -> tuple[ArticleContent, list[Diagnostic]]:
-    source, issue_date, raw_html = task
+def _render_task(task: MarkdownTask) -> tuple[ArticleContent, list[Diagnostic]]:
+    """Render one article; with a cache folder, store its full content there and return
+    only the light part (what the build holds of every article)."""
+    (source, issue_date, raw_html), key, entries = task
     try:
-        return render_article(source, issue_date, raw_html)
+        content, problems = render_article(source, issue_date, raw_html)
     except Exception as exc:  # name the article, wherever it was rendered
         raise ArticleFailure(source.path, f"{type(exc).__name__}: {exc}") from exc
+    if store(entries, key, (content, problems)):
+        return light(content), problems
+    return content, problems
 
 
 def build(options: BuildOptions) -> BuildReport:
