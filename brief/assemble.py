@@ -49,7 +49,7 @@ def assemble_site(
     issues = {issue.key: dataclasses.replace(issue, url=issue_url(issue)) for issue in loaded.issues}
     topics: dict[str, Topic] = {}
     by_url: dict[str, ArticleSource] = {}
-    pending: list[tuple[ArticleSource, Issue, ArticleContent]] = []
+    pending: list[tuple[str, ArticleSource, Issue, ArticleContent]] = []
     for source in loaded.articles:
         if source.draft or source.path not in contents:
             continue
@@ -66,53 +66,32 @@ def assemble_site(
         by_url[url] = source
         content = contents[source.path]
         _check_images(source, content, loaded.project, loaded.content, diagnostics)
-        pending.append((source, issue, content))
+        pending.append((url, source, issue, content))
 
+    # Each issue's articles in the issue's order, so that every article is made once,
+    # with its neighbours.
+    in_issue: dict[str, list[tuple[str, ArticleSource, Issue, ArticleContent]]] = {}
+    for url, source, issue, content in pending:
+        in_issue.setdefault(issue.key, []).append((url, source, issue, content))
     articles: dict[str, Article] = {}
-    for source, issue, content in pending:
-        article_authors = []
-        for ref in source.authors:
-            if ref.inline is not None:
-                article_authors.append(_with_bio(ref.inline, issue.date, config.raw_html, diagnostics))
-            else:
-                article_authors.append(authors[ref.id])
-        article_topics = []
-        for name in source.topics:
-            slug = topic_slug(name)
-            topic = topics.setdefault(slug, Topic(name, slug))
-            if topic.name != name:
-                diagnostics.error(
-                    SourceLocation(source.path, source.line_of("topics")),
-                    f"the topics '{name}' and '{topic.name}' would share the page topics/{slug}/",
-                    "spell the topic the same way everywhere, or rename one of them",
-                )
-                continue
-            article_topics.append(topic)
-        url = f"{issue.publication}/{source.slug}/"
-        articles[url] = Article(
-            source=source,
-            content=content,
-            publication=issue.publication,
-            issue_key=issue.key,
-            date=source.date or issue.date,
-            url=url,
-            authors=tuple(article_authors),
-            topics=tuple(article_topics),
-            content_key=(content_keys or {}).get(source.path, ""),
-        )
-
-    in_issue: dict[str, list[str]] = {}
-    for article in articles.values():
-        in_issue.setdefault(article.issue_key, []).append(article.url)
     articles_by_issue: dict[str, tuple[str, ...]] = {}
     for issue in issues.values():
-        urls = in_issue.get(issue.key, [])
+        members = in_issue.get(issue.key, [])
         position = {name: i for i, name in enumerate(issue.order)}
-        urls.sort(key=lambda u: position.get(articles[u].source.file_name, 0))
-        articles_by_issue[issue.key] = tuple(urls)
-        for index, url in enumerate(urls):
-            articles[url] = dataclasses.replace(
-                articles[url],
+        members.sort(key=lambda member: position.get(member[1].file_name, 0))
+        urls = tuple(member[0] for member in members)
+        articles_by_issue[issue.key] = urls
+        for index, (url, source, issue, content) in enumerate(members):
+            articles[url] = Article(
+                source=source,
+                content=content,
+                publication=issue.publication,
+                issue_key=issue.key,
+                date=source.date or issue.date,
+                url=url,
+                authors=_article_authors(source, issue, authors, config.raw_html, diagnostics),
+                topics=_article_topics(source, topics, diagnostics),
+                content_key=(content_keys or {}).get(source.path, ""),
                 previous=urls[index - 1] if index > 0 else None,
                 next=urls[index + 1] if index + 1 < len(urls) else None,
             )
@@ -136,6 +115,32 @@ def assemble_site(
         issues_by_publication=issues_by_publication,
         articles_by_issue=articles_by_issue,
     )
+
+
+def _article_authors(
+    source: ArticleSource, issue: Issue, authors: dict[str, Author], raw_html: bool, diagnostics: Diagnostics
+) -> tuple[Author, ...]:
+    return tuple(
+        authors[ref.id] if ref.inline is None else _with_bio(ref.inline, issue.date, raw_html, diagnostics)
+        for ref in source.authors
+    )
+
+
+def _article_topics(source: ArticleSource, topics: dict[str, Topic], diagnostics: Diagnostics) -> tuple[Topic, ...]:
+    """The article's topics; ``topics`` gathers every topic of the site by slug."""
+    found = []
+    for name in source.topics:
+        slug = topic_slug(name)
+        topic = topics.setdefault(slug, Topic(name, slug))
+        if topic.name != name:
+            diagnostics.error(
+                SourceLocation(source.path, source.line_of("topics")),
+                f"the topics '{name}' and '{topic.name}' would share the page topics/{slug}/",
+                "spell the topic the same way everywhere, or rename one of them",
+            )
+            continue
+        found.append(topic)
+    return tuple(found)
 
 
 def _with_bio(author: Author, reference: dt.date, raw_html: bool, diagnostics: Diagnostics) -> Author:

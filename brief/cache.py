@@ -22,7 +22,6 @@ Processed images have their own cache (:mod:`brief.images`). Deleting
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -33,10 +32,11 @@ import shutil
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable
 
 from . import __version__
 from .errors import Diagnostic
+from .files import write_whole
 from .model import ArticleContent
 
 if TYPE_CHECKING:
@@ -143,14 +143,10 @@ class MarkdownCache:
         assert self.folder is not None
         return self.folder / f"index-{generator_version()}.pickle"
 
-    def _path(self, key: str) -> Path:
-        assert self.folder is not None
-        return self.folder / key[:2] / f"{key}.pickle"
-
     def get(self, key: str) -> tuple[ArticleContent, list[Diagnostic]] | None:
         """The light content and diagnostics of a cached article, or ``None``."""
         entry = self.index.get(key)
-        if entry is None or self.folder is None or not os.path.isfile(os.path.join(self.folder, key[:2], f"{key}.pickle")):
+        if entry is None or self.folder is None or not os.path.isfile(_entry_path(self.folder, key)):
             return None
         self.hits += 1
         self.used[key] = entry
@@ -158,7 +154,8 @@ class MarkdownCache:
 
     def full(self, key: str) -> ArticleContent:
         """The complete content of a cached article (for rendering its page)."""
-        with open(self._path(key), "rb") as handle:
+        assert self.folder is not None
+        with open(_entry_path(self.folder, key), "rb") as handle:
             content, _problems = pickle.load(handle)
         return content  # type: ignore[no-any-return]
 
@@ -187,9 +184,7 @@ class MarkdownCache:
             return
         path = self._index_path()
         try:
-            partial = path.with_suffix(f".{os.getpid()}.part")
-            partial.write_bytes(pickle.dumps(self.used, protocol=5))
-            os.replace(partial, path)
+            write_whole(path, pickle.dumps(self.used, protocol=5))
             for other in path.parent.glob("index-*.pickle"):  # of other versions of Brief
                 if other != path:
                     other.unlink()
@@ -203,15 +198,17 @@ def store(folder: Path | None, key: str, value: tuple[ArticleContent, list[Diagn
     process, perhaps), so that the build's own process only ever holds the light part."""
     if folder is None:
         return False
-    path = folder / key[:2] / f"{key}.pickle"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.part")
-        partial.write_bytes(pickle.dumps(value, protocol=5))
-        os.replace(partial, path)  # whole entries only, even if two builds race
+        write_whole(Path(_entry_path(folder, key)), pickle.dumps(value, protocol=5))
     except OSError:
         return False
     return True
+
+
+def _entry_path(folder: Path, key: str) -> str:
+    """Where the Markdown cache keeps the full content of the article ``key`` (a string:
+    every article's is looked up on every build)."""
+    return os.path.join(folder, key[:2], f"{key}.pickle")
 
 
 def _remove(path: Path) -> None:
@@ -256,15 +253,13 @@ class Manifest:
         return cache / f"manifest-{name}.json"
 
     @staticmethod
-    @contextlib.contextmanager
-    def publishing(path: Path | None) -> Iterator[None]:
-        """Flag, for the rest of this build, that the output is being changed in place.
-        :meth:`write` lowers the flag; while it is up, :meth:`read` finds no manifest, so
-        a build that is killed halfway is followed by one that replaces the output whole."""
+    def mark_publishing(path: Path | None) -> None:
+        """Flag that the output is being changed in place. :meth:`write` lowers the flag;
+        while it is up, :meth:`read` finds no manifest, so a build that is killed halfway
+        is followed by one that replaces the output whole."""
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.with_suffix(".publishing").touch()
-        yield
 
     @classmethod
     def read(cls, path: Path | None) -> "Manifest":
@@ -288,10 +283,7 @@ class Manifest:
             "files": self.files, "warnings": self.warnings,
         }
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(f".{os.getpid()}.part")
-            partial.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
-            os.replace(partial, path)
+            write_whole(path, json.dumps(data, sort_keys=True).encode("utf-8"))
             path.with_suffix(".publishing").unlink(missing_ok=True)
         except OSError:
             pass
@@ -431,8 +423,8 @@ class SourceCache:
                 if shard in self.changed or len(entries) != len(self.loaded[shard]):
                     bodies = self._bodies(shard)
                     # Bodies first: an entry is only ever read beside the body it was stored with.
-                    self._write(f"{shard}.bodies", {k: bodies[k] for k in entries if k in bodies})
-                    self._write(f"{shard}.pickle", entries)
+                    write_whole(self.folder / f"{shard}.bodies", pickle.dumps({k: bodies[k] for k in entries if k in bodies}, protocol=5))
+                    write_whole(self.folder / f"{shard}.pickle", pickle.dumps(entries, protocol=5))
             for name in os.listdir(self.folder):
                 if name.rpartition(".")[0] not in self.used:
                     os.unlink(self.folder / name)
@@ -442,9 +434,3 @@ class SourceCache:
         except OSError:
             pass  # a cache that cannot be written only costs time
 
-    def _write(self, name: str, data: dict[str, Any]) -> None:
-        assert self.folder is not None
-        path = self.folder / name
-        partial = path.with_name(f"{name}.{os.getpid()}.part")
-        partial.write_bytes(pickle.dumps(data, protocol=5))
-        os.replace(partial, path)

@@ -81,15 +81,15 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         strict=args.strict,
         use_cache=not args.no_cache,
     )
-    done, inputs = _nothing_to_do(options, args, out, err)
-    if done:
+    checked = _nothing_to_do(options, args, out, err)
+    if checked is True:
         return EXIT_OK
     from .pipeline import Build  # the stages, imported only when there is work to do
 
     bars = TerminalProgress(err) if wants_progress(err, args.quiet) else None
     if bars is not None:
         options.progress = bars
-    builder = Build(options, inputs)
+    builder = Build(options, checked or None)
     try:
         with bars if bars is not None else contextlib.nullcontext():
             report = builder.run()
@@ -149,23 +149,26 @@ def _internal_error(exc: BaseException, builder: Build, args: argparse.Namespace
     return EXIT_INTERNAL
 
 
-def _nothing_to_do(options: BuildOptions, args: argparse.Namespace, out: TextIO, err: TextIO) -> tuple[bool, str | None]:
+def _nothing_to_do(
+    options: BuildOptions, args: argparse.Namespace, out: TextIO, err: TextIO
+) -> "bool | tuple[Manifest, str]":
     """When no input changed since the build that wrote the output, say so and stop,
-    before even loading the build's stages (a no-op build must be quick). Also returns
-    the inputs' fingerprint, for the build to reuse."""
+    before even loading the build's stages (a no-op build must be quick): returns True.
+    Otherwise, when it had a manifest to check, returns it and the inputs' fingerprint,
+    so that the build does not read and compute them again."""
     if options.out is None or not options.use_cache:
-        return False, None
+        return False
     previous = Manifest.read(Manifest.location(options.project / CACHE_FOLDER, options.out))
     if not previous.inputs:
-        return False, None
+        return False
     inputs = inputs_fingerprint(options)
     if not previous.describes(options.out, inputs):
-        return False, inputs
+        return previous, inputs
     for path, line, message, hint in previous.warnings:
         err.write(f"{Diagnostic(SourceLocation(path, line), message, hint, 'warning')}\n")
     if not args.quiet:
         out.write(_up_to_date(args.out, previous.articles))
-    return True, inputs
+    return True
 
 
 def _up_to_date(folder: str, articles: int) -> str:

@@ -57,6 +57,7 @@ from PIL import Image, ImageCms, UnidentifiedImageError
 
 from . import socialcard
 from .errors import Diagnostics, SourceLocation
+from .files import write_whole
 from .markdown import resolve_image_path
 from .model import Article, ImageAsset, ImageVariant, Site, SiteConfig
 
@@ -213,6 +214,9 @@ class ImageWork:
     social: dict[str, ImageAsset] = field(default_factory=dict)  #: by article URL
     #: (output path, file) for every published image file, once processed.
     copies: dict[str, Path] = field(default_factory=dict)
+    #: The output paths whose file is a cache entry: it never changes in place, so it can
+    #: be published by a hard link (the others are content files, and are copied).
+    cached: set[str] = field(default_factory=set)
     #: Jobs whose results are still to come, with the uses to blame when one fails.
     pending: list[tuple[Future[None], list[tuple[SourceLocation, str]]]] = field(default_factory=list)
     #: Content-relative paths (or card titles) decoded by this build: the cache misses.
@@ -288,6 +292,8 @@ def start_images(
         work.assets[key] = asset
         for url in [v.url for v in asset.variants] or [asset.url]:
             work.copies[url] = _cache_file(cache, url) if asset.variants else project / key
+        if asset.variants:
+            work.cached.update(v.url for v in asset.variants)
         if job is not None:
             jobs.setdefault(job.entry.name, (job, [], key))[1].extend(uses[key])
     digests.save()
@@ -298,6 +304,7 @@ def start_images(
         card, card_file, card_job = _plan_social(article, site, work.assets, card_settings, cache, font)
         work.social[article.url] = card
         work.copies[card.url] = card_file
+        work.cached.add(card.url)
         if card_job is not None:
             cards.setdefault(card_job.path.name, card_job)
     if diagnostics.errors:
@@ -436,10 +443,7 @@ class FileDigests:
         if self.path is None or not self.changed:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_suffix(f".{os.getpid()}.part")
-            partial.write_text(json.dumps(self.known, sort_keys=True), encoding="utf-8")
-            os.replace(partial, self.path)
+            write_whole(self.path, json.dumps(self.known, sort_keys=True).encode("utf-8"))
         except OSError:
             pass
 
@@ -811,7 +815,7 @@ def photo_card(picture: Image.Image, icc: bytes | None, variant: Image.Image | N
 def process_cards(batch: CardBatch) -> None:
     """Draw title cards and write them into the cache. Runs in a worker process."""
     for job in batch.jobs:
-        write_file(job.path, socialcard.render_card(job.title, job.publication, job.font))
+        write_whole(job.path, socialcard.render_card(job.title, job.publication, job.font))
 
 
 def _normalise_mode(image: Image.Image) -> Image.Image:
@@ -874,17 +878,6 @@ def encode(
             buffer, "JPEG", quality=quality or settings.jpeg_quality, optimize=True, progressive=progressive, subsampling="4:2:0",
         )
     return buffer.getvalue()
-
-
-def write_file(path: Path, data: bytes) -> None:
-    """Write one cache file whole: into a temporary file, renamed into place (its folder made when missing)."""
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        temporary.write_bytes(data)
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(data)
-    os.replace(temporary, path)
 
 
 def write_entry(entry: Path, files: dict[str, bytes], manifest: dict[str, object]) -> None:

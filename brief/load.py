@@ -81,9 +81,8 @@ class LoadedContent:
     #: file's hash and the context it was loaded in), by display path. Hashing this is
     #: a cheaper way to key the rendered Markdown than hashing the whole source.
     identities: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    #: Sources that came out of the cache without their body, and a function that gives it.
-    bodiless: set[str] = field(default_factory=set)
-    body_of: Callable[[ArticleSource], ArticleSource] | None = None
+    #: An article's source with its body (sources that came out of the cache have none).
+    with_body: Callable[[ArticleSource], ArticleSource] = lambda source: source
 
 
 class Loader:
@@ -97,16 +96,14 @@ class Loader:
         self.identities: dict[str, tuple[str, ...]] = {}
         self.bodiless: set[str] = set()
         self.authors: dict[str, Author] = {}
-        self._project_prefix: str | None = None
+        self._project_prefix = project.as_posix().rstrip("/") + "/"
 
     def display(self, path: Path) -> str:
         # By strings: called for every file of the archive on every build.
-        text, project = path.as_posix(), self._project_prefix
-        if project is None:
-            project = self._project_prefix = self.project.as_posix().rstrip("/") + "/"
-        if text.startswith(project):
-            return text[len(project):]
-        if project == "./":  # the project is the working folder: paths are relative to it already
+        text = path.as_posix()
+        if text.startswith(self._project_prefix):
+            return text[len(self._project_prefix):]
+        if self._project_prefix == "./":  # the project is the working folder: paths are relative to it already
             return text
         try:
             return path.relative_to(self.project).as_posix()
@@ -138,11 +135,13 @@ class Loader:
                 "the content folder holds no publication",
                 "make a folder with a publication.yaml and issue folders inside it",
             )
-        result.identities, result.bodiless, result.body_of = self.identities, self.bodiless, self.with_body
+        result.identities, result.with_body = self.identities, self.with_body
         return result
 
     def with_body(self, source: ArticleSource) -> ArticleSource:
-        """A source that came out of the cache without its body, with its body."""
+        """``source`` with its body, which a source that came out of the cache lacks."""
+        if source.path not in self.bodiless:
+            return source
         identity = self.identities[source.path]
         body = self.cache.body(source.path, identity[1]) if self.cache is not None else None
         if body is None:  # not in the cache after all: read the file again

@@ -28,8 +28,8 @@ from .cache import (
     light, store,
 )
 from .errors import ContentError, Diagnostic, Diagnostics, SourceLocation
-from .options import PACKAGE_ROOT, BuildOptions
-from .images import start_images
+from .options import BuildOptions
+from .images import ImageWork, start_images
 from .load import LoadedContent, load_content
 from .markdown import render_article
 from .model import ArticleContent, ArticleSource, Site
@@ -86,10 +86,11 @@ class BuildReport:
 class Build:
     """One build. :meth:`run` raises :class:`ContentError` when the content has errors."""
 
-    def __init__(self, options: BuildOptions, inputs: str | None = None):
+    def __init__(self, options: BuildOptions, checked: tuple[Manifest, str] | None = None):
         self.options = options
-        #: The inputs' fingerprint, when the caller has already computed it.
-        self.inputs = inputs
+        #: The previous build's manifest and the inputs' fingerprint, when the caller has
+        #: already read them and found that the output is not up to date.
+        self.checked = checked
         #: Set while an update in place moves files into the output (an error then leaves it part-updated).
         self.publishing = False
         self.report = BuildReport()
@@ -117,13 +118,15 @@ class Build:
             check_output_folder(options.out, options.content, options.project)
         cache_root = options.project / CACHE_FOLDER if options.use_cache else None
         manifest_path = Manifest.location(cache_root, options.out) if cache_root and options.out else None
-        previous = Manifest.read(manifest_path)
-        inputs = ""
-        if manifest_path is not None and options.out is not None:
-            inputs = self.inputs or inputs_fingerprint(options)
-            if previous.describes(options.out, inputs):
-                self.report_up_to_date(previous)
-                return report
+        if self.checked is not None:
+            previous, inputs = self.checked
+        else:
+            previous, inputs = Manifest.read(manifest_path), ""
+            if manifest_path is not None and options.out is not None:
+                inputs = inputs_fingerprint(options)
+                if previous.describes(options.out, inputs):
+                    self.report_up_to_date(previous)
+                    return report
         self.current = f"loading {options.content}"
         source_cache = SourceCache.open(cache_root if options.out is not None else None)
         with report.stage("load"):
@@ -164,9 +167,7 @@ class Build:
                 self.stop_if_errors()
                 return report
             manifest = Manifest(inputs=inputs, articles=len(site.articles))
-            # Over an output an earlier build wrote, only what changed is written (in place);
-            # otherwise the whole site is written into a new folder and swapped in.
-            with OutputLock(options.out), (previous.holds(options.out) and Update.over(options.out) or Staging(options.out)) as publisher:
+            with OutputLock(options.out), self.publisher(previous) as publisher:
                 self.current = "rendering pages"
                 with report.stage("render"):
                     self.write_pages(renderer, publisher, previous, manifest)
@@ -177,18 +178,24 @@ class Build:
                 self.stop_if_errors()
                 self.current = f"writing {options.out}"
                 with report.stage("write"):
-                    self.write_files(publisher, previous, manifest, copies, static_files(options.static_folder()))
+                    self.write_files(publisher, previous, manifest, images, copies, static_files(options.static_folder()))
                     if isinstance(publisher, Update):
-                        with Manifest.publishing(manifest_path):  # if killed now, the next build starts afresh
-                            self.publishing = True
-                            publisher.commit()
-                            self.publishing = False
-                    else:
-                        publisher.commit()
+                        Manifest.mark_publishing(manifest_path)  # if killed now, the next build starts afresh
+                        self.publishing = True
+                    publisher.commit()
+                    self.publishing = False
                 report.files = manifest.count = publisher.count
         manifest.warnings = [(w.location.path, w.location.line, w.message, w.hint) for w in report.diagnostics.warnings]
         manifest.write(manifest_path)
         return report
+
+    def publisher(self, previous: Manifest) -> Publisher:
+        """Over an output an earlier build wrote, only what changed is written (in place);
+        otherwise the whole site is written into a new folder and swapped in."""
+        out = self.options.out
+        assert out is not None
+        update = Update.over(out) if previous.holds(out) else None
+        return update if update is not None else Staging(out)
 
     def report_up_to_date(self, previous: Manifest) -> None:
         """Nothing changed since the build that wrote the output: report that build."""
@@ -200,47 +207,47 @@ class Build:
         )
 
     def write_pages(self, renderer: Renderer, publisher: Publisher, previous: Manifest, manifest: Manifest) -> None:
-        """Render each page, unless the previous output's page had the same inputs: then
-        that file is published again as it is."""
-        out = self.options.out
-        assert out is not None
+        """Render each page, unless the previous output's page had the same inputs."""
         jobs = renderer.jobs(fingerprint(generator_version(), folder_digest(self.options.templates_folder())))
         progress = self.options.progress
         for done, job in enumerate(jobs, 1):
             if progress is not None and (done % 64 == 0 or done == len(jobs)):
                 progress("pages", done, len(jobs))
-            if previous.reusable(out, job.path, job.key):
-                publisher.keep(job.path)
-                manifest.files[job.path] = previous.files[job.path]
-                self.report.pages_reused += 1
-            else:
-                stat = publisher.write(job.render())
-                manifest.files[job.path] = (job.key, stat.st_size, stat.st_mtime_ns)
+            if self.publish(publisher, previous, manifest, job.path, job.key, lambda: publisher.write(job.render())):
                 self.report.pages_rendered += 1
+            else:
+                self.report.pages_reused += 1
 
     def write_files(
-        self, publisher: Publisher, previous: Manifest, manifest: Manifest,
+        self, publisher: Publisher, previous: Manifest, manifest: Manifest, images: ImageWork,
         copies: Iterable[tuple[str, Path]], static: Iterable[tuple[str, Path]],
     ) -> None:
         """Publish processed images (linked from their cache, whose entries never change in
         place) and copies of the other images and the static files."""
-        out = self.options.out
-        assert out is not None
-        image_cache = os.path.join(os.path.abspath(self.options.project / ".brief-cache"), "")
         for rel, source in [*copies, *static]:
-            absolute = os.path.abspath(source)
-            cached = absolute.startswith(image_cache)
-            if cached:
-                key = fingerprint("cache", absolute)
+            if rel in images.cached:
+                key = fingerprint("cache", os.path.abspath(source))
+                self.publish(publisher, previous, manifest, rel, key, lambda: publisher.link(rel, source))
             else:
                 stat = os.stat(source)
-                key = fingerprint("copy", absolute, stat.st_size, stat.st_mtime_ns)
-            if previous.reusable(out, rel, key):
-                publisher.keep(rel)
-                manifest.files[rel] = previous.files[rel]
-                continue
-            written = publisher.link(rel, source) if cached else publisher.copy(rel, source)
-            manifest.files[rel] = (key, written.st_size, written.st_mtime_ns)
+                key = fingerprint("copy", os.path.abspath(source), stat.st_size, stat.st_mtime_ns)
+                self.publish(publisher, previous, manifest, rel, key, lambda: publisher.copy(rel, source))
+
+    def publish(
+        self, publisher: Publisher, previous: Manifest, manifest: Manifest, rel: str, key: str,
+        produce: Callable[[], os.stat_result],
+    ) -> bool:
+        """Publish the output file ``rel`` whose inputs fingerprint to ``key``: the previous
+        output's file when it was made from the same inputs, else what ``produce`` writes.
+        Returns whether it was written; the manifest records it either way."""
+        assert self.options.out is not None
+        if previous.reusable(self.options.out, rel, key):
+            publisher.keep(rel)
+            manifest.files[rel] = previous.files[rel]
+            return False
+        stat = produce()
+        manifest.files[rel] = (key, stat.st_size, stat.st_mtime_ns)
+        return True
 
     def scratch_cache(self) -> Path | None:
         """For ``brief check`` and ``--no-cache``: a temporary image cache, removed when the
@@ -276,9 +283,7 @@ class Build:
             keys[source.path] = key = cache.key(*task) if identity is None else cache.key(identity, *task[1:])
             cached = cache.get(key)
             if cached is None:
-                if source.path in loaded.bodiless and loaded.body_of is not None:
-                    task = (loaded.body_of(source), *task[1:])
-                tasks.append((task, key, cache.entries))
+                tasks.append(((loaded.with_body(source), *task[1:]), key, cache.entries))
             else:
                 contents[source.path], diagnostics[source.path] = cached
         jobs = self.options.jobs or os.cpu_count() or 1

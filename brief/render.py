@@ -20,14 +20,14 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .cache import fingerprint
 from .citations import format_date, format_long_date
 from .images import image_html
 from .markdown import IMAGE_MARKER, resolve_image_path
 from .mdplugins.chinese import mark_text
-from .model import Article, ArticleContent, Author, ImageAsset, ImageUse, Issue, OutputFile, Publication, Site, Topic
+from .model import Article, ArticleContent, Author, ImageAsset, ImageUse, Issue, OutputFile, Publication, Site
 
 #: Content-Security-Policy of every page: nothing from other origins, no inline script.
 CSP = (
@@ -51,6 +51,7 @@ class Renderer:
     env: jinja2.Environment = field(init=False)
     _digests: dict[int, tuple[Any, str]] = field(init=False, default_factory=dict)
     _teasers: dict[str, str] = field(init=False, default_factory=dict)
+    _publications: dict[str, Publication] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.env = jinja2.Environment(
@@ -66,6 +67,7 @@ class Renderer:
         self.env.filters["long_date"] = format_long_date
         self.env.filters["iso_date"] = lambda d: d.isoformat()
         self.env.globals.update(site=self.site, config=self.site.config, csp=CSP)
+        self._publications = {p.slug: p for p in self.site.publications}
 
     # -- helpers available to templates ------------------------------------------------
     def mark_chinese(self, text: str) -> Markup:
@@ -75,7 +77,7 @@ class Renderer:
         return self.site.config.base_url + url
 
     def publication(self, slug: str) -> Publication:
-        return next(p for p in self.site.publications if p.slug == slug)
+        return self._publications[slug]
 
     def issue_articles(self, issue: Issue) -> list[Article]:
         return [self.site.articles[u] for u in self.site.articles_by_issue.get(issue.key, ())]
@@ -121,7 +123,8 @@ class Renderer:
             jobs.append(PageJob(path, fingerprint(base, path, deps), render))
 
         latest, latest_articles, recent = self.home_lists()
-        add("index.html", self.render_home, latest, [self.teaser(a) for a in latest_articles],
+        add("index.html", functools.partial(self.render_home, latest, latest_articles, recent), latest,
+            [self.teaser(a) for a in latest_articles],
             [self.teaser(a) for a in recent], [(p.slug, p.title) for p in site.publications])
         for publication in site.publications:
             add(f"{publication.slug}/index.html", functools.partial(self.render_publication, publication), publication,
@@ -220,8 +223,7 @@ class Renderer:
         ][:RECENT_ARTICLES]
         return latest, self.issue_articles(latest) if latest else [], recent
 
-    def render_home(self) -> OutputFile:
-        latest, latest_articles, recent = self.home_lists()
+    def render_home(self, latest: Issue | None, latest_articles: list[Article], recent: list[Article]) -> OutputFile:
         return self.page(
             "home.html", "", latest=latest, latest_articles=latest_articles,
             recent=recent, publication_of=self.publication,

@@ -36,7 +36,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import TracebackType
-from typing import Iterable, Union
+from typing import Union
 
 from .cache import MARKER
 from .errors import UsageError
@@ -286,20 +286,6 @@ def _remove_stale(out: Path) -> None:
 
 #: What a build publishes through: a whole new folder, or an update in place.
 Publisher = Union[Staging, Update]
-
-
-def publish(out: Path, files: Iterable[OutputFile], copies: Iterable[tuple[str, Path]]) -> int:
-    """Write ``files`` and copy ``copies`` (output path, source) into ``out``, atomically.
-
-    Call with the :class:`OutputLock` held. Returns the number of files written.
-    """
-    with Staging(out) as staging:
-        for item in files:
-            staging.write(item)
-        for rel, source in copies:
-            staging.copy(rel, source)
-        staging.commit()
-        return staging.count
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -43,15 +43,19 @@ def write_site(root: Path, overrides: dict[str, str | bytes | None] | None = Non
     files.update(overrides or {})
     content = root / "content"
     for rel, text in files.items():
-        path = content / rel
-        if text is None:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(text, encoding="utf-8")
+        if text is not None:
+            write_file(content / rel, text)
     return root
+
+
+def write_file(path: Path, data: str | bytes) -> Path:
+    """Write text (as UTF-8) or bytes to ``path``, making its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8")
+    return path
 
 
 def options(root: Path, out: bool = True, strict: bool = False) -> BuildOptions:

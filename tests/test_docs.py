@@ -52,6 +52,7 @@ from brief.markdown import render_article
 from brief.model import ArticleSource, CitationEntry, NoteSource
 from brief.pipeline import BuildOptions, build
 from brief.sources import LineDict, parse_yaml, split_front_matter
+from sites import write_file
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITING = ROOT / "docs" / "editing.md"
@@ -199,13 +200,7 @@ class Project:
         self.write("strait-watch/2026-01-vol7-no1/issue.yaml", f"volume: 7\nnumber: 1\ndate: {issue_date.isoformat()}\n")
 
     def write(self, rel: str, data: str | bytes) -> Path:
-        path = self.content / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(data, encoding="utf-8")
-        return path
+        return write_file(self.content / rel, data)
 
     def add_article(self, file_name: str, text: str) -> None:
         path = self.issue / file_name

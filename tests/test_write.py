@@ -12,12 +12,23 @@ from brief import write
 from brief.errors import UsageError
 from brief.pipeline import build
 from brief.render import OutputFile
-from brief.write import MARKER, BuildLocked, OutputLock, check_output_folder, publish
+from brief.write import MARKER, BuildLocked, OutputLock, Staging, check_output_folder
 from sites import build_ok, options, write_site
 
 
 def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def publish(out: Path, files: list[OutputFile], copies: list[tuple[str, Path]]) -> int:
+    """Publish ``files`` and copies of files (output path, source) as a full build does."""
+    with Staging(out) as staging:
+        for item in files:
+            staging.write(item)
+        for rel, source in copies:
+            staging.copy(rel, source)
+        staging.commit()
+        return staging.count
 
 
 def test_publish_writes_every_file_and_the_marker(tmp_path: Path) -> None:
