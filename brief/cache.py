@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from . import __version__
-from .errors import Diagnostic
+from .errors import Diagnostic, SourceLocation
 from .files import write_whole
 from .model import ArticleContent
 
@@ -47,7 +47,7 @@ CACHE_FOLDER = Path(".brief-cache") / "build"
 #: The file that marks an output folder as one Brief made (and may replace).
 MARKER = ".brief-output"
 #: Bump to invalidate every cache entry when their format changes.
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "hanzidentifier", "Jinja2", "nh3", "Pillow", "PyYAML")
 
 
@@ -244,8 +244,8 @@ class Manifest:
     articles: int = 0
     count: int = 0
     files: dict[str, tuple[str, int, int]] = field(default_factory=dict)
-    #: The build's warnings (path, line, message, hint), shown again when nothing changed.
-    warnings: list[tuple[str, int, str, str]] = field(default_factory=list)
+    #: The build's warnings (path, line, message, hint, code), shown again when nothing changed.
+    warnings: list[tuple[str, int, str, str, str]] = field(default_factory=list)
 
     @staticmethod
     def location(cache: Path, out: Path) -> Path:
@@ -270,10 +270,23 @@ class Manifest:
             if data.get("format") != CACHE_FORMAT:
                 return cls()
             files = {str(k): (str(v[0]), int(v[1]), int(v[2])) for k, v in data["files"].items()}
-            warnings = [(str(w[0]), int(w[1]), str(w[2]), str(w[3])) for w in data["warnings"]]
+            warnings = [(str(w[0]), int(w[1]), str(w[2]), str(w[3]), str(w[4])) for w in data["warnings"]]
             return cls(str(data["inputs"]), int(data["articles"]), int(data["count"]), files, warnings)
         except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
             return cls()
+
+    def keep_warnings(self, diagnostics: Iterable[Diagnostic]) -> None:
+        """Remember the build's warnings, to show them again when nothing changes."""
+        self.warnings = [
+            (d.location.path, d.location.line, d.message, d.hint, d.code) for d in diagnostics if d.severity == "warning"
+        ]
+
+    def kept_warnings(self) -> list[Diagnostic]:
+        """The warnings of the build that wrote this manifest."""
+        return [
+            Diagnostic(SourceLocation(path, line), message, hint, "warning", code)
+            for path, line, message, hint, code in self.warnings
+        ]
 
     def write(self, path: Path | None) -> None:
         if path is None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence, TextIO
 
 from . import __version__
-from .errors import ContentError, Diagnostic, SourceLocation, UsageError
+from .errors import ContentError, UsageError
 from .progress import TerminalProgress, wants_progress
 from .cache import CACHE_FOLDER, Manifest, inputs_fingerprint
 from .options import BuildOptions
@@ -164,8 +164,8 @@ def _nothing_to_do(
     inputs = inputs_fingerprint(options)
     if not previous.describes(options.out, inputs):
         return previous, inputs
-    for path, line, message, hint in previous.warnings:
-        err.write(f"{Diagnostic(SourceLocation(path, line), message, hint, 'warning')}\n")
+    for warning in previous.kept_warnings():
+        err.write(f"{warning}\n")
     if not args.quiet:
         out.write(_up_to_date(args.out, previous.articles))
     return True

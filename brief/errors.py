@@ -12,7 +12,17 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
+
+#: Every warning's code → what it means. A code names a kind of warning in its printed form
+#: (``warning [code]: …``) and lets an article accept a warning it means
+#: (``accept_warnings: [code]`` in its front-matter). docs/errors.md lists each one.
+WARNING_CODES: dict[str, str] = {
+    "unused-citation": "a citation defined under 'citations:' is never cited",
+    "caption-order": "a table or figure is numbered out of order",
+    "citation-date": "a citation's date does not exist",
+    "unsafe-link": "a link or image with an unsafe address was dropped",
+}
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -34,9 +44,13 @@ class Diagnostic:
     message: str
     hint: str = ""
     severity: str = "error"  # "error" or "warning"
+    #: A warning's code (a key of :data:`WARNING_CODES`); errors have none.
+    code: str = ""
 
     def __str__(self) -> str:
-        prefix = "warning: " if self.severity == "warning" else ""
+        prefix = ""
+        if self.severity == "warning":
+            prefix = f"warning [{self.code}]: " if self.code else "warning: "
         text = f"{self.location}: {prefix}{self.message}"
         return f"{text} — {self.hint}" if self.hint else text
 
@@ -46,15 +60,26 @@ class Diagnostics:
     """A collector of diagnostics from every stage of one build."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    #: The warning codes each file accepts (an article's ``accept_warnings``): those
+    #: warnings are left out of what the build reports.
+    accepts: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def error(self, location: SourceLocation, message: str, hint: str = "") -> None:
         self.items.append(Diagnostic(location, message, hint))
 
-    def warning(self, location: SourceLocation, message: str, hint: str = "") -> None:
-        self.items.append(Diagnostic(location, message, hint, "warning"))
+    def warning(self, location: SourceLocation, message: str, hint: str = "", code: str = "") -> None:
+        self.items.append(Diagnostic(location, message, hint, "warning", code))
 
     def extend(self, others: Iterable[Diagnostic]) -> None:
         self.items.extend(others)
+
+    def accept(self, path: str, codes: Iterable[str]) -> None:
+        """Leave out the warnings with these codes about the file ``path``."""
+        if codes:
+            self.accepts[path] = frozenset(codes)
+
+    def is_accepted(self, diagnostic: Diagnostic) -> bool:
+        return diagnostic.severity == "warning" and diagnostic.code in self.accepts.get(diagnostic.location.path, ())
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -62,13 +87,22 @@ class Diagnostics:
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.items if d.severity == "warning"]
+        """The warnings to report: those no article accepts."""
+        return [d for d in self.items if d.severity == "warning" and not self.is_accepted(d)]
 
     def __bool__(self) -> bool:
         return bool(self.errors)
 
     def __iter__(self) -> Iterator[Diagnostic]:
-        return iter(sorted(self.items, key=lambda d: (d.location, d.message)))
+        """Every problem to report (errors, and warnings no article accepts), in file and line order."""
+        shown = [d for d in self.items if not self.is_accepted(d)]
+        return iter(sorted(shown, key=lambda d: (d.location, d.message)))
+
+
+def report(env: dict[str, Any], line: int, message: str, hint: str = "", severity: str = "error", code: str = "") -> None:
+    """Record a problem found while rendering Markdown in the env's ``diagnostics``
+    (as ``(line, message, hint, severity, code)``; the Markdown stage pins them to the file)."""
+    env.setdefault("diagnostics", []).append((line, message, hint, severity, code))
 
 
 class ContentError(Exception):
@@ -90,6 +124,6 @@ def did_you_mean(word: str, choices: Iterable[str], list_others: bool = True) ->
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"
-    if list_others and options and len(options) <= 12:
+    if list_others and options and len(options) <= 16:
         return "expected one of: " + ", ".join(options)
     return ""

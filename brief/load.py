@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 
 from .cache import SourceCache
 from .config import load_config
-from .errors import Diagnostics, SourceLocation, did_you_mean
+from .errors import WARNING_CODES, Diagnostics, SourceLocation, did_you_mean
 from .model import (
     ArticleSource,
     Author,
@@ -34,7 +34,7 @@ from .sources import LineDict, LineList, SourceError, is_within, load_yaml_file,
 
 ARTICLE_KEYS = (
     "title", "authors", "summary", "image", "topics", "notes", "citations",
-    "bios", "disclaimer", "date", "slug", "draft",
+    "bios", "disclaimer", "date", "slug", "draft", "accept_warnings",
 )
 AUTHOR_KEYS = ("name", "affiliation", "links")
 INLINE_AUTHOR_KEYS = ("name", "bio", "affiliation")
@@ -381,6 +381,7 @@ class Loader:
         citations = self.read_citations(check)
         bios = self.read_bios(check, author_refs)
         article_date = check.date("date")
+        accepts = self.read_accepted_warnings(check)
         return ArticleSource(
             path=display,
             file_name=path.name,
@@ -399,8 +400,19 @@ class Loader:
             disclaimer=check.text("disclaimer"),
             date=article_date,
             draft=check.boolean("draft"),
+            accept_warnings=accepts,
             lines=tuple((str(k), v) for k, v in check.data.lines.items()),
         )
+
+    def read_accepted_warnings(self, check: Checker) -> tuple[str, ...]:
+        """``accept_warnings``: the codes of warnings the article means (each a known code)."""
+        codes: list[str] = []
+        for code, line in check.text_list("accept_warnings", single_ok=True):
+            if code in WARNING_CODES:
+                codes.append(code)
+            else:
+                check.error(line, f"there is no warning with the code '{code}'", suggest(code, WARNING_CODES, "docs/errors.md lists every warning's code"))
+        return tuple(dict.fromkeys(codes))
 
     def read_authors(self, check: Checker, authors: dict[str, Author]) -> list[AuthorRef]:
         if "authors" not in check.data or check.data["authors"] is None:

@@ -29,7 +29,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 
-from .errors import Diagnostic, SourceLocation
+from .errors import Diagnostic, SourceLocation, report
 from .mdplugins.captions import captions_plugin
 from .mdplugins.chinese import chinese_plugin
 from .mdplugins.citations import citations_plugin
@@ -217,9 +217,9 @@ def render_article(source: ArticleSource, issue_date: dt.date, raw_html: bool = 
         note_env = {**env, "note_refs": [], "note_defs": [], "figures": []}
         html = _render(md, note.text, note_env, note.line)
         for ref_label, ref_line in note_env["note_refs"]:
-            _report(env, ref_line, f"note '{label}' refers to note '{ref_label}'", "notes cannot refer to other notes; cite the source in the note itself")
+            report(env, ref_line, f"note '{label}' refers to note '{ref_label}'", "notes cannot refer to other notes; cite the source in the note itself")
         if note_env["note_defs"]:
-            _report(env, note.line, f"note '{label}' contains a note definition", "define each note on its own")
+            report(env, note.line, f"note '{label}' contains a note definition", "define each note on its own")
         notes.append(Note(number, label, _with_backlinks(html, number, ref_counts.get(label, 1)), ref_counts.get(label, 1)))
 
     side = _side_env(env)
@@ -231,16 +231,16 @@ def render_article(source: ArticleSource, issue_date: dt.date, raw_html: bool = 
         caption_html = _render(md, source.image.caption, side, source.image.line, inline=True)
 
     for label, line in side["note_refs"]:
-        _report(env, line, f"note [^{label}] is referred to outside the body", "note references belong in the article's text, not in the summary, caption, bios or disclaimer")
+        report(env, line, f"note [^{label}] is referred to outside the body", "note references belong in the article's text, not in the summary, caption, bios or disclaimer")
     for used in side["images"]:
-        _report(env, used.line, f"the image '{used.src}' cannot be shown here", "images go in the body; the lead image goes under 'image:'")
+        report(env, used.line, f"the image '{used.src}' cannot be shown here", "images go in the body; the lead image goes under 'image:'")
     for used in env["images"]:
         if not used.alt:
-            _report(env, used.line, f"the image '{used.src}' has no alt text", "write a description between the brackets: ![A chart of ...](" + used.src + ")")
+            report(env, used.line, f"the image '{used.src}' has no alt text", "write a description between the brackets: ![A chart of ...](" + used.src + ")")
     used_citations = env.get("used_citations", set())
     for entry in source.citations:
         if entry.key not in used_citations:
-            _report(env, entry.line, f"citation '{entry.key}' is never cited", f"cite it in the text as [@{entry.key}] or remove it", "warning")
+            report(env, entry.line, f"citation '{entry.key}' is never cited", f"cite it in the text as [@{entry.key}] or remove it", "warning", "unused-citation")
 
     content = ArticleContent(
         body_html=body_html,
@@ -256,14 +256,10 @@ def render_article(source: ArticleSource, issue_date: dt.date, raw_html: bool = 
         summary_text=tuple(Markup(item).striptags() for item in summary_html),
     )
     diagnostics = [
-        Diagnostic(SourceLocation(source.path, line), message, hint, severity)
-        for line, message, hint, severity in env["diagnostics"]
+        Diagnostic(SourceLocation(source.path, line), message, hint, severity, code)
+        for line, message, hint, severity, code in env["diagnostics"]
     ]
     return content, diagnostics
-
-
-def _report(env: dict[str, Any], line: int, message: str, hint: str = "", severity: str = "error") -> None:
-    env["diagnostics"].append((line, message, hint, severity))
 
 
 def _note_definitions(front: tuple[NoteSource, ...], body: list[NoteSource], env: dict[str, Any]) -> dict[str, NoteSource]:
@@ -271,10 +267,10 @@ def _note_definitions(front: tuple[NoteSource, ...], body: list[NoteSource], env
     for note in [*front, *body]:
         if note.label in definitions:
             first = definitions[note.label]
-            _report(env, note.line, f"note '{note.label}' is defined twice (first on line {first.line})", "give each note its own label, or remove one definition")
+            report(env, note.line, f"note '{note.label}' is defined twice (first on line {first.line})", "give each note its own label, or remove one definition")
             continue
         if not note.text:
-            _report(env, note.line, f"note '{note.label}' is empty", "write the note's text after its label")
+            report(env, note.line, f"note '{note.label}' is empty", "write the note's text after its label")
         definitions[note.label] = note
     return definitions
 
@@ -283,13 +279,13 @@ def _number_notes(definitions: dict[str, NoteSource], refs: list[tuple[str, int]
     numbers: dict[str, int] = {}
     for label, line in refs:
         if label not in definitions:
-            _report(env, line, f"note [^{label}] is referred to but never defined", f"add '{label}: ...' under 'notes:' in the front-matter, or a line '[^{label}]: ...' in the body")
+            report(env, line, f"note [^{label}] is referred to but never defined", f"add '{label}: ...' under 'notes:' in the front-matter, or a line '[^{label}]: ...' in the body")
             continue
         if label not in numbers:
             numbers[label] = len(numbers) + 1
     for label, note in definitions.items():
         if label not in numbers:
-            _report(env, note.line, f"note '{label}' is never referred to", f"add [^{label}] where it belongs in the text, or remove the note")
+            report(env, note.line, f"note '{label}' is never referred to", f"add [^{label}] where it belongs in the text, or remove the note")
     return numbers
 
 
@@ -318,7 +314,7 @@ def render_text(text: str, path: str, line: int, reference: dt.date, raw_html: b
     md = make_markdown(raw_html)
     env: dict[str, Any] = {"citations": {}, "issue_date": reference, "diagnostics": [], "images": []}
     html = _render(md, text, env, line)
-    problems = [Diagnostic(SourceLocation(path, ln), msg, hint, sev) for ln, msg, hint, sev in env["diagnostics"]]
+    problems = [Diagnostic(SourceLocation(path, ln), msg, hint, sev, code) for ln, msg, hint, sev, code in env["diagnostics"]]
     if env.get("note_refs"):
         problems.append(Diagnostic(SourceLocation(path, line), "a bio cannot have notes", "write the text without [^label] references"))
     if env["images"]:

@@ -158,6 +158,8 @@ class ArticleSource:
     disclaimer: str = ""
     date: dt.date | None = None
     draft: bool = False
+    #: Codes of warnings the editor means (``accept_warnings``): not reported for this file.
+    accept_warnings: tuple[str, ...] = ()
     lines: tuple[tuple[str, int], ...] = ()  #: line of each front-matter key
 
     def line_of(self, key: str) -> int:

@@ -27,7 +27,7 @@ from .cache import (
     CACHE_FOLDER, Manifest, MarkdownCache, SourceCache, fingerprint, folder_digest, generator_version, inputs_fingerprint,
     light, store,
 )
-from .errors import ContentError, Diagnostic, Diagnostics, SourceLocation
+from .errors import ContentError, Diagnostic, Diagnostics
 from .options import BuildOptions
 from .images import ImageWork, start_images
 from .load import LoadedContent, load_content
@@ -100,7 +100,7 @@ class Build:
 
     def stop_if_errors(self) -> None:
         diagnostics = self.report.diagnostics
-        failing = diagnostics.items if self.options.strict else diagnostics.errors
+        failing = list(diagnostics) if self.options.strict else diagnostics.errors
         if failing:
             raise ContentError(list(diagnostics))
 
@@ -132,6 +132,8 @@ class Build:
         with report.stage("load"):
             loaded = load_content(options.content, options.project, report.diagnostics, source_cache)
         source_cache.save()
+        for article in loaded.articles:
+            report.diagnostics.accept(article.path, article.accept_warnings)
         if loaded.config is None:
             self.stop_if_errors()
         # Go on past errors in single files, so that one build reports the problems of
@@ -185,7 +187,7 @@ class Build:
                     publisher.commit()
                     self.publishing = False
                 report.files = manifest.count = publisher.count
-        manifest.warnings = [(w.location.path, w.location.line, w.message, w.hint) for w in report.diagnostics.warnings]
+        manifest.keep_warnings(report.diagnostics.warnings)
         manifest.write(manifest_path)
         return report
 
@@ -202,9 +204,7 @@ class Build:
         self.report.up_to_date = True
         self.report.articles, self.report.files = previous.articles, previous.count
         # Its warnings still hold: show them again.
-        self.report.diagnostics.extend(
-            Diagnostic(SourceLocation(path, line), message, hint, "warning") for path, line, message, hint in previous.warnings
-        )
+        self.report.diagnostics.extend(previous.kept_warnings())
 
     def write_pages(self, renderer: Renderer, publisher: Publisher, previous: Manifest, manifest: Manifest) -> None:
         """Render each page, unless the previous output's page had the same inputs."""

@@ -374,7 +374,7 @@ def test_citation_markup_is_left_as_written() -> None:
 )
 def test_date_that_does_not_exist_is_a_warning_at_its_line(body: str, line: int, date: str, hint: str) -> None:
     content, problems = render(body)
-    assert [str(p) for p in problems] == [f"article.md:{line}: warning: the citation date '{date}' does not exist — {hint}"]
+    assert [str(p) for p in problems] == [f"article.md:{line}: warning [citation-date]: the citation date '{date}' does not exist — {hint}"]
     assert problems[0].severity == "warning"
     # The link is still a source, but without details the citation cannot vouch for.
     assert content.sources == (Source("https://example.org/x", title=content.sources[0].title),)
@@ -479,7 +479,7 @@ def test_unknown_key_without_any_citations_says_where_to_add_them() -> None:
 def test_citation_never_cited_is_a_warning_at_its_entry() -> None:
     _, problems = render("Only [@old].", citations=ENTRIES[1:3])
     assert [str(p) for p in problems] == [
-        "article.md:6: warning: citation 'ap-page' is never cited — cite it in the text as [@ap-page] or remove it"
+        "article.md:6: warning [unused-citation]: citation 'ap-page' is never cited — cite it in the text as [@ap-page] or remove it"
     ]
 
 

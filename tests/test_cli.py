@@ -21,7 +21,7 @@ BROKEN = {ARTICLE: article("title: T\nauthors: [nobody]\n")}
 BROKEN_LINE = f"{A}:3: unknown author 'nobody' — create authors/nobody.md, or write the author inline as {{name: ..., bio: ...}}"
 #: A valid site whose one warning is an unused citation (line 4 of the article).
 WARNING_SITE = {ARTICLE: article(ARTICLE_FRONT + "citations:\n  r: {outlet: R, url: 'https://example.org/r'}\n")}
-WARNING_LINE = f"{A}:5: warning: citation 'r' is never cited — cite it in the text as [@r] or remove it"
+WARNING_LINE = f"{A}:5: warning [unused-citation]: citation 'r' is never cited — cite it in the text as [@r] or remove it"
 
 
 @dataclass
@@ -216,6 +216,31 @@ def test_strict_turns_warnings_into_failure(tmp_path: Path, brief, command: str)
     assert result.out == ""
     assert result.err == f"{WARNING_LINE}\nbrief: 1 problem found; nothing was written\n"
     assert not (tmp_path / "_site").exists()
+
+
+def test_an_accepted_warning_is_not_reported_and_passes_strict(tmp_path: Path, brief) -> None:  # type: ignore[no-untyped-def]
+    accepted = ARTICLE_FRONT + "accept_warnings: [unused-citation]\ncitations:\n  r: {outlet: R, url: 'https://example.org/r'}\n"
+    make_site(tmp_path, {ARTICLE: article(accepted)})
+    result = brief("build", "--strict")
+    assert (result.code, result.err) == (0, "")
+    # A no-op rebuild shows the build's warnings again: still none.
+    again = brief("build", "--strict")
+    assert (again.code, again.err) == (0, "")
+
+
+def test_accepting_one_code_keeps_the_others(tmp_path: Path, brief) -> None:  # type: ignore[no-untyped-def]
+    front = ARTICLE_FRONT + "accept_warnings: caption-order\ncitations:\n  r: {outlet: R, url: 'https://example.org/r'}\n"
+    make_site(tmp_path, {ARTICLE: article(front)})
+    result = brief("build")
+    assert result.code == 0
+    assert result.err == f"{A}:6: warning [unused-citation]: citation 'r' is never cited — cite it in the text as [@r] or remove it\n"
+
+
+def test_accepting_an_unknown_code_is_an_error(tmp_path: Path, brief) -> None:  # type: ignore[no-untyped-def]
+    make_site(tmp_path, {ARTICLE: article(ARTICLE_FRONT + "accept_warnings: [unused-citations]\n")})
+    result = brief("check")
+    assert result.code == 1
+    assert result.err.splitlines()[0] == f"{A}:4: there is no warning with the code 'unused-citations' — did you mean 'unused-citation'?"
 
 
 def test_strict_build_without_warnings_succeeds(tmp_path: Path, brief) -> None:  # type: ignore[no-untyped-def]

@@ -47,7 +47,7 @@ from typing import Any
 
 import pytest
 
-from brief.errors import ContentError
+from brief.errors import WARNING_CODES, ContentError
 from brief.markdown import render_article
 from brief.model import ArticleSource, CitationEntry, NoteSource
 from brief.pipeline import BuildOptions, build
@@ -451,7 +451,9 @@ def source_messages() -> dict[str, str]:
             if isinstance(node, ast.Call):
                 name = _call_name(node)
                 if name in _FIRST_STRING:
-                    add(next((a for a in node.args if _template(a) is not None), None), path, node.lineno)
+                    # the first string that is not a severity ("warning", "error") or a warning's code
+                    message = (a for a in node.args if _template(a) not in (None, "warning", "error", *WARNING_CODES))
+                    add(next(message, None), path, node.lineno)
                 elif name in _MESSAGE_ARG and len(node.args) > _MESSAGE_ARG[name]:
                     add(node.args[_MESSAGE_ARG[name]], path, node.lineno)
                 elif name == "write" and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
@@ -515,3 +517,19 @@ def test_every_message_in_the_code_is_documented() -> None:
         if not any(re.search(template_regex(template), doc, re.S) for doc in documented)
     ]
     assert not missing, "messages the code prints but docs/errors.md does not explain:\n" + "\n".join(missing)
+
+
+def test_every_warning_code_is_documented_and_registered() -> None:
+    """The table of warning codes in docs/errors.md is WARNING_CODES, and every code the code passes is registered."""
+    table = re.findall(r"^\| `([a-z-]+)` \| ", ERRORS.read_text(encoding="utf-8"), re.M)
+    assert sorted(table) == sorted(WARNING_CODES)
+    used: set[str] = set()
+    for path in sorted((ROOT / "brief").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and _call_name(node) in _FIRST_STRING:
+                strings = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+                strings += [k.value.value for k in node.keywords if k.arg == "code" and isinstance(k.value, ast.Constant)]
+                if "warning" in strings:
+                    used.update(s for s in strings if re.fullmatch(r"[a-z]+(?:-[a-z]+)+", s))
+    assert used, "no warning codes found in the code"
+    assert used <= set(WARNING_CODES), f"codes used but not registered: {sorted(used - set(WARNING_CODES))}"

@@ -110,7 +110,7 @@ def test_dangerous_link_schemes_are_dropped_and_reported(tmp_path: Path) -> None
     report = build_ok(tmp_path)
     warnings = [str(w) for w in report.diagnostics.warnings]
     for scheme in ("javascript", "vbscript", "data", "file"):
-        assert f"{A}:6: warning: a link to a '{scheme}:' URL was dropped — links may use http, https and mailto addresses or relative paths" in warnings
+        assert f"{A}:6: warning [unsafe-link]: a link to a '{scheme}:' URL was dropped — links may use http, https and mailto addresses or relative paths" in warnings
     page = (tmp_path / "_site/pub/article/index.html").read_text(encoding="utf-8")
     for bad in ("javascript:", "vbscript:", "data:text", "file://"):
         assert f'href="{bad}' not in page

@@ -261,7 +261,7 @@ def test_cli_no_op_build_says_so_and_repeats_the_warnings(tmp_path: Path, monkey
     assert code1 == code2 == 0
     assert out1.startswith("brief: built 1 article, ") and out1.endswith(" files into _site/\n")
     assert out2 == "brief: _site/ is up to date (1 article); nothing changed since the last build\n"
-    warning = "content/pub/v1n1/article.md:6: warning: a link to a 'javascript:' URL was dropped"
+    warning = "content/pub/v1n1/article.md:6: warning [unsafe-link]: a link to a 'javascript:' URL was dropped"
     assert err1.startswith(warning) and err2.startswith(warning)
 
 

@@ -141,7 +141,7 @@ def test_unknown_key_suggests_the_closest_one(tmp_path: Path) -> None:
         (with_front("topic: [a]\n"),
          f"{A}:4: unknown key 'topic' in the article's front-matter — did you mean 'topics'?"),
         (with_front("layout: wide\n"),
-         f"{A}:4: unknown key 'layout' in the article's front-matter — expected one of: authors, bios,"
+         f"{A}:4: unknown key 'layout' in the article's front-matter — expected one of: accept_warnings, authors, bios,"
          " citations, date, disclaimer, draft, image, notes, slug, summary, title, topics"),
         ({ISSUE: "volume: 1\nnumber: 1\ndate: 2025-12-09\nartciles: [a]\n"},
          "content/brief/v1n1/issue.yaml:4: unknown key 'artciles' in issue.yaml — did you mean 'articles'?"),
@@ -568,7 +568,7 @@ def test_rejects_unknown_citation_key_with_a_suggestion(tmp_path: Path) -> None:
     extra = "citations:\n  reuters-dec10: {outlet: Reuters, url: 'https://example.org/r', date: 2025-12-01}\n"
     body = "First paragraph.\n\nReporting varied [@reuters-dec01].\n"
     assert site_errors(tmp_path, with_front(extra, body)) == [
-        f"{A}:5: warning: citation 'reuters-dec10' is never cited — cite it in the text as [@reuters-dec10] or remove it",
+        f"{A}:5: warning [unused-citation]: citation 'reuters-dec10' is never cited — cite it in the text as [@reuters-dec10] or remove it",
         f"{A}:10: unknown citation '[@reuters-dec01]' — did you mean 'reuters-dec10'?",
     ]
 

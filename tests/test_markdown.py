@@ -155,7 +155,7 @@ def test_unsafe_url_is_dropped_leaving_its_text_with_a_warning_at_its_line(markd
     assert content.sources == ()
     assert content.images == ()
     assert messages(problems) == [
-        f"article.md:11: warning: {message} — links may use http, https and mailto addresses or relative paths"
+        f"article.md:11: warning [unsafe-link]: {message} — links may use http, https and mailto addresses or relative paths"
     ]
 
 
@@ -177,8 +177,8 @@ def test_unsafe_reference_definition_is_dropped_where_used() -> None:
     content, problems = render("First [a][r], then [b][r].\n\n[r]: vbscript:msgbox", body_line=7)
     assert content.body_html == "<p>First a, then b.</p>\n"
     assert [str(p).split(" — ")[0] for p in problems] == [
-        "article.md:7: warning: a link to a 'vbscript:' URL was dropped",
-        "article.md:7: warning: a link to a 'vbscript:' URL was dropped",
+        "article.md:7: warning [unsafe-link]: a link to a 'vbscript:' URL was dropped",
+        "article.md:7: warning [unsafe-link]: a link to a 'vbscript:' URL was dropped",
     ]
 
 
@@ -187,7 +187,7 @@ def test_unsafe_links_in_notes_are_dropped_too() -> None:
     assert "javascript" not in content.notes[0].html
     assert content.notes[0].html.startswith("<p>Bad link.")
     assert messages(problems) == [
-        "article.md:7: warning: a link to a 'javascript:' URL was dropped"
+        "article.md:7: warning [unsafe-link]: a link to a 'javascript:' URL was dropped"
         " — links may use http, https and mailto addresses or relative paths"
     ]
 
@@ -300,7 +300,7 @@ def test_misnumbered_caption_is_a_warning_at_its_line(caption: str, kind: str, w
     content, problems = render(f"Intro.\n\n{caption}\n\n{target}", body_line=30)
     label = kind.capitalize()
     assert messages(problems) == [
-        f"article.md:32: warning: the caption says {label} {written}, but it is {kind} {number} of this article"
+        f"article.md:32: warning [caption-order]: the caption says {label} {written}, but it is {kind} {number} of this article"
         f" — renumber it {label} {number} (tables and figures are numbered in order)"
     ]
     assert content.figures[0].anchor == f"{kind}-{number}"

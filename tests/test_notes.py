@@ -293,7 +293,7 @@ def test_key_citation_used_only_in_a_note_counts_as_cited() -> None:
 def test_bad_citation_date_in_a_front_matter_note_is_reported_at_the_note() -> None:
     _, problems = render("Claim.[^1]", NoteSource("1", "([MND](https://example.org/m), February 30)", 4))
     assert [str(p) for p in problems] == [
-        "article.md:4: warning: the citation date 'February 30' does not exist — check the month and day"
+        "article.md:4: warning [citation-date]: the citation date 'February 30' does not exist — check the month and day"
     ]
 
 

@@ -22,7 +22,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from ..model import Figure
-from .citations import report
+from ..errors import report
 
 CAPTION = re.compile(r"^(Table|Figure)\s+(\d+)\s*[:.]\s*")
 SOURCE = re.compile(r"^\((Sources?|Source data|Data):\s*.+\)\s*$", re.S | re.I)
@@ -153,7 +153,7 @@ def wrap_captions(state: StateCore) -> None:
         if written != number:
             report(
                 env, line, f"the caption says {label} {written}, but it is {label.lower()} {number} of this article",
-                f"renumber it {label} {number} (tables and figures are numbered in order)", "warning",
+                f"renumber it {label} {number} (tables and figures are numbered in order)", "warning", "caption-order",
             )
         anchor = f"{kind}-{number}"
         inline = tokens[i + 1]

@@ -29,7 +29,7 @@ from markdown_it.token import Token
 from markupsafe import escape
 
 from ..citations import LINK, BadDate, format_date, parse_date, parse_group
-from ..errors import did_you_mean
+from ..errors import did_you_mean, report
 from ..model import CitationEntry, Source
 from .chinese import mark_text
 from .links import may_link
@@ -48,10 +48,6 @@ def citations_plugin(md: MarkdownIt) -> None:
 
 def is_external(href: str) -> bool:
     return href.startswith(("http://", "https://", "//"))
-
-
-def report(env: dict[str, Any], line: int, message: str, hint: str = "", severity: str = "error") -> None:
-    env.setdefault("diagnostics", []).append((line, message, hint, severity))
 
 
 def cite_keys(state: StateInline, silent: bool) -> bool:
@@ -150,7 +146,7 @@ def collect_inline(children: list[Token], env: dict[str, Any], line: int) -> Non
                 found = parse_group(group.group(1).replace("\n", " "), link_texts, env["issue_date"])
             except BadDate as exc:
                 group_line = line + text.count("\n", 0, group.start())
-                report(env, group_line, f"the citation date '{exc}' does not exist", bad_date_hint(str(exc)), "warning")
+                report(env, group_line, f"the citation date '{exc}' does not exist", bad_date_hint(str(exc)), "warning", "citation-date")
                 continue
             if found:
                 cited.update(found)

@@ -30,6 +30,8 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
+from ..errors import report
+
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*)\s*:")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
@@ -138,7 +140,7 @@ def _safe_children(children: list[Token], env: dict[str, Any], line: int) -> lis
 
 
 def _warn(env: dict[str, Any], line: int, message: str) -> None:
-    env.setdefault("diagnostics", []).append((line, message, _HINT, "warning"))
+    report(env, line, message, _HINT, "warning", "unsafe-link")
 
 
 def render_link_open(self: RendererHTML, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
