@@ -1,7 +1,7 @@
 """Build benchmark: Brief on a synthetic archive, and optionally Hugo on the same articles.
 
 For each size N (default 1,000 and 4,000 articles) it writes the corpus of
-:mod:`corpus` into a temporary project, copies this repository's templates/ and
+:mod:`corpus` into a temporary project, copies the package's templates/ and
 static/ into it (so that a template can be edited), and runs ``brief build`` in
 a child process:
 
@@ -229,14 +229,13 @@ def edit_template(path: Path) -> None:
 
 
 def snapshot_brief(work: Path) -> tuple[Path, str]:
-    """Copy brief/, templates/ and static/ into ``work``, so that edits made to the repository
+    """Copy brief/ (with its templates/ and static/) into ``work``, so that edits made to the repository
     during a long run do not mix versions; return the copy and a digest of its files."""
     target = work / "brief-src"
     if target.exists():
         shutil.rmtree(target)
     digest = hashlib.sha256()
-    for name in ("brief", "templates", "static"):
-        shutil.copytree(REPO / name, target / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(REPO / "brief", target / "brief", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     for path in sorted(p for p in target.rglob("*") if p.is_file()):
         digest.update(str(path.relative_to(target)).encode() + b"\0" + path.read_bytes())
     return target, digest.hexdigest()[:12]
@@ -248,8 +247,8 @@ def brief_runs(size: int, work: Path, seed: int, report: "Report", source: Path)
         shutil.rmtree(project)
     started = time.perf_counter()
     made = corpus.generate(project, size, seed)
-    shutil.copytree(source / "templates", project / "templates")
-    shutil.copytree(source / "static", project / "static")
+    shutil.copytree(source / "brief/templates", project / "templates")
+    shutil.copytree(source / "brief/static", project / "static")
     report.note(f"N={size}: wrote the Brief corpus in {time.perf_counter() - started:.1f} s: {corpus.describe(made)}")
     command = [sys.executable, "-m", "brief", "build", "--content", "content", "--out", "_site", "--timings"]
     middle = made.articles[len(made.articles) // 2]

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from .progress import ProgressCallback
 
-#: The folder holding the default templates and static files.
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+#: The package folder, which holds the default templates/ and static/.
+PACKAGE_ROOT = Path(__file__).resolve().parent
 
 
 @dataclass

@@ -61,7 +61,7 @@ def write_file(path: Path, data: str | bytes) -> Path:
 def options(root: Path, out: bool = True, strict: bool = False) -> BuildOptions:
     """conftest's build options, with the repository's templates and static files."""
     return dataclasses.replace(
-        build_options(root, strict=strict, write=out), templates=REPO / "templates", static=REPO / "static"
+        build_options(root, strict=strict, write=out), templates=REPO / "brief/templates", static=REPO / "brief/static"
     )
 
 

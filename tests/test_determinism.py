@@ -31,10 +31,8 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def copy_project(target: Path) -> Path:
-    """A copy of the sample project (content, templates, static) without any cache."""
-    for name in ("content", "templates", "static"):
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, target / name)
+    """A copy of the sample project (its content; the templates are the package's) without any cache."""
+    shutil.copytree(REPO / "content", target / "content")
     return target
 
 

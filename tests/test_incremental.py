@@ -77,8 +77,8 @@ def edit(path: Path, old: str, new: str) -> None:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     write_site(tmp_path, corpus())
-    shutil.copytree(REPO / "templates", tmp_path / "templates")
-    shutil.copytree(REPO / "static", tmp_path / "static")
+    shutil.copytree(REPO / "brief/templates", tmp_path / "templates")
+    shutil.copytree(REPO / "brief/static", tmp_path / "static")
     report = incremental(tmp_path)
     assert report.pages_reused == 0 and report.articles == 6
     return tmp_path
@@ -251,7 +251,7 @@ def test_cli_no_op_build_says_so_and_repeats_the_warnings(tmp_path: Path, monkey
 
     write_site(tmp_path, {"pub/v1n1/article.md": article("title: T\nauthors: [ann-lee]", "[x](javascript:alert(1))\n")})
     for folder in ("templates", "static"):
-        (tmp_path / folder).symlink_to(REPO / folder)
+        (tmp_path / folder).symlink_to(REPO / "brief" / folder)
     monkeypatch.chdir(tmp_path)
     runs = []
     for _ in range(2):

@@ -21,7 +21,7 @@ def run(argv: list[str]) -> tuple[int, str, str]:
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     write_site(tmp_path)
     for folder in ("templates", "static"):
-        (tmp_path / folder).symlink_to(REPO / folder)
+        (tmp_path / folder).symlink_to(REPO / "brief" / folder)
     monkeypatch.chdir(tmp_path)
 
     def explode(source, issue_date, raw_html):  # type: ignore[no-untyped-def]
@@ -57,7 +57,7 @@ def test_internal_error_in_a_worker_process_names_the_article(tmp_path: Path, mo
     write_site(tmp_path, files)
     (tmp_path / "content/pub/v1n1/07-a7.md").write_text(article("title: A7\nauthors: [ann-lee]", "x" * 10 + "\n"), encoding="utf-8")
     for folder in ("templates", "static"):
-        (tmp_path / folder).symlink_to(REPO / folder)
+        (tmp_path / folder).symlink_to(REPO / "brief" / folder)
     monkeypatch.chdir(tmp_path)
     real = pipeline.render_article
 
@@ -79,7 +79,7 @@ def test_a_refused_write_exits_4_and_keeps_the_previous_output(tmp_path: Path, m
 
     write_site(tmp_path)
     for folder in ("templates", "static"):
-        (tmp_path / folder).symlink_to(REPO / folder)
+        (tmp_path / folder).symlink_to(REPO / "brief" / folder)
     monkeypatch.chdir(tmp_path)
     assert run(["build"])[0] == 0
     before = {p: p.read_bytes() for p in (tmp_path / "_site").rglob("*") if p.is_file()}
