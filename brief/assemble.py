@@ -19,8 +19,8 @@ from .model import Article, ArticleContent, ArticleSource, Author, Issue, Site, 
 
 
 def topic_slug(name: str) -> str:
-    """A topic's URL slug: its name in ASCII, or for a name with no Latin letters
-    (such as 台湾) a short stable hash of it."""
+    """A topic's URL slug: its name in ASCII, in pinyin for a name in Chinese
+    characters only (台湾 → ``taiwan``), or for a name with neither a short stable hash of it."""
     slug = slugify(name)
     if slug:
         return slug

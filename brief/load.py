@@ -56,13 +56,32 @@ def suggest(word: str, choices: Iterable[str], fallback: str) -> str:
     return did_you_mean(word, choices, list_others=False) or fallback
 
 
+#: A run of Chinese characters (CJK Unified Ideographs and their extensions A–F).
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
+
+
 def slugify(text: str) -> str:
-    """A URL slug from a file name or topic: lowercase ASCII letters, digits and hyphens."""
+    """A URL slug from a file name, title or topic: lowercase ASCII letters, digits and hyphens.
+
+    A text with Latin letters is slugged by its letters and digits (``Taiwan 台湾`` →
+    ``taiwan``). A text without Latin letters but with Chinese characters is spelt in
+    pinyin without tones, the syllables of each run of characters written together
+    (``解放军`` → ``jiefangjun``, ``海警 2024`` → ``haijing-2024``); traditional characters
+    read the same (``解放軍`` → ``jiefangjun``).
+    """
+    slug = _ascii_slug(text)
+    if re.search(r"[a-z]", slug) or not _HAN_RUN.search(text):
+        return slug
+    from pypinyin import lazy_pinyin  # loads its dictionary (~0.3 s): only when needed
+
+    return _ascii_slug(_HAN_RUN.sub(lambda run: " " + "".join(lazy_pinyin(run.group(0))) + " ", text))
+
+
+def _ascii_slug(text: str) -> str:
     import unicodedata
 
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 @dataclass

@@ -707,3 +707,23 @@ def test_check_runs_every_stage_and_writes_nothing(tmp_path: Path) -> None:
         "brief/first-article/index.html"
     ]
     assert not (project / "_site").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Taiwan Strait", "taiwan-strait"),
+        ("Taiwan 台湾", "taiwan"),  # Latin letters make the slug: existing addresses stay
+        ("解放军", "jiefangjun"),
+        ("解放軍", "jiefangjun"),  # traditional characters read the same
+        ("海警 法", "haijing-fa"),
+        ("台湾2024年", "taiwan-2024-nian"),
+        ("綠島", "lvdao"),
+        ("2024", "2024"),
+        ("Покров", ""),  # neither Latin letters nor Chinese characters: the caller decides
+    ],
+)
+def test_slugify_spells_chinese_in_pinyin(text: str, slug: str) -> None:
+    from brief.load import slugify
+
+    assert slugify(text) == slug
