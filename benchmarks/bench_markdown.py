@@ -17,7 +17,9 @@ Each is the best of ``--repeat`` passes (3 by default) after one warm-up pass
 (imports, compiled regular expressions, caches). It prints milliseconds per
 article of CPU time (``time.process_time``: the figure to compare, as it hardly
 moves when other processes share the machine) and of wall time
-(``time.perf_counter``), and the ratio of CPU times to the floor.
+(``time.perf_counter``), and the ratio of CPU times to the floor, under a line
+naming the versions of Python, markdown-it-py and mdit-py-plugins measured (the
+speed-ups copy markdown-it-py's internals: figures hold for the pinned versions).
 
     python benchmarks/bench_markdown.py
     python benchmarks/bench_markdown.py --n 1000 --repeat 5
@@ -33,6 +35,7 @@ import pstats
 import sys
 import tempfile
 import time
+from importlib.metadata import version
 from pathlib import Path
 from typing import Callable
 
@@ -113,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
         ("settings", "the floor with Brief's parser settings, body", best_of(args.repeat, run_settings)),
     ]
     words = sum(len(body.split()) for body in bodies) / count
-    print(f"Python {platform.python_version()} on {platform.machine()}; {count} articles "
+    print(f"Python {platform.python_version()} on {platform.machine()}, markdown-it-py {version('markdown-it-py')}, "
+          f"mdit-py-plugins {version('mdit-py-plugins')}; {count} articles "
           f"(about {words:,.0f} words each), best of {args.repeat}")
     print(f"{'':9} {'CPU ms/article':>14} {'wall ms/article':>15} {'CPU / floor':>11}")
     floor_cpu = rows[1][2][0]

@@ -47,7 +47,14 @@ few places this plugin replaces, each by code that gives the same result:
 
 ``tests/test_markdown.py`` compares each against markdown-it's original on
 generated input (tokens as well as HTML for the inline steps, also with a low
-``maxNesting`` and with ``breaks``).
+``maxNesting`` and with ``breaks``). ``tests/test_commonmark.py`` runs Brief's
+whole parser with and without this plugin over the CommonMark spec's examples
+and a few thousand seeded random documents, and compares the tokens, the block
+parser's state at every step, the HTML and the rendered article.
+
+Since this code copies markdown-it-py's rules, ``pyproject.toml`` pins
+markdown-it-py (4.3.x) and mdit-py-plugins (0.7.x) to the versions these tests
+were run with; its comment says how to move the pin.
 """
 
 from __future__ import annotations
@@ -167,6 +174,13 @@ def paragraph(state: StateBlock, startLine: int, endLine: int, silent: bool) -> 
     ``lheading`` looks for an underline up to ``endLine`` and ``paragraph``
     reads up to ``state.lineMax``; inside a block quote these can differ, and
     then the paragraph's lines are walked again.
+
+    The block state is left as markdown-it leaves it, down to ``parentType``:
+    ``lheading`` sets it to ``"paragraph"`` and restores it only when it finds
+    an underline, so after a plain paragraph it stays ``"paragraph"`` (unless
+    the paragraph starts with a code block's indent, which ``lheading`` rejects
+    before touching it). No markdown-it rule reads it there, but another
+    plugin's rule might.
     """
     old_parent = state.parentType
     next_line = -1
@@ -176,6 +190,7 @@ def paragraph(state: StateBlock, startLine: int, endLine: int, silent: bool) -> 
             _push_heading(state, startLine, next_line, marker)
             state.parentType = old_parent
             return True
+        old_parent = "paragraph"  # what lheading leaves behind; paragraph restores it
     if next_line < 0 or endLine != state.lineMax:
         next_line, _ = _walk(state, startLine, state.lineMax, False)
 
