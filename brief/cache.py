@@ -78,15 +78,18 @@ def inputs_fingerprint(options: "BuildOptions") -> str:
     assert options.out is not None
     return fingerprint(
         generator_version(), options.strict, str(options.out.resolve()),
-        tree_fingerprint([options.content, options.templates_folder(), options.static_folder()]),
+        tree_fingerprint([options.content, *options.template_folders(), *options.static_folders()]),
     )
 
 
-def folder_digest(folder: Path) -> str:
-    """A hash of the contents of every file under ``folder`` (the templates)."""
+def folder_digest(folders: Iterable[Path]) -> str:
+    """A hash of the contents of every file under ``folders`` (the layers of templates), in order."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for folder in folders:
+        digest.update(f"\0{folder}\0".encode())
+        if folder.is_dir():
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:24]
 
 

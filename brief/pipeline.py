@@ -157,7 +157,7 @@ class Build:
         with images:
             self.stop_if_errors()
             renderer = Renderer(
-                site, options.templates_folder(), full_content=markdown_cache.full,
+                site, options.template_folders(), full_content=markdown_cache.full,
                 bytecode=cache_root / "templates" if cache_root and options.out is not None else None,
             )
             if options.out is None:
@@ -180,7 +180,7 @@ class Build:
                 self.stop_if_errors()
                 self.current = f"writing {options.out}"
                 with report.stage("write"):
-                    self.write_files(publisher, previous, manifest, images, copies, static_files(options.static_folder()))
+                    self.write_files(publisher, previous, manifest, images, copies, static_files(options.static_folders()))
                     if isinstance(publisher, Update):
                         Manifest.mark_publishing(manifest_path)  # if killed now, the next build starts afresh
                         self.publishing = True
@@ -208,7 +208,7 @@ class Build:
 
     def write_pages(self, renderer: Renderer, publisher: Publisher, previous: Manifest, manifest: Manifest) -> None:
         """Render each page, unless the previous output's page had the same inputs."""
-        jobs = renderer.jobs(fingerprint(generator_version(), folder_digest(self.options.templates_folder())))
+        jobs = renderer.jobs(fingerprint(generator_version(), folder_digest(self.options.template_folders())))
         progress = self.options.progress
         for done, job in enumerate(jobs, 1):
             if progress is not None and (done % 64 == 0 or done == len(jobs)):
