@@ -167,10 +167,6 @@ class Renderer:
             known = self._digests[id(item)] = (item, fingerprint(item))
         return known[1]
 
-    def render_all(self) -> list[OutputFile]:
-        """Render every page (for a check, or a build without a previous output to reuse)."""
-        return [job.render() for job in self.jobs()]
-
     def teaser(self, article: Article) -> str:
         """A fingerprint of what a list of articles shows of one article."""
         known = self._teasers.get(article.url)
