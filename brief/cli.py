@@ -54,7 +54,7 @@ def make_parser() -> argparse.ArgumentParser:
     common(build_cmd)
     build_cmd.add_argument("--out", default="_site", metavar="DIR", help="the output folder (default: _site)")
     build_cmd.add_argument("--no-cache", action="store_true", help="ignore what earlier builds cached: build everything anew")
-    check_cmd = commands.add_parser("check", help="check the content and report every problem, writing nothing")
+    check_cmd = commands.add_parser("check", help="check the content and report every problem; writes no site")
     common(check_cmd)
     check_cmd.add_argument("--images", action="store_true", help="decode every image again, even those checked before")
     check_cmd.set_defaults(out=None, no_cache=False)
