@@ -3,43 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 from brief import scaffold
-from brief.cli import main
 from brief.errors import UsageError
 from brief.scaffold import RECIPES, Scaffold, add_to_article_list, author_id_for
 from brief.sources import parse_yaml, split_front_matter
 from conftest import snapshot
+from test_cli import Run, brief  # noqa: F401  (brief is the fixture that runs the command line)
 from sites import write_file, write_site
 
 TODAY = dt.date.today()
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def brief(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    """Run ``brief ARGS`` in ``tmp_path``; returns code, stdout, stderr."""
-    monkeypatch.chdir(tmp_path)
-
-    def run(*argv: str) -> Run:
-        out, err = io.StringIO(), io.StringIO()
-        code = main(list(argv), out, err)
-        captured = capsys.readouterr()
-        return Run(code, out.getvalue() + captured.out, err.getvalue() + captured.err)
-
-    return run
 
 
 def front(path: Path) -> dict:  # type: ignore[type-arg]
