@@ -55,6 +55,10 @@ def test_github_actions_recipe(sample: Path) -> None:
     assert "${{ github.sha }}" in cache["with"]["key"] and cache["with"]["restore-keys"]
     runs = [s.get("run", "") for s in build]
     assert any("apt-get install" in r and "fonts-noto-cjk" in r for r in runs)
+    # pip installs Brief from where the site says, never PyPI's unrelated "brief"
+    assert workflow["env"]["BRIEF_PACKAGE"] == "${{ vars.BRIEF_PACKAGE }}"
+    install = next(r for r in runs if "pip install" in r)
+    assert 'if [ -z "$BRIEF_PACKAGE" ]' in install and install.rstrip().endswith('pip install "$BRIEF_PACKAGE"')
     command = next(r for r in runs if r.startswith("brief build"))
     # the cache is restored before the build, and the pages artifact is uploaded after it
     assert build.index(cache) < runs.index(command) < uses.index("actions/upload-pages-artifact")
@@ -74,6 +78,8 @@ def test_gitlab_recipe(sample: Path) -> None:
     assert ".brief-cache/" in job["cache"]["paths"]
     assert job["artifacts"]["paths"] == ["public"]
     assert any("fonts-noto-cjk" in line for line in job["before_script"])
+    assert pipeline["variables"]["BRIEF_PACKAGE"] == ""
+    assert job["before_script"][-2].startswith('test -n "$BRIEF_PACKAGE"')
     (command,) = job["script"]
     assert "--out public" in command
     result = run_build(command, sample)

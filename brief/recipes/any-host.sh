@@ -5,6 +5,9 @@
 #   DEST=user@example.org:/var/www/brief/ sh any-host.sh     # rsync over SSH
 #   DEST=s3://my-bucket sh any-host.sh                       # S3 or compatible
 #
+# Brief must be installed where it runs (pip install from Brief's repository or a
+# wheel of it; on PyPI the name "brief" belongs to another project).
+#
 # Run it from the site's folder, by hand or from any CI service, on every change
 # and once a day (cron: 17 5 * * *) so that an issue dated for the future goes
 # out on its day.
