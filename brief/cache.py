@@ -75,18 +75,20 @@ def fingerprint(*parts: Any) -> str:
 def inputs_fingerprint(options: "BuildOptions") -> str:
     """A fingerprint of everything a build reads: the content, templates and static files
     (by path, size and time), the generator, and the options that change the output."""
-    assert options.out is not None
     return fingerprint(
-        generator_version(), options.strict, str(options.out.resolve()),
-        tree_fingerprint([options.content, options.templates_folder(), options.static_folder()]),
+        generator_version(), options.strict, str(options.out.resolve()) if options.out is not None else "check",
+        tree_fingerprint([options.content, *options.template_folders(), *options.static_folders()]),
     )
 
 
-def folder_digest(folder: Path) -> str:
-    """A hash of the contents of every file under ``folder`` (the templates)."""
+def folder_digest(folders: Iterable[Path]) -> str:
+    """A hash of the contents of every file under ``folders`` (the layers of templates), in order."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for folder in folders:
+        digest.update(f"\0{folder}\0".encode())
+        if folder.is_dir():
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:24]
 
 
@@ -120,8 +122,6 @@ class MarkdownCache:
     """
 
     folder: Path | None
-    #: False for ``brief check``, which reads the cache but leaves it as it was.
-    writable: bool = True
     hits: int = 0
     index: dict[str, tuple[ArticleContent, list[Diagnostic]]] = field(default_factory=dict)
     used: dict[str, tuple[ArticleContent, list[Diagnostic]]] = field(default_factory=dict)
@@ -163,14 +163,14 @@ class MarkdownCache:
     def entries(self) -> Path | None:
         """Where a process that renders an article stores its full content (``None``: it
         returns the full content instead); see :func:`store`."""
-        return self.folder if self.writable else None
+        return self.folder
 
     def put(self, key: str, value: tuple[ArticleContent, list[Diagnostic]]) -> ArticleContent:
         """Record a rendered article; returns what the build should hold of it (the light
         part when the full content is safely on disk, else the full content). ``value``
         may come from :func:`store`, which has written the full content already."""
         content, problems = value
-        if self.folder is None or not self.writable:
+        if self.folder is None:
             return content
         if content.complete and not store(self.folder, key, value):
             return content  # a cache that cannot be written only costs time
@@ -180,7 +180,7 @@ class MarkdownCache:
 
     def save(self) -> None:
         """Write the index of the articles this build used (removed articles are forgotten)."""
-        if self.folder is None or not self.writable or not (self.changed or len(self.used) != len(self.index)):
+        if self.folder is None or not (self.changed or len(self.used) != len(self.index)):
             return
         path = self._index_path()
         try:
@@ -248,9 +248,20 @@ class Manifest:
     warnings: list[tuple[str, int, str, str, str]] = field(default_factory=list)
 
     @staticmethod
-    def location(cache: Path, out: Path) -> Path:
-        name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
+    def location(cache: Path, out: Path | None) -> Path:
+        """The manifest of the output folder ``out``, or of ``brief check`` (``out=None``), which
+        records the pages it has rendered (their keys) though it writes none."""
+        name = "check" if out is None else hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
         return cache / f"manifest-{name}.json"
+
+    @classmethod
+    def rendered_keys(cls, cache: Path) -> set[str]:
+        """The page fingerprints that earlier builds and checks rendered: a page with one of
+        these renders without error (to the same bytes), so a check need not render it again."""
+        keys: set[str] = set()
+        for path in cache.glob("manifest-*.json"):
+            keys.update(key for key, _, _ in cls.read(path).files.values())
+        return keys
 
     @staticmethod
     def mark_publishing(path: Path | None) -> None:

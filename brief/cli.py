@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import os
 import sys
 import traceback
@@ -47,16 +48,51 @@ def make_parser() -> argparse.ArgumentParser:
         sub.add_argument("--debug", action="store_true", help="show the full traceback of an internal error")
         sub.add_argument("--quiet", "-q", action="store_true", help="print only problems")
         sub.add_argument("--verbose", "-v", action="store_true", help="print what each stage did")
+        sub.add_argument("--timings", action="store_true", help="print the time each stage took")
 
     build_cmd = commands.add_parser("build", help="build the site into the output folder")
     common(build_cmd)
     build_cmd.add_argument("--out", default="_site", metavar="DIR", help="the output folder (default: _site)")
-    build_cmd.add_argument("--timings", action="store_true", help="print the time each stage took")
     build_cmd.add_argument("--no-cache", action="store_true", help="ignore what earlier builds cached: build everything anew")
-    check_cmd = commands.add_parser("check", help="check the content and report every problem, writing nothing")
+    check_cmd = commands.add_parser("check", help="check the content and report every problem; writes no site")
     common(check_cmd)
-    check_cmd.set_defaults(out=None, timings=False, no_cache=False)
+    check_cmd.add_argument("--images", action="store_true", help="decode every image again, even those checked before")
+    check_cmd.set_defaults(out=None, no_cache=False)
+    add_scaffold_commands(commands)
     return parser
+
+
+def add_scaffold_commands(commands: "argparse._SubParsersAction[_Parser]") -> None:
+    """``brief init`` and ``brief new issue|article|author``: they write content, not a site."""
+    init_cmd = commands.add_parser("init", help="start a new site in an empty folder")
+    init_cmd.add_argument("folder", nargs="?", default=".", metavar="DIR", help="the new site's folder (default: this one)")
+    init_cmd.add_argument("--title", default="My Brief", help="the site's and its publication's title")
+    init_cmd.add_argument("--force", action="store_true", help="add the missing files to a folder that is not empty (none is overwritten)")
+    new_cmd = commands.add_parser("new", help="add an issue, an article or an author to the content")
+    kinds = new_cmd.add_subparsers(dest="kind", metavar="KIND", parser_class=_Parser)
+    kinds.required = True
+    issue = kinds.add_parser("issue", help="start the next issue of a publication")
+    issue.add_argument("--publication", metavar="SLUG", help="the publication (needed when the site has several)")
+    issue.add_argument("--date", type=_date, help="the issue's date, YYYY-MM-DD (default: the next on the schedule)")
+    article = kinds.add_parser("article", help="add an article to an issue")
+    article.add_argument("title", help="the article's title")
+    article.add_argument("--authors", nargs="+", required=True, metavar="ID", help="author ids (files in authors/)")
+    article.add_argument("--issue", metavar="FOLDER", help="the issue's folder (default: the latest issue)")
+    article.add_argument("--publication", metavar="SLUG", help="the publication whose latest issue to use")
+    article.add_argument("--slug", help="the article's slug (default: made from the title)")
+    author = kinds.add_parser("author", help="add an author")
+    author.add_argument("id", nargs="?", metavar="ID", help="the author's id, e.g. jane-doe (default: made from --name)")
+    author.add_argument("--name", help="the author's name as published")
+    author.add_argument("--affiliation", help="the author's institution")
+    for sub in (issue, article, author):
+        sub.add_argument("--content", default="content", metavar="DIR", help="the content folder (default: content)")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD") from None
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -68,18 +104,26 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     except SystemExit as exc:
         return int(exc.code or 0)
     project = Path.cwd()
+    if args.command == "init":
+        return _scaffold(args, project / args.folder, project / args.folder / "content", out, err)
     content = Path(args.content)
     if not content.is_absolute():
         content = project / content
     if not content.is_dir():
-        err.write(f"brief: the content folder {args.content} does not exist (use --content DIR)\n")
+        err.write(
+            f"brief: there is no content folder {content}/ (run brief in your site's folder, "
+            "start a new site with brief init, or name the content folder with --content DIR)\n"
+        )
         return EXIT_USAGE
+    if args.command == "new":
+        return _scaffold(args, project, content, out, err)
     options = BuildOptions(
         content=content,
         project=project,
         out=(project / args.out) if args.out is not None else None,
         strict=args.strict,
         use_cache=not args.no_cache,
+        verify_images=getattr(args, "images", False),
     )
     checked = _nothing_to_do(options, args, out, err)
     if checked is True:
@@ -121,6 +165,47 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     return EXIT_OK
 
 
+def _scaffold(args: argparse.Namespace, project: Path, content: Path, out: TextIO, err: TextIO) -> int:
+    """Run ``brief init`` or ``brief new``: print each file written, or what stopped it."""
+    from .scaffold import Scaffold
+
+    scaffold = Scaffold(content, project)
+    try:
+        if args.command == "init":
+            written, kept = scaffold.init_site(args.title, args.force)
+        elif args.kind == "issue":
+            written, kept = [scaffold.new_issue(args.publication, args.date)], []
+        elif args.kind == "article":
+            written, kept = [scaffold.new_article(args.title, args.authors, args.issue, args.publication, args.slug)], []
+        else:
+            written, kept = [scaffold.new_author(args.id, args.name, args.affiliation)], []
+    except ContentError as exc:
+        for diagnostic in exc.diagnostics:
+            err.write(f"{diagnostic}\n")
+        err.write("brief: nothing was written: fix the problems above and run the command again\n")
+        return EXIT_CONTENT
+    except UsageError as exc:
+        err.write(f"brief: {exc}\n")
+        return EXIT_USAGE
+    for path in kept:
+        out.write(f"kept {_shown(path)} (it exists already)\n")
+    for path in written:
+        out.write(f"wrote {_shown(path)}\n")
+    if args.command == "init":
+        where = _shown(project)
+        step = "brief build" if where == "." else f"cd {where} && brief build"
+        out.write(f"brief: the new site is ready; build it with: {step}\n")
+    return EXIT_OK
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the working folder when it is inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def _output_state(builder: Build) -> str:
     if builder.publishing:
         return PARTLY_UPDATED
@@ -156,23 +241,27 @@ def _nothing_to_do(
     before even loading the build's stages (a no-op build must be quick): returns True.
     Otherwise, when it had a manifest to check, returns it and the inputs' fingerprint,
     so that the build does not read and compute them again."""
-    if options.out is None or not options.use_cache:
+    if not options.use_cache or options.verify_images:
         return False
     previous = Manifest.read(Manifest.location(options.project / CACHE_FOLDER, options.out))
     if not previous.inputs:
         return False
     inputs = inputs_fingerprint(options)
-    if not previous.describes(options.out, inputs):
+    if options.out is None and previous.inputs != inputs or options.out is not None and not previous.describes(options.out, inputs):
         return previous, inputs
     for warning in previous.kept_warnings():
         err.write(f"{warning}\n")
     if not args.quiet:
-        out.write(_up_to_date(args.out, previous.articles))
+        out.write(_up_to_date(args.out, previous.articles) if options.out is not None else _checked(previous.articles))
     return True
 
 
 def _up_to_date(folder: str, articles: int) -> str:
     return f"brief: {folder}/ is up to date ({plural(articles, 'article')}); nothing changed since the last build\n"
+
+
+def _checked(articles: int) -> str:
+    return f"brief: content is fine: {plural(articles, 'article')} checked\n"
 
 
 def plural(count: int, word: str) -> str:
@@ -196,11 +285,11 @@ def _summary(args: argparse.Namespace, report: BuildReport, out: TextIO) -> None
         )
     if args.quiet:
         return
-    if report.up_to_date:
+    if report.up_to_date and args.out is not None:
         out.write(_up_to_date(args.out, report.articles))
         return
     if args.out is None:
-        out.write(f"brief: content is fine: {plural(report.articles, 'article')} checked\n")
+        out.write(_checked(report.articles))
     else:
         out.write(f"brief: built {plural(report.articles, 'article')}, {plural(report.files, 'file')} into {args.out}/\n")
 

@@ -22,6 +22,7 @@ WARNING_CODES: dict[str, str] = {
     "caption-order": "a table or figure is numbered out of order",
     "citation-date": "a citation's date does not exist",
     "unsafe-link": "a link or image with an unsafe address was dropped",
+    "no-cjk-font": "no CJK font is installed, so social cards are drawn without their titles",
 }
 
 

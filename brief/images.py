@@ -300,13 +300,22 @@ def start_images(
     font = socialcard.find_cjk_font()
     # What shapes every drawn card besides its title and publication (the same for the whole build).
     card_settings: list[object] = [font.identity() if font else None, settings.output_key(), CARD_VERSION]
+    blank: list[Article] = []  # articles whose drawn card has no title, for want of a font
     for article in site.articles.values():
         card, card_file, card_job = _plan_social(article, site, work.assets, card_settings, cache, font)
         work.social[article.url] = card
+        if font is None and card.media_type == "image/png":
+            blank.append(article)
         work.copies[card.url] = card_file
         work.cached.add(card.url)
         if card_job is not None:
             cards.setdefault(card_job.path.name, card_job)
+    if blank:  # once per build, not once per card
+        diagnostics.warning(
+            SourceLocation(blank[0].source.path), f"no CJK font was found: social cards are drawn without their titles ({len(blank)} in this build)",
+            f"install the package {socialcard.FONT_PACKAGE} (Debian, Ubuntu) or Noto Sans CJK, then build again",
+            code="no-cjk-font",
+        )
     if diagnostics.errors:
         return work  # the build stops: nothing to process
     # Photos first (one task each: they are slow), then the drawn cards in batches, at least

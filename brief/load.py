@@ -29,6 +29,7 @@ from .model import (
     Publication,
     SiteConfig,
 )
+from .schedule import SCHEDULE_FORMS, parse_schedule
 from .schema import Checker, key_text
 from .sources import LineDict, LineList, SourceError, is_within, load_yaml_file, read_text, split_front_matter
 
@@ -40,7 +41,7 @@ AUTHOR_KEYS = ("name", "affiliation", "links")
 INLINE_AUTHOR_KEYS = ("name", "bio", "affiliation")
 IMAGE_KEYS = ("src", "alt", "caption", "credit", "credit_url")
 CITATION_KEYS = ("outlet", "url", "date", "title", "accessed")
-PUBLICATION_KEYS = ("title", "description", "issn", "slug")
+PUBLICATION_KEYS = ("title", "description", "issn", "slug", "schedule", "yearly_volumes")
 ISSUE_KEYS = ("volume", "number", "date", "title", "articles")
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
@@ -278,6 +279,10 @@ class Loader:
         issn = check.text("issn")
         if issn and not _ISSN.match(issn):
             check.error(check.line("issn"), f"'{issn}' is not an ISSN", "write it as 1234-567X")
+        schedule = check.text("schedule")
+        if schedule and parse_schedule(schedule) is None:
+            check.error(check.line("schedule"), f"'{schedule}' is not a schedule", f"write {SCHEDULE_FORMS}")
+        check.boolean("yearly_volumes")
         for other in result.publications:
             if other.slug == slug:
                 check.error(check.line("slug"), f"two publications have the slug '{slug}' (the other is {other.location.path})", "give one of them a different 'slug:'")
@@ -313,7 +318,11 @@ class Loader:
             for name, line in check.text_list("articles"):
                 file_name = name if name.endswith(".md") else name + ".md"
                 if file_name not in files:
-                    check.error(line, f"the issue lists '{name}' but the folder has no {file_name}", suggest(file_name, files, "check the file name"))
+                    moved = self.moved_article(folder, file_name)
+                    if moved:
+                        check.error(line, f"the issue lists '{name}', but {file_name} is now in another issue's folder, {moved}", "remove it from this issue's 'articles' list")
+                    else:
+                        check.error(line, f"the issue lists '{name}' but the folder has no {file_name}", suggest(file_name, files, "check the file name"))
                 elif file_name in order:
                     check.error(line, f"'{name}' is listed twice", "remove one of them")
                 else:
@@ -349,6 +358,13 @@ class Loader:
             article = self.load_article_cached(files[file_name], issue.key, result.authors)
             if article is not None:
                 result.articles.append(article)
+
+    def moved_article(self, folder: Path, file_name: str) -> str:
+        """The folder of another issue of the same publication that holds ``file_name`` ('' if none)."""
+        for other in self.child_folders(folder.parent):
+            if other != folder and (other / file_name).is_file() and (other / "issue.yaml").is_file():
+                return self.display(other) + "/"
+        return ""
 
     # -- articles ----------------------------------------------------------------
     def load_article_cached(self, path: Path, issue_key: str, authors: dict[str, Author]) -> ArticleSource | None:
@@ -538,7 +554,10 @@ class Loader:
         for key in bios:
             author_id = key_text(bios, key)
             if author_id not in ids:
-                check.error(bios.line_of(key), f"'bios' names '{author_id}', who is not an author of this article", suggest(author_id, ids, ""))
+                check.error(
+                    bios.line_of(key), f"'bios' names '{author_id}', who is not an author of this article",
+                    suggest(author_id, ids, f"add '{author_id}' to 'authors', or remove the bio: 'bios' changes the bios of the article's own authors only"),
+                )
                 continue
             text = bios[key]
             if not isinstance(text, str):

@@ -22,6 +22,8 @@ class BuildOptions:
     content: Path
     project: Path
     out: Path | None = None  #: None: check only, write nothing
+    #: The site's own templates and static files (default: ``templates/`` and ``static/`` in
+    #: the project folder). Each file there overrides the one of the same name Brief ships.
     templates: Path | None = None
     static: Path | None = None
     strict: bool = False
@@ -29,17 +31,20 @@ class BuildOptions:
     jobs: int | None = None
     #: Reuse what earlier builds left in ``.brief-cache/`` (``--no-cache`` turns it off).
     use_cache: bool = True
+    #: ``brief check``: decode every image again, even those the image cache already knows.
+    verify_images: bool = False
     #: Called as long stages advance (see :mod:`brief.progress`).
     progress: ProgressCallback | None = None
 
-    def templates_folder(self) -> Path:
-        if self.templates is not None:
-            return self.templates
-        own = self.project / "templates"
-        return own if own.is_dir() else PACKAGE_ROOT / "templates"
+    def template_folders(self) -> list[Path]:
+        """Where templates are looked up, in order: the site's own folder (which may not
+        exist), then the templates Brief ships. The first folder that has a file wins."""
+        return _layers(self.templates or self.project / "templates", PACKAGE_ROOT / "templates")
 
-    def static_folder(self) -> Path:
-        if self.static is not None:
-            return self.static
-        own = self.project / "static"
-        return own if own.is_dir() else PACKAGE_ROOT / "static"
+    def static_folders(self) -> list[Path]:
+        """Where static files come from, in the same order as :meth:`template_folders`."""
+        return _layers(self.static or self.project / "static", PACKAGE_ROOT / "static")
+
+
+def _layers(own: Path, shipped: Path) -> list[Path]:
+    return [shipped] if own.resolve() == shipped else [own, shipped]

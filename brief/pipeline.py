@@ -117,18 +117,18 @@ class Build:
         if options.out is not None:
             check_output_folder(options.out, options.content, options.project)
         cache_root = options.project / CACHE_FOLDER if options.use_cache else None
-        manifest_path = Manifest.location(cache_root, options.out) if cache_root and options.out else None
+        manifest_path = Manifest.location(cache_root, options.out) if cache_root else None
         if self.checked is not None:
             previous, inputs = self.checked
         else:
             previous, inputs = Manifest.read(manifest_path), ""
-            if manifest_path is not None and options.out is not None:
+            if manifest_path is not None:
                 inputs = inputs_fingerprint(options)
-                if previous.describes(options.out, inputs):
+                if self.nothing_changed(previous, inputs):
                     self.report_up_to_date(previous)
                     return report
         self.current = f"loading {options.content}"
-        source_cache = SourceCache.open(cache_root if options.out is not None else None)
+        source_cache = SourceCache.open(cache_root)
         with report.stage("load"):
             loaded = load_content(options.content, options.project, report.diagnostics, source_cache)
         source_cache.save()
@@ -138,7 +138,7 @@ class Build:
             self.stop_if_errors()
         # Go on past errors in single files, so that one build reports the problems of
         # every stage up to here (a missing image, a duplicate slug, an undefined note).
-        markdown_cache = MarkdownCache(cache_root / "markdown" if cache_root else None, writable=options.out is not None)
+        markdown_cache = MarkdownCache(cache_root / "markdown" if cache_root else None)
         with report.stage("markdown"):
             contents, keys = self.render_markdown(loaded, markdown_cache)
         markdown_cache.save()
@@ -157,18 +157,22 @@ class Build:
         with images:
             self.stop_if_errors()
             renderer = Renderer(
-                site, options.templates_folder(), full_content=markdown_cache.full,
-                bytecode=cache_root / "templates" if cache_root and options.out is not None else None,
+                site, options.template_folders(), full_content=markdown_cache.full,
+                bytecode=cache_root / "templates" if cache_root else None,
             )
+            manifest = Manifest(inputs=inputs, articles=len(site.articles))
             if options.out is None:
                 self.current = "rendering pages"
                 with report.stage("render"):
-                    report.outputs = renderer.render_all()
+                    self.check_pages(renderer, Manifest.rendered_keys(cache_root) if cache_root else set(), manifest)
                 with report.stage("images (wait)"):
                     images.wait(report.diagnostics)
+                report.images_processed = len(images.processed)
                 self.stop_if_errors()
+                if not options.verify_images:
+                    manifest.keep_warnings(report.diagnostics.warnings)
+                    manifest.write(manifest_path)
                 return report
-            manifest = Manifest(inputs=inputs, articles=len(site.articles))
             with OutputLock(options.out), self.publisher(previous) as publisher:
                 self.current = "rendering pages"
                 with report.stage("render"):
@@ -180,7 +184,7 @@ class Build:
                 self.stop_if_errors()
                 self.current = f"writing {options.out}"
                 with report.stage("write"):
-                    self.write_files(publisher, previous, manifest, images, copies, static_files(options.static_folder()))
+                    self.write_files(publisher, previous, manifest, images, copies, static_files(options.static_folders()))
                     if isinstance(publisher, Update):
                         Manifest.mark_publishing(manifest_path)  # if killed now, the next build starts afresh
                         self.publishing = True
@@ -190,6 +194,29 @@ class Build:
         manifest.keep_warnings(report.diagnostics.warnings)
         manifest.write(manifest_path)
         return report
+
+    def nothing_changed(self, previous: Manifest, inputs: str) -> bool:
+        """Whether the build (or check) that wrote ``previous`` had the same inputs (and, for a
+        build, its output is still what it wrote): then there is nothing to do."""
+        if self.options.out is None:
+            return bool(previous.inputs) and previous.inputs == inputs and not self.options.verify_images
+        return previous.describes(self.options.out, inputs)
+
+    def check_pages(self, renderer: Renderer, rendered: set[str], manifest: Manifest) -> None:
+        """Render the pages, in memory, for a check: all but those an earlier build or check
+        rendered from the same inputs (the same fingerprint renders the same bytes)."""
+        jobs = renderer.jobs(self.template_base())
+        for job in jobs:
+            manifest.files[job.path] = (job.key, 0, 0)
+            if job.key in rendered:
+                self.report.pages_reused += 1
+            else:
+                self.report.outputs.append(job.render())
+                self.report.pages_rendered += 1
+
+    def template_base(self) -> str:
+        """What every page depends on besides the site: the generator and the templates."""
+        return fingerprint(generator_version(), folder_digest(self.options.template_folders()))
 
     def publisher(self, previous: Manifest) -> Publisher:
         """Over an output an earlier build wrote, only what changed is written (in place);
@@ -208,7 +235,7 @@ class Build:
 
     def write_pages(self, renderer: Renderer, publisher: Publisher, previous: Manifest, manifest: Manifest) -> None:
         """Render each page, unless the previous output's page had the same inputs."""
-        jobs = renderer.jobs(fingerprint(generator_version(), folder_digest(self.options.templates_folder())))
+        jobs = renderer.jobs(self.template_base())
         progress = self.options.progress
         for done, job in enumerate(jobs, 1):
             if progress is not None and (done % 64 == 0 or done == len(jobs)):
@@ -250,9 +277,9 @@ class Build:
         return True
 
     def scratch_cache(self) -> Path | None:
-        """For ``brief check`` and ``--no-cache``: a temporary image cache, removed when the
-        build ends (check decodes every image to find damaged ones, but leaves nothing behind)."""
-        if self.options.out is not None and self.options.use_cache:
+        """For ``--no-cache`` and ``brief check --images``: a temporary image cache, removed when
+        the build ends, so that every image is decoded again (and nothing is left behind)."""
+        if self.options.use_cache and not self.options.verify_images:
             return None
         self.scratch = tempfile.TemporaryDirectory(prefix="brief-check-")
         return Path(self.scratch.name)

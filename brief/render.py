@@ -17,7 +17,7 @@ import posixpath
 from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 import jinja2
 from markupsafe import Markup
@@ -42,7 +42,8 @@ class Renderer:
     """Renders pages from templates. One per build."""
 
     site: Site
-    templates: Path
+    #: The template folders, searched in order (the site's own first, then Brief's).
+    templates: Sequence[Path]
     #: Reads an article's full content by its key, for articles the build holds only
     #: the light part of (see :mod:`brief.cache`).
     full_content: Callable[[str], ArticleContent] | None = None
@@ -55,7 +56,7 @@ class Renderer:
 
     def __post_init__(self) -> None:
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(self.templates)),
+            loader=jinja2.FileSystemLoader([str(folder) for folder in self.templates]),
             autoescape=jinja2.select_autoescape(("html", "xml", "htm"), default_for_string=True),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -165,10 +166,6 @@ class Renderer:
         if known is None or known[0] is not item:
             known = self._digests[id(item)] = (item, fingerprint(item))
         return known[1]
-
-    def render_all(self) -> list[OutputFile]:
-        """Render every page (for a check, or a build without a previous output to reuse)."""
-        return [job.render() for job in self.jobs()]
 
     def teaser(self, article: Article) -> str:
         """A fingerprint of what a list of articles shows of one article."""
@@ -357,12 +354,14 @@ def _sort_name(name: str) -> tuple[str, str]:
     return (parts[-1].lower() if parts else "", name.lower())
 
 
-def static_files(static: Path) -> list[tuple[str, Path]]:
-    """The project's static files, as (output path, source path), in name order."""
-    if not static.is_dir():
-        return []
-    return sorted(
-        (posixpath.join("static", p.relative_to(static).as_posix()), p)
-        for p in static.rglob("*")
-        if p.is_file() and not p.name.startswith(".")
-    )
+def static_files(folders: Sequence[Path]) -> list[tuple[str, Path]]:
+    """The static files, as (output path, source path), in name order. ``folders`` are
+    searched in order: a file in an earlier folder hides the one of the same name in a later."""
+    found: dict[str, Path] = {}
+    for static in folders:
+        if not static.is_dir():
+            continue
+        for path in static.rglob("*"):
+            if path.is_file() and not path.name.startswith("."):
+                found.setdefault(posixpath.join("static", path.relative_to(static).as_posix()), path)
+    return sorted(found.items())

@@ -6,7 +6,7 @@ and publication name (:func:`render_card`). Titles may be Chinese, so the text i
 set in Noto Sans CJK (Debian package ``fonts-noto-cjk``), in its Simplified or
 Traditional Chinese face to match the title. The font is found at run time
 (:func:`find_cjk_font`); without one, the card is drawn with no text rather
-than with boxes in place of characters.
+than with boxes in place of characters, and the build warns once (``no-cjk-font``).
 
 A build draws thousands of cards, so a drawn card must cost little more than a
 millisecond. It is a flat picture of four colours and antialiased text, so it is
@@ -46,6 +46,8 @@ BAR = (MARGIN, CARD_SIZE[1] - MARGIN - 6, MARGIN + 120, CARD_SIZE[1] - MARGIN)
 #: Antialiasing levels of each text colour besides the background: 2 + 2 × 7 = 16 palette entries, 4 bits a pixel.
 TEXT_LEVELS = 7
 
+#: The Debian and Ubuntu package that installs Noto Sans CJK (named in the warning when it is missing).
+FONT_PACKAGE = "fonts-noto-cjk"
 #: Where Debian, Ubuntu and Fedora put Noto Sans CJK, with the faces' indices (Simplified, Traditional).
 KNOWN_FONTS = (
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2, 3),

@@ -215,6 +215,8 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> Any:
                 Diagnostic(SourceLocation(path, line), "YAML nests too deeply", "flatten the structure")
             ) from None
         hint = _yaml_hint(problem)
+        if mark and _curly_quoted(text, mark.line):
+            hint = "use straight quotes (\" or ') around the value: to YAML, curly quotes (“ ” ‘ ’) are ordinary text"
         if mark and _indented_with_tab(text, mark.line):
             # The C parser does not name the tab ("found character that cannot start any token").
             hint = "indent with spaces, not tabs"
@@ -240,6 +242,16 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> Any:
         ) from None
     finally:
         loader.dispose()
+
+
+#: A value that opens with a curly (typographic) quote, as word processors write them.
+_CURLY_VALUE = re.compile(r"(?:^|:\s|-\s|\[|,)\s*[“”‘’„‚«»]")
+
+
+def _curly_quoted(text: str, index: int) -> bool:
+    """Whether the error's line, or the line before it, has a value in curly quotes."""
+    lines = text.split("\n")
+    return any(0 <= i < len(lines) and _CURLY_VALUE.search(lines[i]) for i in (index, index - 1))
 
 
 def _indented_with_tab(text: str, index: int) -> bool:

@@ -15,6 +15,7 @@ import pytest
 from conftest import ARTICLE, ARTICLE_FRONT, ISSUE_DIR, article, make_site, png, snapshot
 
 from brief.cli import main
+from brief.pipeline import BuildReport
 
 A = "content/brief/v1n1/01-first-article.md"
 BROKEN = {ARTICLE: article("title: T\nauthors: [nobody]\n")}
@@ -131,7 +132,8 @@ def test_check_with_errors_writes_nothing(tmp_path: Path, brief) -> None:  # typ
     before = snapshot(tmp_path)
     result = brief("check")
     assert result.code == 1
-    assert snapshot(tmp_path) == before
+    # like a build that finds errors, it may keep what it parsed in the cache, and writes nothing else
+    assert {k: v for k, v in snapshot(tmp_path).items() if not k.startswith(".brief-cache/")} == before
 
 
 def test_check_leaves_existing_output_untouched(tmp_path: Path, brief) -> None:  # type: ignore[no-untyped-def]
@@ -143,7 +145,9 @@ def test_check_leaves_existing_output_untouched(tmp_path: Path, brief) -> None: 
     assert snapshot(tmp_path / "_site") == published
 
 
-def test_check_writes_no_cache_either(tmp_path: Path, brief) -> None:  # type: ignore[no-untyped-def]
+def test_check_writes_only_into_the_cache(tmp_path: Path, brief) -> None:  # type: ignore[no-untyped-def]
+    """A check writes no output and changes no content; what it learns goes into .brief-cache/
+    (so the next check, or build, need not parse or decode the same files again)."""
     files = {
         ARTICLE: article(ARTICLE_FRONT + "image:\n  src: images/lead.png\n  alt: A red square\n"),
         f"{ISSUE_DIR}/images/lead.png": png(40, 30),
@@ -151,7 +155,10 @@ def test_check_writes_no_cache_either(tmp_path: Path, brief) -> None:  # type: i
     make_site(tmp_path, files)
     before = snapshot(tmp_path)
     assert brief("check").code == 0
-    assert snapshot(tmp_path) == before
+    after = snapshot(tmp_path)
+    assert {k: v for k, v in after.items() if not k.startswith(".brief-cache/")} == before
+    assert any(k.startswith(".brief-cache/images/") for k in after)
+    assert not (tmp_path / "_site").exists()
 
 
 # -- content errors: exit 1 ------------------------------------------------------------
@@ -257,7 +264,7 @@ def test_strict_build_without_warnings_succeeds(tmp_path: Path, brief) -> None: 
     [
         (["build", "--frobnicate"], "brief: unrecognized arguments: --frobnicate"),
         (["check", "--out", "x"], "brief: unrecognized arguments: --out x"),
-        (["publish"], "brief: argument COMMAND: invalid choice: 'publish' (choose from 'build', 'check')"),
+        (["publish"], "brief: argument COMMAND: invalid choice: 'publish' (choose from 'build', 'check', 'init', 'new')"),
         ([], "brief: the following arguments are required: COMMAND"),
     ],
     ids=["unknown-option", "check-has-no-out", "unknown-command", "no-command"],
@@ -275,13 +282,18 @@ def test_usage_error_exits_2(tmp_path: Path, brief, argv: list[str], message: st
 def test_missing_content_folder_exits_2(tmp_path: Path, brief) -> None:  # type: ignore[no-untyped-def]
     make_site(tmp_path)
     result = brief("build", "--content", "nope")
-    assert result == Run(2, "", "brief: the content folder nope does not exist (use --content DIR)\n")
+    assert result == Run(2, "", f"brief: there is no content folder {tmp_path / 'nope'}/ {NO_CONTENT_HINT}\n")
     assert not (tmp_path / "_site").exists()
 
 
 def test_project_without_content_folder_exits_2(tmp_path: Path, brief) -> None:  # type: ignore[no-untyped-def]
     result = brief("check")
-    assert result == Run(2, "", "brief: the content folder content does not exist (use --content DIR)\n")
+    assert result == Run(2, "", f"brief: there is no content folder {tmp_path / 'content'}/ {NO_CONTENT_HINT}\n")
+
+
+NO_CONTENT_HINT = (
+    "(run brief in your site's folder, start a new site with brief init, or name the content folder with --content DIR)"
+)
 
 
 @pytest.mark.parametrize(
@@ -317,3 +329,36 @@ def test_empty_foreign_folder_may_be_used_as_output(tmp_path: Path, brief) -> No
     result = brief("build", "--out", "public")
     assert result.code == 0, result.err
     assert (tmp_path / "public/.brief-output").is_file()
+
+
+# -- brief check reuses the cache ---------------------------------------------------------------
+
+
+def test_check_reuses_what_the_build_cached(tmp_path: Path, brief, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """After a build, a check decodes no image, parses no unchanged article and renders only
+    the pages whose inputs changed; with nothing changed it stops at once; --images decodes again."""
+    from brief.pipeline import Build
+
+    files = {
+        ARTICLE: article(ARTICLE_FRONT + "image:\n  src: images/lead.png\n  alt: A red square\n"),
+        f"{ISSUE_DIR}/images/lead.png": png(40, 30),
+    }
+    make_site(tmp_path, files)
+    assert brief("build").code == 0
+    reports: list[BuildReport] = []
+    run = Build.run
+    monkeypatch.setattr(Build, "run", lambda self: reports.append(run(self)) or reports[-1])
+
+    make_site(tmp_path, {ARTICLE: article(ARTICLE_FRONT + "image:\n  src: images/lead.png\n  alt: A red square\n", "Edited.\n")})
+    assert brief("check") == Run(0, "brief: content is fine: 1 article checked\n", "")
+    report = reports[-1]
+    assert report.images_processed == 0
+    assert report.markdown_cached == 0  # the edited article was parsed again, and only its page rendered
+    assert [o.path for o in report.outputs] == ["brief/first-article/index.html"]
+    assert report.pages_rendered == 1 and report.pages_reused > 5
+
+    assert brief("check") == Run(0, "brief: content is fine: 1 article checked\n", "")
+    assert len(reports) == 1  # nothing changed: no build was even started
+
+    assert brief("check", "--images").code == 0
+    assert reports[-1].images_processed == 1  # the lead image (and the card cut from it), decoded again

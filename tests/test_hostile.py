@@ -39,7 +39,7 @@ CASES: list[tuple[str, dict[str, str | bytes | None], str]] = [
     ("not-utf8", {"pub/v1n1/article.md": "---\ntitle: Caf\u00e9\nauthors: [ann-lee]\n---\n".encode("latin-1")}, f"{A}:2: the file is not UTF-8 text"),
     ("nul-byte", {"pub/v1n1/article.md": b"---\ntitle: T\x00\nauthors: [ann-lee]\n---\n"}, f"{A}:2: the file contains a NUL character"),
     ("huge-file", {"pub/v1n1/article.md": article(BASE, "word " * 1_000_000)}, f"{A}: the file is"),
-    ("bios-non-author", {"pub/v1n1/article.md": article(BASE + "\nbios: {bob: Bob.}")}, f"{A}:4: 'bios' names 'bob', who is not an author of this article"),
+    ("bios-non-author", {"pub/v1n1/article.md": article(BASE + "\nbios: {bob: Bob.}")}, f"{A}:4: 'bios' names 'bob', who is not an author of this article — add 'bob' to 'authors', or remove the bio: 'bios' changes the bios of the article's own authors only"),
     ("citation-without-url", {"pub/v1n1/article.md": article(BASE + "\ncitations:\n  r: {outlet: Reuters}", "Said [@r].\n")}, "citation 'r' is missing the required key 'url'"),
     ("credit-url-javascript", {"pub/v1n1/article.md": article(BASE + "\nimage: {src: x.png, alt: X, credit_url: 'javascript:alert(1)'}"), "pub/v1n1/x.png": b"\x89PNG\r\n\x1a\n"}, "'credit_url' is not an http(s) URL"),
     # --- body -----------------------------------------------------------------------

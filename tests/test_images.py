@@ -6,6 +6,7 @@ Every image is made here with Pillow; every site is a small inline one
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import re
@@ -655,7 +656,7 @@ def test_drawn_cards_go_to_workers_in_batches_and_are_cached_one_file_each(tmp_p
     from conftest import articles, build_options
 
     project = make_site(tmp_path, articles(20))
-    build = Build(build_options(project, write=False))
+    build = Build(dataclasses.replace(build_options(project, write=False), verify_images=True))  # images in a scratch cache
     build.run()
     batches: list[int] = []
     submit = ImageWork.submit
@@ -696,3 +697,17 @@ def test_rebuild_does_not_read_unchanged_images(tmp_path: Path, monkeypatch: pyt
     (project / ISSUE_DIR / "images/chart.png").write_bytes(png(640, 300))
     build_site(project)  # a changed image is read (and processed) again
     assert reads == ["chart.png"]  # read once: hashed, and its header read from the same bytes
+
+
+def test_a_build_without_a_cjk_font_warns_once_naming_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cards without a title are not drawn silently: one warning for the whole build."""
+    monkeypatch.setattr(socialcard, "find_cjk_font", lambda: None)
+    second = ISSUE_DIR + "/02-second.md"
+    project = make_site(tmp_path, {second: article("title: Second\nauthors: [jane-doe]\n")})
+    report = build_site(project)
+    warnings = [str(d) for d in report.diagnostics.warnings]
+    assert warnings == [
+        f"{ARTICLE}: warning [no-cjk-font]: no CJK font was found: social cards are drawn without their titles (2 in this build)"
+        " — install the package fonts-noto-cjk (Debian, Ubuntu) or Noto Sans CJK, then build again"
+    ]
+    assert len(list((project / "_site/media").rglob("*-card.png"))) == 2

@@ -727,3 +727,38 @@ def test_slugify_spells_chinese_in_pinyin(text: str, slug: str) -> None:
     from brief.load import slugify
 
     assert slugify(text) == slug
+
+
+# -- messages that know the fix ------------------------------------------------------------------
+
+
+def test_an_issue_listing_an_article_moved_to_another_issue_says_where_it_went(tmp_path: Path) -> None:
+    files = {
+        ISSUE: "volume: 1\nnumber: 1\ndate: 2025-12-09\narticles: [01-first-article, 02-moved]\n",
+        "content/brief/v1n2/issue.yaml": "volume: 1\nnumber: 2\ndate: 2025-12-23\n",
+        "content/brief/v1n2/02-moved.md": article("title: Moved\nauthors: [jane-doe]\n"),
+    }
+    assert site_errors(tmp_path, files) == [
+        "content/brief/v1n1/issue.yaml:4: the issue lists '02-moved', but 02-moved.md is now in another issue's folder,"
+        " content/brief/v1n2/ — remove it from this issue's 'articles' list"
+    ]
+
+
+def test_bio_for_someone_who_is_not_an_author_says_how_to_fix_it(tmp_path: Path) -> None:
+    assert site_errors(tmp_path, with_front("bios:\n  omar-haddad: A guest's bio.\n")) == [
+        f"{A}:5: 'bios' names 'omar-haddad', who is not an author of this article — add 'omar-haddad' to 'authors',"
+        " or remove the bio: 'bios' changes the bios of the article's own authors only"
+    ]
+
+
+def test_quoted_dates_are_dates(tmp_path: Path) -> None:
+    """`date: "2026-01-14"` is the same date as `date: 2026-01-14`, in an issue and in an article."""
+    files = {
+        ISSUE: 'volume: 1\nnumber: 1\ndate: "2025-12-09"\n',
+        ARTICLE: article('title: First Article\nauthors: [jane-doe]\ndate: "2025-12-08"\n'),
+    }
+    report = check_site(make_site(tmp_path, files))
+    assert report.diagnostics.items == []
+    (issue,) = report.site.issues.values()
+    (only,) = report.site.articles.values()
+    assert (str(issue.date), str(only.date)) == ("2025-12-09", "2025-12-08")

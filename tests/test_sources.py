@@ -192,6 +192,13 @@ def test_unquoted_colon_gets_a_quoting_hint() -> None:
     )
 
 
+def test_curly_quotes_get_a_straight_quotes_hint() -> None:
+    """Word processors turn "..." into “...”, which YAML takes for ordinary text."""
+    hint = " — use straight quotes (\" or ') around the value: to YAML, curly quotes (“ ” ‘ ’) are ordinary text"
+    assert yaml_error("title: “Kinmen: What Changed”\n") == "f.yaml:1: YAML error: mapping values are not allowed in this context" + hint
+    assert yaml_error("title: T\nsummary: ‘Drills: a review’\n") == "f.yaml:2: YAML error: mapping values are not allowed in this context" + hint
+
+
 def test_tab_indentation_gets_a_hint() -> None:
     assert yaml_error("a:\n\tb: 1\n") == (
         "f.yaml:2: YAML error: found character that cannot start any token — indent with spaces, not tabs"
