@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import os
 import sys
 import traceback
@@ -47,6 +48,8 @@ def make_parser() -> argparse.ArgumentParser:
         sub.add_argument("--debug", action="store_true", help="show the full traceback of an internal error")
         sub.add_argument("--quiet", "-q", action="store_true", help="print only problems")
         sub.add_argument("--verbose", "-v", action="store_true", help="print what each stage did")
+        sub.add_argument("--now", type=_date, metavar="DATE", help="build as if today were DATE (YYYY-MM-DD)")
+        sub.add_argument("--future", action="store_true", help="publish issues and articles dated after today too")
 
     build_cmd = commands.add_parser("build", help="build the site into the output folder")
     common(build_cmd)
@@ -55,8 +58,17 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--no-cache", action="store_true", help="ignore what earlier builds cached: build everything anew")
     check_cmd = commands.add_parser("check", help="check the content and report every problem, writing nothing")
     common(check_cmd)
+    check_cmd.add_argument("--external", action="store_true", help="also check that outside links still work (needs the network)")
     check_cmd.set_defaults(out=None, timings=False, no_cache=False)
+    build_cmd.set_defaults(external=False)
     return parser
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date: write YYYY-MM-DD") from None
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -80,6 +92,9 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         out=(project / args.out) if args.out is not None else None,
         strict=args.strict,
         use_cache=not args.no_cache,
+        now=args.now,
+        future=args.future,
+        external=args.external,
     )
     checked = _nothing_to_do(options, args, out, err)
     if checked is True:
@@ -117,6 +132,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         return _internal_error(exc, builder, args, err)
     for warning in report.diagnostics.warnings:
         err.write(f"{warning}\n")
+    if report.held and not args.quiet:
+        out.write(f"brief: {report.held}\n")
     _summary(args, report, out)
     return EXIT_OK
 
@@ -162,11 +179,13 @@ def _nothing_to_do(
     if not previous.inputs:
         return False
     inputs = inputs_fingerprint(options)
-    if not previous.describes(options.out, inputs):
+    if not previous.describes(options.out, inputs, options.now):
         return previous, inputs
     for warning in previous.kept_warnings():
         err.write(f"{warning}\n")
     if not args.quiet:
+        if previous.held:
+            out.write(f"brief: {previous.held}\n")
         out.write(_up_to_date(args.out, previous.articles))
     return True
 
