@@ -28,6 +28,7 @@ from .cache import (
     light, store,
 )
 from .errors import ContentError, Diagnostic, Diagnostics
+from .external import check_external_links
 from .options import BuildOptions
 from .images import ImageWork, start_images
 from .load import LoadedContent, load_content
@@ -157,6 +158,15 @@ class Build:
             if options.out is not None:
                 gone_addresses(previous.pages, site, report.diagnostics)
         self.stop_if_errors()
+        if options.external:
+            self.current = "checking outside links"
+            with report.stage("outside links"):
+                links = (
+                    (url, article.source.path, line)
+                    for article in site.articles.values()
+                    for url, line in (article.content if article.content.complete else markdown_cache.full(article.content_key)).external_links
+                )
+                check_external_links(links, report.diagnostics, cache_root / "external.json" if cache_root else None)
         self.current = "processing images"
         with report.stage("images"):
             images = start_images(site, options.project, report.diagnostics, cache=self.scratch_cache())
