@@ -90,7 +90,5 @@ def describe_held(schedule: Schedule, loaded: "LoadedContent") -> str:
             parts.append(f"{issue.publication} {issue.label} until {date.isoformat()}")
         else:
             parts.append(f"'{titles.get(key, key)}' ({key}) until {date.isoformat()}")
-    return (
-        f"held back, dated after today ({schedule.today.isoformat()}): " + "; ".join(parts)
-        + " (build with --future to publish now)"
-    )
+    items = "; ".join(parts)
+    return f"held back, dated after today ({schedule.today.isoformat()}): {items} (build with --future to publish now)"
