@@ -181,13 +181,15 @@ class LinkTargets:
         if address and not address.endswith(("/", ".html")) and "." not in posixpath.basename(address):
             address += "/"
         address = self.redirects.get(address, address)
-        known = address in self.addresses
-        if not known and (address.endswith("/") or address.endswith(".html")):
-            diagnostics.error(
-                where, f"the link '{link.written}' leads to no page of this site",
-                "check the address, or link to the article's file (e.g. ../2026-01-vol7-no2/02-coast-guard.md)",
-            )
-            return ""
+        fragment = "#" + link.fragment if link.fragment else ""
+        if address not in self.addresses:
+            if address.endswith(("/", ".html")):
+                diagnostics.error(
+                    where, f"the link '{link.written}' leads to no page of this site",
+                    "check the address, or link to the article's file (e.g. ../2026-01-vol7-no2/02-coast-guard.md)",
+                )
+                return ""
+            return address + fragment  # a file of the site (static/report.pdf): relative, like every link inside
         article = self.addresses.get(address)
         if article is not None:
             hint = "link to its file instead, which keeps working if its address changes: " + self.relative(origin, article.source.path)
@@ -196,7 +198,7 @@ class LinkTargets:
         diagnostics.warning(where, f"the link '{link.written}' is to this site's own address", hint, code="own-site-link")
         if article is not None and link.fragment:
             return address + self.fragment(link, address, article.source.path, where, diagnostics)
-        return address + ("#" + link.fragment if link.fragment else "")
+        return address + fragment
 
     def check_own_anchors(self, article: Article, diagnostics: Diagnostics) -> None:
         """``#id`` links within an article lead to one of its headings."""

@@ -154,3 +154,13 @@ def test_bad_links_in_notes_and_bios_are_reported_at_their_lines(tmp_path: Path)
         "content/authors/jane-doe.md:5: the link 'gone.md' leads to no page: there is no article, issue or author at content/authors/gone.md",
         f"{ARTICLE}:5: the link 'missing.md' leads to no page: there is no article, issue or author at {ISSUE_DIR}/missing.md",
     ]
+
+
+def test_a_link_to_a_file_of_the_site_by_its_address_is_made_relative(tmp_path: Path) -> None:
+    body = "The [full report](https://brief.example.org/static/report.pdf) and [again](/static/report.pdf).\n"
+    root = make_site(tmp_path, {ARTICLE: article("title: First Article\nauthors: [jane-doe]", body)})
+    report = build_site(root)
+    assert warnings_of(report) == []
+    soup = page(root, "brief/first-article/")
+    assert hrefs(soup, "full report") == hrefs(soup, "again") == ["../../static/report.pdf"]
+    assert report.content_of("brief/first-article/").sources == ()
