@@ -156,7 +156,7 @@ class Build:
         with report.stage("assemble"):
             site = assemble_site(loaded, contents, report.diagnostics, keys, schedule)
             if options.out is not None:
-                gone_addresses(previous.pages, site, report.diagnostics)
+                gone_addresses(previous.pages, site, report.diagnostics, (s.path for s in loaded.articles if schedule.holds(s)))
         self.stop_if_errors()
         if options.external:
             self.current = "checking outside links"

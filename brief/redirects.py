@@ -92,16 +92,18 @@ def plan_redirects(site: Site, diagnostics: Diagnostics) -> tuple[Redirect, ...]
 
 
 def gone_addresses(
-    previous: dict[str, tuple[str, str]], site: Site, diagnostics: Diagnostics
+    previous: dict[str, tuple[str, str]], site: Site, diagnostics: Diagnostics, held: Iterable[str] = ()
 ) -> None:
     """Warn about each article address the previous build published (``previous``:
     address → (file, title)) that this build publishes no page or redirect at, naming
-    the article that most likely took its place and the ``aliases:`` line to add."""
+    the article that most likely took its place and the ``aliases:`` line to add. An
+    article that is only held back until its date (its file in ``held``) is not gone."""
+    waiting = set(held)
     now = {article.url for article in site.articles.values()} | {r.path for r in site.redirects}
     now |= {path[: -len("index.html")] for path in page_paths(site) if path.endswith("/index.html")}
     by_path = {article.source.path: article for article in site.articles.values()}
     for address, (path, title) in sorted(previous.items()):
-        if address in now:
+        if address in now or path in waiting:
             continue
         heir = by_path.get(path) or _same_title(title, site.articles.values())
         if heir is not None:
