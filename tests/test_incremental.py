@@ -122,6 +122,8 @@ EDITS: dict[str, Callable[[Path], None]] = {
     # The linked article's address changes: the page that links to it must follow.
     "article renamed": lambda r: edit(article_path(r, "v1n1", 2), "title:", "slug: renamed-piece\ntitle:"),
     "article file renamed": lambda r: article_path(r, "v1n1", 3).rename(r / PUB / "v1n1/03-renamed.md"),
+    "alias added": lambda r: edit(article_path(r, "v1n1", 1), "title:", "aliases: [/pub/old-piece/]\ntitle:"),
+    "topic in Chinese": lambda r: edit(article_path(r, "v1n1", 1), "topics: [Navy, T1]", "topics: [Navy, 海军]"),
     # No file changes: the day comes.
     "held issue's date arrives": lambda r: (r / "now.txt").write_text("2026-02-11\n", encoding="utf-8"),
 }
