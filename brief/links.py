@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 ROOT_MARKER = "brief-root:"
 _ROOTED_HREF = re.compile(r'href="brief-root:([^"]*)"')
 
+_HELD_HINT = "link to it once it is out, or build with --future to publish it now"
 #: Ids every article page has besides its headings (the templates' own).
 PAGE_IDS = ("main", "article-title", "summary-heading", "notes-heading", "sources-heading", "bios-heading")
 
@@ -137,10 +138,7 @@ class LinkTargets:
                 return "", ("which is a draft", "link to it once it is published, or remove the link")
             held = self.schedule.held_until(source)
             if held is not None:
-                return "", (
-                    f"which is held back until {held.isoformat()}",
-                    "link to it once it is out, or build with --future to publish it now",
-                )
+                return "", (f"which is held back until {held.isoformat()}", _HELD_HINT)
             if article is None:
                 return "", ("which is not published", "fix the problems reported for that article")
             return article.url, None
@@ -150,10 +148,7 @@ class LinkTargets:
         if key in self.issue_dates:
             held = self.schedule.held.get(key)
             if held is not None:
-                return "", (
-                    f"an issue held back until {held.isoformat()}",
-                    "link to it once it is out, or build with --future to publish it now",
-                )
+                return "", (f"an issue held back until {held.isoformat()}", _HELD_HINT)
             return "", ("an issue with no published article", "link to it once one of its articles is published")
         return None
 

@@ -66,10 +66,10 @@ def plan_schedule(loaded: "LoadedContent", today: dt.date, future: bool = False)
         else:
             dates.append(issue.date)
     for source in loaded.articles:
-        issue = issues.get(source.issue_key)
-        if source.draft or issue is None or issue.key in held:
+        own = issues.get(source.issue_key)
+        if source.draft or own is None or own.key in held:
             continue
-        date = source.date or issue.date
+        date = source.date or own.date
         if date > today and not future:
             held[source.path] = date
         else:

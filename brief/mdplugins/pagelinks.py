@@ -24,7 +24,7 @@ outside links only).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, MutableMapping
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
@@ -54,7 +54,7 @@ def record_page_links(state: StateCore) -> None:
                     _record(child, env, line)
 
 
-def _record(token: Token, env: dict[str, Any], line: int) -> None:
+def _record(token: Token, env: MutableMapping[str, Any], line: int) -> None:
     href = str(token.attrs.get("href", ""))
     line = int(token.meta.get("line", line))
     if not href or href.startswith("mailto:") or scheme_of(href) == "mailto":
@@ -80,7 +80,15 @@ def _record(token: Token, env: dict[str, Any], line: int) -> None:
 
 def own_address(href: str, base_url: str) -> str | None:
     """The site-relative address (with any ``#fragment``) of a link to this site's own
-    ``base_url`` (either scheme) or to a path from its root; ``None`` for any other link."""
+    ``base_url`` (either scheme) or to a path from its root; ``None`` for any other link
+    (a malformed address too: it is an outside link, which ``brief check --external`` asks about)."""
+    try:
+        return _own_address(href, base_url)
+    except ValueError:  # a bad port or IPv6 host
+        return None
+
+
+def _own_address(href: str, base_url: str) -> str | None:
     base = urlsplit(base_url)
     if href.startswith("/") and not href.startswith("//"):
         path, fragment = href, urlsplit(href).fragment
@@ -99,7 +107,7 @@ def own_address(href: str, base_url: str) -> str | None:
     return rest + ("#" + unquote(fragment) if fragment else "")
 
 
-def _replace(token: Token, env: dict[str, Any], link: PageLink) -> None:
+def _replace(token: Token, env: MutableMapping[str, Any], link: PageLink) -> None:
     links: list[PageLink] = env.setdefault("page_links", [])
     token.attrs["href"] = f"brief-link:{len(links)}"
     links.append(link)
