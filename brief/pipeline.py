@@ -34,7 +34,7 @@ from .images import ImageWork, start_images
 from .load import LoadedContent, load_content
 from .markdown import render_article
 from .model import ArticleContent, ArticleSource, Site
-from .redirects import gone_addresses
+from .redirects import gone_addresses, published_articles
 from .schedule import Schedule, describe_held, plan_schedule, site_today
 from .render import OutputFile, Renderer, static_files
 from .write import OutputLock, Publisher, Staging, Update, check_output_folder
@@ -156,7 +156,8 @@ class Build:
         with report.stage("assemble"):
             site = assemble_site(loaded, contents, report.diagnostics, keys, schedule)
             if options.out is not None:
-                gone_addresses(previous.pages, site, report.diagnostics, (s.path for s in loaded.articles if schedule.holds(s)))
+                published = previous.pages or published_articles(options.out, site)
+                gone_addresses(published, site, report.diagnostics, held_articles(loaded, schedule))
         self.stop_if_errors()
         if options.external:
             self.current = "checking outside links"
@@ -368,6 +369,16 @@ def _render_task(task: MarkdownTask) -> tuple[ArticleContent, list[Diagnostic]]:
     if store(entries, key, (content, problems)):
         return light(content), problems
     return content, problems
+
+
+def held_articles(loaded: LoadedContent, schedule: Schedule) -> set[str]:
+    """The files and would-be addresses of the articles held back until their date."""
+    publications = {issue.key: issue.publication for issue in loaded.issues}
+    held = set()
+    for source in loaded.articles:
+        if schedule.holds(source):
+            held |= {source.path, f"{publications[source.issue_key]}/{source.slug}/"}
+    return held
 
 
 def build(options: BuildOptions) -> BuildReport:

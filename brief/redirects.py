@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import html
+import re
+from pathlib import Path
 from typing import Iterable
 
 from .errors import Diagnostics, SourceLocation
@@ -91,21 +94,51 @@ def plan_redirects(site: Site, diagnostics: Diagnostics) -> tuple[Redirect, ...]
     return tuple(sorted(taken.values(), key=lambda r: r.path))
 
 
+_LOC = re.compile(r"<loc>([^<]*)</loc>")
+
+
+def published_articles(out: Path, site: Site) -> dict[str, tuple[str, str]]:
+    """The article addresses that the sitemap of the output folder ``out`` lists, for
+    :func:`gone_addresses` when the cache holds no record of the last build (a build with
+    ``--no-cache``, or on a machine that keeps the output but not the cache). Only its
+    addresses are known, not the files or titles they were made from."""
+    try:
+        text = (out / "sitemap.xml").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    base = site.config.base_url
+    publications = {publication.slug for publication in site.publications}
+    found: dict[str, tuple[str, str]] = {}
+    for match in _LOC.finditer(text):
+        url = html.unescape(match.group(1))
+        if not url.startswith(base):
+            continue
+        parts = url[len(base):].split("/")
+        # <publication>/<slug>/: an article (an issue is <publication>/volume-N/issue-M/)
+        if len(parts) == 3 and parts[0] in publications and parts[2] == "" and not parts[1].startswith("volume-"):
+            found[url[len(base):]] = ("", "")
+    return found
+
+
 def gone_addresses(
     previous: dict[str, tuple[str, str]], site: Site, diagnostics: Diagnostics, held: Iterable[str] = ()
 ) -> None:
     """Warn about each article address the previous build published (``previous``:
     address → (file, title)) that this build publishes no page or redirect at, naming
     the article that most likely took its place and the ``aliases:`` line to add. An
-    article that is only held back until its date (its file in ``held``) is not gone."""
+    article that is only held back until its date (its file or address in ``held``) is not gone."""
     waiting = set(held)
     now = {article.url for article in site.articles.values()} | {r.path for r in site.redirects}
     now |= {path[: -len("index.html")] for path in page_paths(site) if path.endswith("/index.html")}
     by_path = {article.source.path: article for article in site.articles.values()}
     for address, (path, title) in sorted(previous.items()):
-        if address in now or path in waiting:
+        if address in now or path in waiting or address in waiting:
             continue
-        heir = by_path.get(path) or _same_title(title, site.articles.values())
+        if path:
+            heir = by_path.get(path) or _same_title(title, site.articles.values())
+        else:  # known from the sitemap only: the article whose address is closest
+            heir = _same_address(address, site)
+            path = next((p.location.path for p in site.publications if address.startswith(p.slug + "/")), "")
         if heir is not None:
             diagnostics.warning(
                 SourceLocation(heir.source.path, heir.source.line_of("slug") if "slug" in dict(heir.source.lines) else 1),
@@ -120,6 +153,12 @@ def gone_addresses(
                 f"if it lives on under another address, add 'aliases: [/{address}]' to that article's front-matter",
                 code="address-gone",
             )
+
+
+def _same_address(address: str, site: Site) -> Article | None:
+    candidates = {article.url: article for article in site.articles.values()}
+    close = difflib.get_close_matches(address, list(candidates), n=1, cutoff=0.75)
+    return candidates[close[0]] if close else None
 
 
 def _same_title(title: str, articles: Iterable[Article]) -> Article | None:

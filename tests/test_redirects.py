@@ -118,3 +118,26 @@ def test_a_renamed_article_is_reported_with_the_alias_to_add(tmp_path: Path) -> 
     ]
     del before[SECOND.removeprefix("content/")]
     assert snapshot(root / "content") == before
+
+
+def test_without_the_cache_the_previous_outputs_sitemap_tells_what_is_gone(tmp_path: Path) -> None:
+    import dataclasses
+
+    from brief.pipeline import build
+    from conftest import build_options
+
+    root = make_site(tmp_path, {SECOND: article("title: Coast Guard\nauthors: [jane-doe]")})
+    uncached = dataclasses.replace(build_options(root), use_cache=False)
+    build(uncached)
+    (root / SECOND).write_text(article("title: The Coast Guard\nauthors: [jane-doe]\nslug: coast-guards"), encoding="utf-8")
+    assert warnings_of(build(uncached)) == [
+        f"{SECOND}:4: warning [address-gone]: /brief/coast-guard/ was published by the last build and is gone;"
+        " this article most likely replaced it — add 'aliases: [/brief/coast-guard/]' to its front-matter so that"
+        " links to the old address keep working",
+    ]
+    (root / SECOND).unlink()
+    assert warnings_of(build(uncached)) == [
+        "content/brief/publication.yaml: warning [address-gone]: /brief/coast-guards/ was published by the last build"
+        " and is gone, and no article replaced it — if it lives on under another address, add"
+        " 'aliases: [/brief/coast-guards/]' to that article's front-matter",
+    ]
