@@ -29,6 +29,10 @@ from .load import _ascii_slug
 from .model import Article, Redirect, Site
 
 
+#: Folders of the output that hold files rather than pages: no alias may lead into them.
+OWN_FOLDERS = ("static", "media")
+
+
 def page_paths(site: Site) -> dict[str, str]:
     """The output path of every page of the site (``x/index.html``) → what it is."""
     pages = {"index.html": "the home page", "authors/index.html": "the list of authors",
@@ -66,8 +70,13 @@ def plan_redirects(site: Site, diagnostics: Diagnostics) -> tuple[Redirect, ...]
         for alias, line in article.source.aliases:
             where = SourceLocation(article.source.path, line)
             path = output_path(alias)
-            if path in pages:
-                what = "this article's own address" if alias == article.url else pages[path]
+            parts = alias.rstrip("/").split("/")
+            # A file the site publishes where the redirect's folder would go (sitemap.xml/).
+            inside = next((pages["/".join(parts[:i])] for i in range(1, len(parts) + 1) if "/".join(parts[:i]) in pages), None)
+            if parts[0] in OWN_FOLDERS:
+                inside = "the site's own files (static/, media/)"
+            if path in pages or inside is not None:
+                what = "this article's own address" if alias == article.url else pages.get(path) or inside
                 diagnostics.error(
                     where, f"the alias /{alias} is the address of {what}",
                     "an alias is an old address that no page has now; remove it",

@@ -42,6 +42,18 @@ def test_aliases_become_redirect_pages_in_no_listing_or_sitemap(tmp_path: Path) 
     assert "old-first" not in others and "older.html" not in others
 
 
+def test_an_alias_where_the_site_has_files_is_an_error(tmp_path: Path) -> None:
+    root = make_site(tmp_path, {ARTICLE: article("title: First Article\nauthors: [jane-doe]\naliases: [/sitemap.xml, /static/old/, /404.html]\n")})
+    assert errors_of(root) == [
+        f"{ARTICLE}:4: the alias /404.html is the address of the 'not found' page"
+        " — an alias is an old address that no page has now; remove it",
+        f"{ARTICLE}:4: the alias /sitemap.xml/ is the address of the sitemap"
+        " — an alias is an old address that no page has now; remove it",
+        f"{ARTICLE}:4: the alias /static/old/ is the address of the site's own files (static/, media/)"
+        " — an alias is an old address that no page has now; remove it",
+    ]
+
+
 def test_an_alias_that_is_a_real_page_or_another_articles_alias_is_an_error(tmp_path: Path) -> None:
     root = make_site(tmp_path, {
         ARTICLE: article("title: First Article\nauthors: [jane-doe]\naliases:\n  - /brief/coast-guard/\n  - /authors/\n  - /old/\n"),
