@@ -578,7 +578,7 @@ def alias_path(alias: str) -> str | None:
     if not text or "://" in alias or alias.startswith("//"):
         return None
     parts = text.rstrip("/").split("/")
-    if any(p in ("", ".", "..") or not _ALIAS.match(p) for p in parts):
+    if any(p in ("", ".", "..") or not _ALIAS.match(p) or len(p.encode()) > 200 for p in parts):  # a file name's limit
         return None
     if parts[-1].endswith(".html"):
         return "/".join(parts)
