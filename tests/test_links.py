@@ -126,6 +126,7 @@ def test_links_in_notes_summaries_and_bios_are_resolved_for_each_page(tmp_path: 
         "summary: ['Follows [the coast guard piece](02-coast-guard.md).']\n"
         "notes:\n  1: 'See [the issue](../v1n1/).'\n"
         "bios:\n  jane-doe: 'Jane wrote [the coast guard piece](02-coast-guard.md) too.'\n"
+        "disclaimer: 'Our [policy](../../authors/jane-doe.md#bio).'\n"
     )
     root = make_site(tmp_path, {
         ARTICLE: article(front, "Text.[^1]\n"),
@@ -136,6 +137,7 @@ def test_links_in_notes_summaries_and_bios_are_resolved_for_each_page(tmp_path: 
     soup = page(root, "brief/first-article/")
     assert hrefs(soup, "the coast guard piece") == ["../../brief/coast-guard/", "../../brief/coast-guard/"]  # summary and bio
     assert hrefs(soup, "the issue") == ["../../brief/volume-1/issue-1/"]
+    assert hrefs(soup, "policy") == ["../../authors/jane-doe/#bio"]
     # The summary in the issue's table of contents, from the issue's page.
     assert hrefs(page(root, "brief/volume-1/issue-1/"), "the coast guard piece") == ["../../../brief/coast-guard/"]
     # The author's own bio, on the author's page and on an article that shows it.
