@@ -13,9 +13,12 @@ import datetime as dt
 from pathlib import Path
 
 from .errors import Diagnostics, SourceLocation
+from .links import LinkTargets, resolve_markers
 from .load import LoadedContent, reference_problem, slugify
 from .markdown import render_text
-from .model import Article, ArticleContent, ArticleSource, Author, Issue, Site, Topic
+from .model import Article, ArticleContent, ArticleSource, Author, Issue, PageLink, Site, Topic
+from .redirects import plan_redirects
+from .schedule import Schedule, plan_schedule, site_today
 
 
 def topic_slug(name: str) -> str:
@@ -36,22 +39,30 @@ def assemble_site(
     contents: dict[str, ArticleContent],
     diagnostics: Diagnostics,
     content_keys: dict[str, str] | None = None,
+    schedule: Schedule | None = None,
 ) -> Site:
     """Join sources and rendered content into a linked :class:`Site`.
 
     ``content_keys`` (by article path) identify what each article's content was
-    rendered from; pages use them to tell whether an article changed.
+    rendered from; pages use them to tell whether an article changed. Issues and
+    articles that ``schedule`` holds back are left out, as are issues with no
+    published article. Links between pages are checked and resolved last, when
+    every page's address is known.
     """
     assert loaded.config is not None
     config = loaded.config
+    if schedule is None:
+        schedule = plan_schedule(loaded, site_today(config.time_zone))
     newest = max((issue.date for issue in loaded.issues), default=dt.date(2000, 1, 1))
-    authors = {key: _with_bio(author, newest, config.raw_html, diagnostics) for key, author in loaded.authors.items()}
-    issues = {issue.key: dataclasses.replace(issue, url=issue_url(issue)) for issue in loaded.issues}
+    authors = {
+        key: _with_bio(author, newest, config.raw_html, config.base_url, diagnostics) for key, author in loaded.authors.items()
+    }
+    issues = {issue.key: dataclasses.replace(issue, url=issue_url(issue)) for issue in loaded.issues if issue.key not in schedule.held}
     topics: dict[str, Topic] = {}
     by_url: dict[str, ArticleSource] = {}
     pending: list[tuple[str, ArticleSource, Issue, ArticleContent]] = []
     for source in loaded.articles:
-        if source.draft or source.path not in contents:
+        if source.draft or source.path not in contents or schedule.holds(source) or source.issue_key not in issues:
             continue
         issue = issues[source.issue_key]
         url = f"{issue.publication}/{source.slug}/"
@@ -75,8 +86,19 @@ def assemble_site(
         in_issue.setdefault(issue.key, []).append((url, source, issue, content))
     articles: dict[str, Article] = {}
     articles_by_issue: dict[str, tuple[str, ...]] = {}
-    for issue in issues.values():
+    for issue in list(issues.values()):
         members = in_issue.get(issue.key, [])
+        if not members:
+            del issues[issue.key]
+            own = [s for s in loaded.articles if s.issue_key == issue.key]
+            # Warn only when each of its articles is a draft (not when one failed to load or is held back).
+            reported = any(d.location.path.startswith(issue.key + "/") for d in diagnostics.errors)
+            if len(own) == len(issue.order) and all(s.draft for s in own) and not reported:
+                diagnostics.warning(
+                    issue.location, f"{issue.label} has no published article, so it is not published",
+                    "add an article to it, or publish one of its drafts (remove 'draft: true')", code="empty-issue",
+                )
+            continue
         position = {name: i for i, name in enumerate(issue.order)}
         members.sort(key=lambda member: position.get(member[1].file_name, 0))
         urls = tuple(member[0] for member in members)
@@ -89,7 +111,7 @@ def assemble_site(
                 issue_key=issue.key,
                 date=source.date or issue.date,
                 url=url,
-                authors=_article_authors(source, issue, authors, config.raw_html, diagnostics),
+                authors=_article_authors(source, issue, authors, config.raw_html, config.base_url, diagnostics),
                 topics=_article_topics(source, topics, diagnostics),
                 content_key=(content_keys or {}).get(source.path, ""),
                 previous=urls[index - 1] if index > 0 else None,
@@ -105,7 +127,7 @@ def assemble_site(
         )
         for pub in loaded.publications
     }
-    return Site(
+    site = Site(
         config=config,
         publications=tuple(loaded.publications),
         issues=issues,
@@ -115,13 +137,44 @@ def assemble_site(
         issues_by_publication=issues_by_publication,
         articles_by_issue=articles_by_issue,
     )
+    site.redirects = plan_redirects(site, diagnostics)
+    _resolve_links(site, LinkTargets(site, loaded, schedule), diagnostics)
+    return site
+
+
+def _resolve_links(site: Site, targets: LinkTargets, diagnostics: Diagnostics) -> None:
+    """Check every link between pages and put each page's address into the HTML that
+    the site holds (summaries, bios); an article's other HTML is resolved when its page is
+    rendered, from the addresses kept in ``Article.links``."""
+    resolved: dict[str, Author] = {}
+    for key, author in site.authors.items():
+        site.authors[key] = resolved[key] = _resolved_bio(author, author.location.path, targets, diagnostics)
+    for url, article in site.articles.items():
+        addresses = targets.resolve_all(article.source.path, article.content.links, diagnostics)
+        targets.check_own_anchors(article, diagnostics)
+        content = article.content
+        if addresses:
+            content = dataclasses.replace(content, summary_html=tuple(resolve_markers(h, addresses) for h in content.summary_html))
+        people = tuple(
+            resolved[a.id] if a.has_page and a.id in resolved else _resolved_bio(a, article.source.path, targets, diagnostics)
+            for a in article.authors
+        )
+        if addresses or people != article.authors:
+            site.articles[url] = dataclasses.replace(article, content=content, links=addresses, authors=people)
+
+
+def _resolved_bio(author: Author, origin: str, targets: LinkTargets, diagnostics: Diagnostics) -> Author:
+    if not author.bio_links:
+        return author
+    addresses = targets.resolve_all(origin, author.bio_links, diagnostics)
+    return dataclasses.replace(author, bio_html=resolve_markers(author.bio_html, addresses))
 
 
 def _article_authors(
-    source: ArticleSource, issue: Issue, authors: dict[str, Author], raw_html: bool, diagnostics: Diagnostics
+    source: ArticleSource, issue: Issue, authors: dict[str, Author], raw_html: bool, base_url: str, diagnostics: Diagnostics
 ) -> tuple[Author, ...]:
     return tuple(
-        authors[ref.id] if ref.inline is None else _with_bio(ref.inline, issue.date, raw_html, diagnostics)
+        authors[ref.id] if ref.inline is None else _with_bio(ref.inline, issue.date, raw_html, base_url, diagnostics)
         for ref in source.authors
     )
 
@@ -143,12 +196,13 @@ def _article_topics(source: ArticleSource, topics: dict[str, Topic], diagnostics
     return tuple(found)
 
 
-def _with_bio(author: Author, reference: dt.date, raw_html: bool, diagnostics: Diagnostics) -> Author:
+def _with_bio(author: Author, reference: dt.date, raw_html: bool, base_url: str, diagnostics: Diagnostics) -> Author:
     if not author.bio_md:
         return author
-    html, problems = render_text(author.bio_md, author.location.path, author.location.line, reference, raw_html)
+    links: list[PageLink] = []
+    html, problems = render_text(author.bio_md, author.location.path, author.location.line, reference, raw_html, base_url, links)
     diagnostics.extend(problems)
-    return dataclasses.replace(author, bio_html=html)
+    return dataclasses.replace(author, bio_html=html, bio_links=tuple(links))
 
 
 def _check_images(source: ArticleSource, content: ArticleContent, project: Path, root: Path, diagnostics: Diagnostics) -> None:

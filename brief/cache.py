@@ -23,6 +23,7 @@ Processed images have their own cache (:mod:`brief.images`). Deleting
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import hashlib
 import json
@@ -47,7 +48,7 @@ CACHE_FOLDER = Path(".brief-cache") / "build"
 #: The file that marks an output folder as one Brief made (and may replace).
 MARKER = ".brief-output"
 #: Bump to invalidate every cache entry when their format changes.
-CACHE_FORMAT = "3"
+CACHE_FORMAT = "4"
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "hanzidentifier", "Jinja2", "nh3", "Pillow", "PyYAML")
 
 
@@ -76,7 +77,7 @@ def inputs_fingerprint(options: "BuildOptions") -> str:
     """A fingerprint of everything a build reads: the content, templates and static files
     (by path, size and time), the generator, and the options that change the output."""
     return fingerprint(
-        generator_version(), options.strict, str(options.out.resolve()) if options.out is not None else "check",
+        generator_version(), options.strict, options.future, str(options.out.resolve()) if options.out is not None else "check",
         tree_fingerprint([options.content, *options.template_folders(), *options.static_folders()]),
     )
 
@@ -205,6 +206,10 @@ def store(folder: Path | None, key: str, value: tuple[ArticleContent, list[Diagn
     return True
 
 
+def _date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
 def _entry_path(folder: Path, key: str) -> str:
     """Where the Markdown cache keeps the full content of the article ``key`` (a string:
     every article's is looked up on every build)."""
@@ -222,7 +227,7 @@ def light(content: ArticleContent) -> ArticleContent:
     """An article's content without what only its own page shows."""
     return dataclasses.replace(
         content, body_html="", notes=(), sources=(), figures=(), disclaimer_html="", bios_html=(),
-        image_caption_html="", complete=False,
+        image_caption_html="", external_links=(), complete=False,
     )
 
 
@@ -238,6 +243,11 @@ class Manifest:
     from build to build). A build that starts to change the output in place first
     writes an empty manifest, so that if it is killed halfway the next build
     replaces the output whole.
+
+    The output also depends on the date: it holds what was due on the day it was
+    built. It stays right from ``due_since`` (the latest date of what it published)
+    until ``next_release`` (the earliest date of what it held back), by the calendar
+    of ``time_zone``; outside that span the build is never "nothing changed".
     """
 
     inputs: str = ""
@@ -246,6 +256,13 @@ class Manifest:
     files: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     #: The build's warnings (path, line, message, hint, code), shown again when nothing changed.
     warnings: list[tuple[str, int, str, str, str]] = field(default_factory=list)
+    time_zone: str = "UTC"
+    due_since: dt.date | None = None
+    next_release: dt.date | None = None
+    #: The line saying what was held back (shown again when nothing changed).
+    held: str = ""
+    #: Each article page published: address → (its file, its title), to tell when one is gone.
+    pages: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @staticmethod
     def location(cache: Path, out: Path | None) -> Path:
@@ -282,7 +299,11 @@ class Manifest:
                 return cls()
             files = {str(k): (str(v[0]), int(v[1]), int(v[2])) for k, v in data["files"].items()}
             warnings = [(str(w[0]), int(w[1]), str(w[2]), str(w[3]), str(w[4])) for w in data["warnings"]]
-            return cls(str(data["inputs"]), int(data["articles"]), int(data["count"]), files, warnings)
+            pages = {str(k): (str(v[0]), str(v[1])) for k, v in data["pages"].items()}
+            return cls(
+                str(data["inputs"]), int(data["articles"]), int(data["count"]), files, warnings, str(data["time_zone"]),
+                _date(data["due_since"]), _date(data["next_release"]), str(data["held"]), pages,
+            )
         except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
             return cls()
 
@@ -304,7 +325,10 @@ class Manifest:
             return
         data = {
             "format": CACHE_FORMAT, "inputs": self.inputs, "articles": self.articles, "count": self.count,
-            "files": self.files, "warnings": self.warnings,
+            "files": self.files, "warnings": self.warnings, "time_zone": self.time_zone,
+            "due_since": self.due_since.isoformat() if self.due_since else None,
+            "next_release": self.next_release.isoformat() if self.next_release else None,
+            "held": self.held, "pages": self.pages,
         }
         try:
             write_whole(path, json.dumps(data, sort_keys=True).encode("utf-8"))
@@ -312,12 +336,31 @@ class Manifest:
         except OSError:
             pass
 
-    def describes(self, out: Path, inputs: str) -> bool:
-        """Whether ``out`` holds what a build of ``inputs`` would write: this manifest is of
-        the same inputs, and every file is still the one that build wrote."""
-        if not self.inputs or self.inputs != inputs or not self.holds(out):
+    def describes(self, out: Path, inputs: str, now: dt.date | None = None) -> bool:
+        """Whether ``out`` holds what a build of ``inputs`` would write today (or on ``now``):
+        this manifest is of the same inputs, nothing it held back is due and nothing it
+        published is not due yet, and every file is still the one that build wrote."""
+        if not self.is_current(inputs, now) or not self.holds(out):
             return False
         return all(self.reusable(out, path, key) for path, (key, _, _) in self.files.items())
+
+    def is_current(self, inputs: str, now: dt.date | None = None) -> bool:
+        """Whether this manifest is of the same ``inputs``, with nothing it held back due
+        today (or on ``now``) and nothing it published not due yet."""
+        if not self.inputs or self.inputs != inputs:
+            return False
+        if self.due_since is not None or self.next_release is not None:
+            from .schedule import site_today
+
+            try:
+                today = site_today(self.time_zone, now)
+            except (ValueError, KeyError, OSError):
+                return False
+            if (self.next_release is not None and today >= self.next_release) or (
+                self.due_since is not None and today < self.due_since
+            ):
+                return False
+        return True
 
     def holds(self, out: Path) -> bool:
         """Whether ``out`` is the folder this manifest describes (one Brief made, which an

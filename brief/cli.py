@@ -49,6 +49,8 @@ def make_parser() -> argparse.ArgumentParser:
         sub.add_argument("--quiet", "-q", action="store_true", help="print only problems")
         sub.add_argument("--verbose", "-v", action="store_true", help="print what each stage did")
         sub.add_argument("--timings", action="store_true", help="print the time each stage took")
+        sub.add_argument("--now", type=_date, metavar="DATE", help="build as if today were DATE (YYYY-MM-DD)")
+        sub.add_argument("--future", action="store_true", help="publish issues and articles dated after today too")
 
     build_cmd = commands.add_parser("build", help="build the site into the output folder")
     common(build_cmd)
@@ -57,7 +59,9 @@ def make_parser() -> argparse.ArgumentParser:
     check_cmd = commands.add_parser("check", help="check the content and report every problem; writes no site")
     common(check_cmd)
     check_cmd.add_argument("--images", action="store_true", help="decode every image again, even those checked before")
+    check_cmd.add_argument("--external", action="store_true", help="also check that outside links still work (needs the network)")
     check_cmd.set_defaults(out=None, no_cache=False)
+    build_cmd.set_defaults(external=False)
     add_scaffold_commands(commands)
     return parser
 
@@ -124,6 +128,9 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         strict=args.strict,
         use_cache=not args.no_cache,
         verify_images=getattr(args, "images", False),
+        now=args.now,
+        future=args.future,
+        external=args.external,
     )
     checked = _nothing_to_do(options, args, out, err)
     if checked is True:
@@ -161,6 +168,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         return _internal_error(exc, builder, args, err)
     for warning in report.diagnostics.warnings:
         err.write(f"{warning}\n")
+    if report.held and not args.quiet:
+        out.write(f"brief: {report.held}\n")
     _summary(args, report, out)
     return EXIT_OK
 
@@ -241,17 +250,20 @@ def _nothing_to_do(
     before even loading the build's stages (a no-op build must be quick): returns True.
     Otherwise, when it had a manifest to check, returns it and the inputs' fingerprint,
     so that the build does not read and compute them again."""
-    if not options.use_cache or options.verify_images:
+    if not options.use_cache or options.verify_images or options.external:
         return False
     previous = Manifest.read(Manifest.location(options.project / CACHE_FOLDER, options.out))
     if not previous.inputs:
         return False
     inputs = inputs_fingerprint(options)
-    if options.out is None and previous.inputs != inputs or options.out is not None and not previous.describes(options.out, inputs):
+    current = previous.is_current(inputs, options.now) if options.out is None else previous.describes(options.out, inputs, options.now)
+    if not current:
         return previous, inputs
     for warning in previous.kept_warnings():
         err.write(f"{warning}\n")
     if not args.quiet:
+        if previous.held:
+            out.write(f"brief: {previous.held}\n")
         out.write(_up_to_date(args.out, previous.articles) if options.out is not None else _checked(previous.articles))
     return True
 

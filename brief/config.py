@@ -10,7 +10,7 @@ from .model import SiteConfig
 from .schema import Checker
 from .sources import SourceError, load_yaml_file
 
-SITE_KEYS = ("title", "base_url", "language", "publisher", "description", "raw_html", "images")
+SITE_KEYS = ("title", "base_url", "language", "publisher", "description", "raw_html", "images", "time_zone")
 IMAGE_KEYS = ("max_pixels", "max_megabytes")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _BASE_URL = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
@@ -57,6 +57,13 @@ def load_config(content: Path, display: str, diagnostics: Diagnostics) -> SiteCo
         megabytes = images.integer("max_megabytes")
         if megabytes:
             max_bytes = megabytes * 1024 * 1024
+    time_zone = check.text("time_zone") or "UTC"
+    if not _known_time_zone(time_zone):
+        check.error(
+            check.line("time_zone"), f"'time_zone' is not a known time zone: '{time_zone}'",
+            "write an IANA name such as UTC, Asia/Taipei or America/New_York",
+        )
+        time_zone = "UTC"
     return SiteConfig(
         title=title,
         base_url=base_url,
@@ -66,4 +73,15 @@ def load_config(content: Path, display: str, diagnostics: Diagnostics) -> SiteCo
         raw_html=raw_html,
         max_image_pixels=max_pixels,
         max_image_bytes=max_bytes,
+        time_zone=time_zone,
     )
+
+
+def _known_time_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        return False
+    return True

@@ -23,6 +23,10 @@ WARNING_CODES: dict[str, str] = {
     "citation-date": "a citation's date does not exist",
     "unsafe-link": "a link or image with an unsafe address was dropped",
     "no-cjk-font": "no CJK font is installed, so social cards are drawn without their titles",
+    "own-site-link": "a link to the site's own address, rather than to the file of the page",
+    "empty-issue": "an issue has no published article, so it is not published",
+    "address-gone": "an article's address that the last build published is gone",
+    "dead-link": "an outside link does not work (brief check --external)",
 }
 
 

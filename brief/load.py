@@ -29,13 +29,13 @@ from .model import (
     Publication,
     SiteConfig,
 )
-from .schedule import SCHEDULE_FORMS, parse_schedule
+from .cadence import SCHEDULE_FORMS, parse_schedule
 from .schema import Checker, key_text
 from .sources import LineDict, LineList, SourceError, is_within, load_yaml_file, read_text, split_front_matter
 
 ARTICLE_KEYS = (
     "title", "authors", "summary", "image", "topics", "notes", "citations",
-    "bios", "disclaimer", "date", "slug", "draft", "accept_warnings",
+    "bios", "disclaimer", "date", "slug", "draft", "accept_warnings", "aliases",
 )
 AUTHOR_KEYS = ("name", "affiliation", "links")
 INLINE_AUTHOR_KEYS = ("name", "bio", "affiliation")
@@ -252,7 +252,8 @@ class Loader:
                 affiliation=check.text("affiliation"),
                 links=links,
                 bio_md=doc.body.strip(),
-                location=SourceLocation(display, doc.body_line),
+                # the bio's first line: blank lines before it are stripped
+                location=SourceLocation(display, doc.body_line + doc.body[: len(doc.body) - len(doc.body.lstrip())].count("\n")),
             )
         return authors
 
@@ -417,6 +418,7 @@ class Loader:
         bios = self.read_bios(check, author_refs)
         article_date = check.date("date")
         accepts = self.read_accepted_warnings(check)
+        aliases = self.read_aliases(check)
         return ArticleSource(
             path=display,
             file_name=path.name,
@@ -436,8 +438,24 @@ class Loader:
             date=article_date,
             draft=check.boolean("draft"),
             accept_warnings=accepts,
+            aliases=aliases,
             lines=tuple((str(k), v) for k, v in check.data.lines.items()),
         )
+
+    def read_aliases(self, check: Checker) -> tuple[tuple[str, int], ...]:
+        """``aliases``: the article's earlier addresses, as site-relative paths (``/x/y/`` or
+        ``x/y/``; a full URL of the site is not accepted, it may change)."""
+        found: list[tuple[str, int]] = []
+        for alias, line in check.text_list("aliases", single_ok=True):
+            path = alias_path(alias)
+            if path is None:
+                check.error(
+                    line, f"'{alias}' cannot be an alias",
+                    "write the old address as a path from the site's root, e.g. /strait-watch/old-slug/",
+                )
+            elif path not in (p for p, _ in found):
+                found.append((path, line))
+        return tuple(found)
 
     def read_accepted_warnings(self, check: Checker) -> tuple[str, ...]:
         """``accept_warnings``: the codes of warnings the article means (each a known code)."""
@@ -565,6 +583,25 @@ class Loader:
                 continue
             result.append((author_id, text.strip()))
         return result
+
+
+_ALIAS = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=:@\u00a0-\U0010ffff-]+$")
+
+
+def alias_path(alias: str) -> str | None:
+    """An alias as the output path of its page, ``x/y/`` (or ``x/y.html``); ``None`` when
+    it is not a path from the site's root (a URL, ``..``, an empty part, a query...)."""
+    from urllib.parse import unquote
+
+    text = unquote(alias.strip()).lstrip("/")  # the published file's name is the decoded path
+    if not text or "://" in alias or alias.startswith("//"):
+        return None
+    parts = text.rstrip("/").split("/")
+    if any(p in ("", ".", "..") or not _ALIAS.match(p) or len(p.encode()) > 200 for p in parts):  # a file name's limit
+        return None
+    if parts[-1].endswith(".html"):
+        return "/".join(parts)
+    return "/".join(parts) + "/"
 
 
 def reference_problem(src: str, folder: Path, content: Path) -> tuple[str, str] | None:

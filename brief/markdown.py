@@ -35,8 +35,9 @@ from .mdplugins.chinese import chinese_plugin
 from .mdplugins.citations import citations_plugin
 from .mdplugins.links import links_plugin
 from .mdplugins.notes import notes_plugin
+from .mdplugins.pagelinks import LINK_MARKER, pagelinks_plugin
 from .mdplugins.speedups import speedups_plugin
-from .model import ArticleContent, ArticleSource, ImageUse, Note, NoteSource
+from .model import ArticleContent, ArticleSource, ImageUse, Note, NoteSource, PageLink
 
 IMAGE_MARKER = re.compile(r"<!--brief-image:(\d+)-->")
 _WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f'’-]+|[\u3400-\u9fff]")
@@ -70,6 +71,7 @@ def make_markdown(raw_html: bool = False) -> MarkdownIt:
     md.use(notes_plugin)
     md.use(citations_plugin)
     md.use(links_plugin)  # after citations: its core rule goes first, so sources never see unsafe links
+    md.use(pagelinks_plugin)  # after safe_links, before sources: links to this site are not sources
     md.use(captions_plugin)
     md.use(chinese_plugin)
     md.add_render_rule("image", render_image_marker)
@@ -95,9 +97,9 @@ def heading_id(text: str) -> str:
 
 
 def render_raw_html(self: RendererHTML, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
-    """Raw HTML (when the site allows it) minus anything that looks like our image markers,
-    which the render stage would otherwise resolve (or fail on)."""
-    return IMAGE_MARKER.sub("", tokens[idx].content)
+    """Raw HTML (when the site allows it) minus anything that looks like our image or link
+    markers, which later stages would otherwise resolve (or fail on)."""
+    return LINK_MARKER.sub("", IMAGE_MARKER.sub("", tokens[idx].content))
 
 
 _ALIGN = re.compile(r"^text-align:(left|center|right)$")
@@ -155,7 +157,7 @@ def sanitize(html: str) -> str:
         html,
         tags=SAFE_TAGS,
         attributes=SAFE_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes={"http", "https", "mailto", "brief-link"},  # our link markers (raw HTML has none)
         strip_comments=False,
         link_rel="noopener noreferrer",
     )
@@ -182,11 +184,19 @@ def _side_env(env: dict[str, Any]) -> dict[str, Any]:
         "used_citations": env["used_citations"],
         "images": [],
         "note_refs": [],
+        "base_url": env["base_url"],
+        "page_links": env["page_links"],
+        "external_links": env["external_links"],
+        "own_anchors": [],  # shown on other pages too (a summary in lists): not checked
     }
 
 
-def render_article(source: ArticleSource, issue_date: dt.date, raw_html: bool = False) -> tuple[ArticleContent, list[Diagnostic]]:
-    """Render one article's Markdown. Returns its content and the problems found."""
+def render_article(
+    source: ArticleSource, issue_date: dt.date, raw_html: bool = False, base_url: str = ""
+) -> tuple[ArticleContent, list[Diagnostic]]:
+    """Render one article's Markdown. Returns its content and the problems found.
+
+    ``base_url`` is the site's: links to it are links between pages, not sources."""
     md = make_markdown(raw_html)
     env: dict[str, Any] = {
         "citations": {c.key: c for c in source.citations},
@@ -196,10 +206,16 @@ def render_article(source: ArticleSource, issue_date: dt.date, raw_html: bool = 
         "figures": [],
         "images": [],
         "used_citations": set(),  # shared with the notes' envs: a key cited only in a note is used
+        "base_url": base_url,
+        # shared with the notes' and side texts' envs: one numbering of links for the article
+        "page_links": [],
+        "external_links": [],
+        "own_anchors": [],
     }
     env["_body_line"] = source.body_line
     tokens = md.parse(source.body, env)
     _image_lines(tokens, env)
+    headings = [str(t.attrs["id"]) for t in tokens if t.type == "heading_open" and "id" in t.attrs]
 
     definitions = _note_definitions(source.notes, env.get("note_defs", []), env)
     numbers = _number_notes(definitions, env.get("note_refs", []), env)
@@ -254,6 +270,12 @@ def render_article(source: ArticleSource, issue_date: dt.date, raw_html: bool = 
         image_caption_html=caption_html,
         word_count=len(_WORD.findall(source.body)),
         summary_text=tuple(Markup(item).striptags() for item in summary_html),
+        links=tuple(env["page_links"]),
+        anchors=tuple(dict.fromkeys([
+            *headings, *(f.anchor for f in env["figures"]), *(f"note-{n.number}" for n in notes),
+        ])),
+        external_links=tuple(env["external_links"]),
+        own_anchors=tuple(env["own_anchors"]),
     )
     diagnostics = [
         Diagnostic(SourceLocation(source.path, line), message, hint, severity, code)
@@ -306,13 +328,20 @@ def resolve_image_path(article_path: str, src: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(article_path), src))
 
 
-def render_text(text: str, path: str, line: int, reference: dt.date, raw_html: bool = False) -> tuple[str, list[Diagnostic]]:
+def render_text(
+    text: str, path: str, line: int, reference: dt.date, raw_html: bool = False, base_url: str = "",
+    links: list[PageLink] | None = None,
+) -> tuple[str, list[Diagnostic]]:
     """Render Markdown that is not an article body (an author's bio): no notes, no sources.
 
-    ``reference`` is the date the year rule counts from (the newest issue's).
+    ``reference`` is the date the year rule counts from (the newest issue's). Links to
+    other pages are appended to ``links`` (their markers index it).
     """
     md = make_markdown(raw_html)
-    env: dict[str, Any] = {"citations": {}, "issue_date": reference, "diagnostics": [], "images": []}
+    env: dict[str, Any] = {
+        "citations": {}, "issue_date": reference, "diagnostics": [], "images": [], "base_url": base_url,
+        "page_links": links if links is not None else [],
+    }
     html = _render(md, text, env, line)
     problems = [Diagnostic(SourceLocation(path, ln), msg, hint, sev, code) for ln, msg, hint, sev, code in env["diagnostics"]]
     if env.get("note_refs"):

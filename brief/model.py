@@ -41,6 +41,8 @@ class SiteConfig:
     #: Largest image accepted, in pixels and in bytes.
     max_image_pixels: int = 40_000_000
     max_image_bytes: int = 25 * 1024 * 1024
+    #: The IANA time zone whose calendar decides when a dated issue or article is due.
+    time_zone: str = "UTC"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,8 @@ class Author:
     #: False for a one-off contributor written inline in an article.
     has_page: bool = True
     location: SourceLocation = SourceLocation("")
+    #: Links to other pages in the bio, as the Markdown stage recorded them.
+    bio_links: tuple["PageLink", ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +164,8 @@ class ArticleSource:
     draft: bool = False
     #: Codes of warnings the editor means (``accept_warnings``): not reported for this file.
     accept_warnings: tuple[str, ...] = ()
+    #: The article's earlier addresses (``aliases``), site-relative, each with its line.
+    aliases: tuple[tuple[str, int], ...] = ()
     lines: tuple[tuple[str, int], ...] = ()  #: line of each front-matter key
 
     def line_of(self, key: str) -> int:
@@ -216,6 +222,20 @@ class ImageUse:
 
 
 @dataclass(frozen=True, slots=True)
+class PageLink:
+    """A link from Markdown to another page of the site, as written (filled by
+    :mod:`brief.mdplugins.pagelinks`). Its ``href`` in the HTML is the marker
+    ``brief-link:N`` (N indexes the article's ``links``) until :mod:`brief.links`
+    resolves it to the page's address."""
+
+    kind: str  #: "path" (a content file or folder) or "address" (a URL of this site)
+    target: str  #: the path or site-relative address, decoded, without its fragment
+    fragment: str  #: the heading (``#id``) linked to, or ""
+    line: int
+    written: str  #: the link as the editor wrote it, for messages
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleContent:
     """The Markdown stage's output for one article (filled by :mod:`brief.markdown`)."""
 
@@ -231,6 +251,14 @@ class ArticleContent:
     word_count: int = 0
     #: The summary as plain text, for metadata.
     summary_text: tuple[str, ...] = ()
+    #: Links to other pages of the site (body, notes, summary, bios...), by marker number.
+    links: tuple[PageLink, ...] = ()
+    #: The ids another page may link to with ``#id``: headings, tables and figures, notes.
+    anchors: tuple[str, ...] = ()
+    #: Every outside link with its line, for ``brief check --external``; links to headings
+    #: of this page (``#id``) with their line, checked when the site is assembled.
+    external_links: tuple[tuple[str, int], ...] = ()
+    own_anchors: tuple[tuple[str, int], ...] = ()
     #: False for the light copy a build keeps of an article whose full content is in
     #: the cache (see :mod:`brief.cache`): only its own page needs the rest.
     complete: bool = True
@@ -252,6 +280,8 @@ class Article:
     next: str | None = None
     #: A hash of everything the Markdown stage read (see :mod:`brief.cache`).
     content_key: str = ""
+    #: The site-relative address of each of ``content.links`` (filled by :mod:`brief.links`).
+    links: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -292,6 +322,17 @@ class Site:
     images: dict[str, "ImageAsset"] = field(default_factory=dict)
     #: Each article's social preview card (1200×630), by article URL (filled by :mod:`brief.images`).
     social: dict[str, "ImageAsset"] = field(default_factory=dict)
+    #: Old addresses that lead to current pages (filled by :mod:`brief.redirects`).
+    redirects: tuple["Redirect", ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    """A page at an old address that sends readers on to the current one."""
+
+    path: str  #: the old address, site-relative (``x/y/``)
+    target: str  #: the current page's address, site-relative
+    location: SourceLocation = SourceLocation("")  #: what asked for it (an ``aliases:`` line, a topic)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ build has nothing to do without importing the stages.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,12 @@ class BuildOptions:
     verify_images: bool = False
     #: Called as long stages advance (see :mod:`brief.progress`).
     progress: ProgressCallback | None = None
+    #: The date to build as of (``--now``); ``None``: today in the site's time zone.
+    now: dt.date | None = None
+    #: Publish issues and articles dated after today too (``--future``).
+    future: bool = False
+    #: Also check outside links (``brief check --external``).
+    external: bool = False
 
     def template_folders(self) -> list[Path]:
         """Where templates are looked up, in order: the site's own folder (which may not

@@ -28,17 +28,20 @@ from .cache import (
     light, store,
 )
 from .errors import ContentError, Diagnostic, Diagnostics
+from .external import check_external_links
 from .options import BuildOptions
 from .images import ImageWork, start_images
 from .load import LoadedContent, load_content
 from .markdown import render_article
 from .model import ArticleContent, ArticleSource, Site
+from .redirects import gone_addresses, published_articles
+from .schedule import Schedule, describe_held, plan_schedule, site_today
 from .render import OutputFile, Renderer, static_files
 from .write import OutputLock, Publisher, Staging, Update, check_output_folder
 
-#: What renders one article: its source, issue date and raw-HTML setting; its cache key;
-#: and the cache folder its full content goes into (or ``None``).
-MarkdownTask = tuple[tuple[ArticleSource, dt.date, bool], str, "Path | None"]
+#: What renders one article: its source, issue date, raw-HTML setting and the site's
+#: base URL; its cache key; and the cache folder its full content goes into (or ``None``).
+MarkdownTask = tuple[tuple[ArticleSource, dt.date, bool, str], str, "Path | None"]
 
 #: Below this many articles, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
@@ -65,6 +68,9 @@ class BuildReport:
     outputs: list[OutputFile] = field(default_factory=list)
     #: Reads an article's full content from the cache (``site`` may hold only the light part).
     full_content: Callable[[str], ArticleContent] | None = None
+    #: What is held back until its date, in one line ("" when nothing is): a note, not a warning.
+    held: str = ""
+    schedule: Schedule | None = None
 
     def content_of(self, url: str) -> ArticleContent:
         """The complete content of the article at ``url``."""
@@ -136,17 +142,32 @@ class Build:
             report.diagnostics.accept(article.path, article.accept_warnings)
         if loaded.config is None:
             self.stop_if_errors()
+        assert loaded.config is not None
+        schedule = report.schedule = plan_schedule(loaded, site_today(loaded.config.time_zone, options.now), options.future)
+        report.held = describe_held(schedule, loaded)
         # Go on past errors in single files, so that one build reports the problems of
         # every stage up to here (a missing image, a duplicate slug, an undefined note).
         markdown_cache = MarkdownCache(cache_root / "markdown" if cache_root else None)
         with report.stage("markdown"):
-            contents, keys = self.render_markdown(loaded, markdown_cache)
+            contents, keys = self.render_markdown(loaded, markdown_cache, schedule)
         markdown_cache.save()
         report.markdown_cached, report.full_content = markdown_cache.hits, markdown_cache.full
         self.current = "linking articles, issues and authors"
         with report.stage("assemble"):
-            site = assemble_site(loaded, contents, report.diagnostics, keys)
+            site = assemble_site(loaded, contents, report.diagnostics, keys, schedule)
+            if options.out is not None:
+                published = previous.pages or published_articles(options.out, site)
+                gone_addresses(published, site, report.diagnostics, held_articles(loaded, schedule))
         self.stop_if_errors()
+        if options.external:
+            self.current = "checking outside links"
+            with report.stage("outside links"):
+                links = (
+                    (url, article.source.path, line)
+                    for article in site.articles.values()
+                    for url, line in (article.content if article.content.complete else markdown_cache.full(article.content_key)).external_links
+                )
+                check_external_links(links, report.diagnostics, cache_root / "external.json" if cache_root else None)
         self.current = "processing images"
         with report.stage("images"):
             images = start_images(site, options.project, report.diagnostics, cache=self.scratch_cache())
@@ -160,7 +181,11 @@ class Build:
                 site, options.template_folders(), full_content=markdown_cache.full,
                 bytecode=cache_root / "templates" if cache_root else None,
             )
-            manifest = Manifest(inputs=inputs, articles=len(site.articles))
+            manifest = Manifest(
+                inputs=inputs, articles=len(site.articles), time_zone=site.config.time_zone,
+                due_since=schedule.due_since, next_release=schedule.next_release,
+                pages={a.url: (a.source.path, a.title) for a in site.articles.values()}, held=report.held,
+            )
             if options.out is None:
                 self.current = "rendering pages"
                 with report.stage("render"):
@@ -169,7 +194,7 @@ class Build:
                     images.wait(report.diagnostics)
                 report.images_processed = len(images.processed)
                 self.stop_if_errors()
-                if not options.verify_images:
+                if not (options.verify_images or options.external):  # a check like no other: not a record for the next
                     manifest.keep_warnings(report.diagnostics.warnings)
                     manifest.write(manifest_path)
                 return report
@@ -199,8 +224,8 @@ class Build:
         """Whether the build (or check) that wrote ``previous`` had the same inputs (and, for a
         build, its output is still what it wrote): then there is nothing to do."""
         if self.options.out is None:
-            return bool(previous.inputs) and previous.inputs == inputs and not self.options.verify_images
-        return previous.describes(self.options.out, inputs)
+            return previous.is_current(inputs, self.options.now) and not (self.options.verify_images or self.options.external)
+        return previous.describes(self.options.out, inputs, self.options.now)
 
     def check_pages(self, renderer: Renderer, rendered: set[str], manifest: Manifest) -> None:
         """Render the pages, in memory, for a check: all but those an earlier build or check
@@ -230,6 +255,7 @@ class Build:
         """Nothing changed since the build that wrote the output: report that build."""
         self.report.up_to_date = True
         self.report.articles, self.report.files = previous.articles, previous.count
+        self.report.held = previous.held
         # Its warnings still hold: show them again.
         self.report.diagnostics.extend(previous.kept_warnings())
 
@@ -285,7 +311,7 @@ class Build:
         return Path(self.scratch.name)
 
     def render_markdown(
-        self, loaded: LoadedContent, cache: MarkdownCache
+        self, loaded: LoadedContent, cache: MarkdownCache, schedule: Schedule
     ) -> tuple[dict[str, ArticleContent], dict[str, str]]:
         """Render every published article's Markdown; returns the contents and their keys.
 
@@ -297,14 +323,15 @@ class Build:
         """
         issues = {issue.key: issue for issue in loaded.issues}
         raw_html = loaded.config.raw_html if loaded.config else False
+        base_url = loaded.config.base_url if loaded.config else ""
         contents: dict[str, ArticleContent] = {}
         keys: dict[str, str] = {}
         diagnostics: dict[str, list[Diagnostic]] = {}
         tasks: list[MarkdownTask] = []
         for source in loaded.articles:
-            if source.draft or source.issue_key not in issues:
+            if source.draft or source.issue_key not in issues or schedule.holds(source):
                 continue
-            task = (source, issues[source.issue_key].date, raw_html)
+            task = (source, issues[source.issue_key].date, raw_html, base_url)
             # Keyed by what the source is made from when that is known (cheaper than the source).
             identity = loaded.identities.get(source.path)
             keys[source.path] = key = cache.key(*task) if identity is None else cache.key(identity, *task[1:])
@@ -339,7 +366,7 @@ class Build:
         contents: dict[str, ArticleContent],
         diagnostics: dict[str, list[Diagnostic]],
     ) -> None:
-        for done, (((source, _date, _raw), key, _entries), result) in enumerate(zip(tasks, results), 1):
+        for done, (((source, *_settings), key, _entries), result) in enumerate(zip(tasks, results), 1):
             # Only the light part comes back when the full content is in the cache: memory stays
             # small on large sites, and the page reads the rest back when it is rendered.
             contents[source.path], diagnostics[source.path] = cache.put(key, result), result[1]
@@ -361,14 +388,24 @@ class ArticleFailure(Exception):
 def _render_task(task: MarkdownTask) -> tuple[ArticleContent, list[Diagnostic]]:
     """Render one article; with a cache folder, store its full content there and return
     only the light part (what the build holds of every article)."""
-    (source, issue_date, raw_html), key, entries = task
+    (source, issue_date, raw_html, base_url), key, entries = task
     try:
-        content, problems = render_article(source, issue_date, raw_html)
+        content, problems = render_article(source, issue_date, raw_html, base_url)
     except Exception as exc:  # name the article, wherever it was rendered
         raise ArticleFailure(source.path, f"{type(exc).__name__}: {exc}") from exc
     if store(entries, key, (content, problems)):
         return light(content), problems
     return content, problems
+
+
+def held_articles(loaded: LoadedContent, schedule: Schedule) -> set[str]:
+    """The files and would-be addresses of the articles held back until their date."""
+    publications = {issue.key: issue.publication for issue in loaded.issues}
+    held = set()
+    for source in loaded.articles:
+        if schedule.holds(source):
+            held |= {source.path, f"{publications[source.issue_key]}/{source.slug}/"}
+    return held
 
 
 def build(options: BuildOptions) -> BuildReport:

@@ -25,9 +25,10 @@ from markupsafe import Markup
 from .cache import fingerprint
 from .citations import format_date, format_long_date
 from .images import image_html
+from .links import resolve_markers, root_links
 from .markdown import IMAGE_MARKER, resolve_image_path
 from .mdplugins.chinese import mark_text
-from .model import Article, ArticleContent, Author, ImageAsset, ImageUse, Issue, OutputFile, Publication, Site
+from .model import Article, ArticleContent, Author, ImageAsset, ImageUse, Issue, OutputFile, Publication, Redirect, Site
 
 #: Content-Security-Policy of every page: nothing from other origins, no inline script.
 CSP = (
@@ -105,7 +106,8 @@ class Renderer:
             url=url, root=root, link=link, picture=picture, absolute=self.absolute,
             canonical=self.absolute(url), **context,
         )
-        return OutputFile(path, text.encode("utf-8"))
+        # Links between pages, resolved when the site was assembled, start from this page.
+        return OutputFile(path, root_links(text, link).encode("utf-8"))
 
     # -- which pages there are, and what each depends on ------------------------------------
     def jobs(self, base: str = "") -> list["PageJob"]:
@@ -157,6 +159,10 @@ class Renderer:
         entries = self.sitemap_entries([job.path for job in jobs if job.path != "404.html"])
         add("sitemap.xml", functools.partial(self.render_sitemap, entries), entries)
         add("robots.txt", self.render_robots)
+        # Redirect pages last: they are in no listing and not in the sitemap.
+        for redirect in site.redirects:
+            path = redirect.path + "index.html" if redirect.path.endswith("/") else redirect.path
+            add(path, functools.partial(self.render_redirect, redirect), redirect.path, redirect.target)
         return jobs
 
     def digest(self, item: Any) -> str:
@@ -191,7 +197,7 @@ class Renderer:
         return (
             article.content_key, article.url, article.date, self.digest(self.site.issues[article.issue_key]),
             self.digest(self.publication(article.publication)), tuple(map(self.digest, article.authors)),
-            tuple(map(self.digest, article.topics)), neighbours,
+            tuple(map(self.digest, article.topics)), neighbours, article.links,
             lead, body_images, self.site.social.get(article.url),
         )
 
@@ -245,6 +251,8 @@ class Renderer:
         if not article.content.complete:
             assert self.full_content is not None
             article = dataclasses.replace(article, content=self.full_content(article.content_key))
+        if article.links:
+            article = dataclasses.replace(article, content=with_addresses(article.content, article.links))
         issue = self.site.issues[article.issue_key]
         publication = self.publication(article.publication)
         depth_root = "../" * article.url.count("/")
@@ -308,6 +316,10 @@ class Renderer:
         # Keep the JSON inert inside <script>: no '</script>' or '<!--' can form.
         return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
+    def render_redirect(self, redirect: Redirect) -> OutputFile:
+        """A page at an old address that sends the reader on to the current one."""
+        return self.page("redirect.html", redirect.path, target=redirect.target)
+
     def render_author(self, author: Author, articles: list[Article]) -> OutputFile:
         return self.page("author.html", f"authors/{author.id}/", author=author, articles=articles)
 
@@ -338,6 +350,19 @@ class PageJob:
     path: str
     key: str
     render: Callable[[], OutputFile]
+
+
+def with_addresses(content: ArticleContent, addresses: tuple[str, ...]) -> ArticleContent:
+    """An article's content with the addresses of its links to other pages put in."""
+    def put(html: str) -> str:
+        return resolve_markers(html, addresses)
+
+    return dataclasses.replace(
+        content, body_html=put(content.body_html), summary_html=tuple(map(put, content.summary_html)),
+        notes=tuple(dataclasses.replace(note, html=put(note.html)) for note in content.notes),
+        disclaimer_html=put(content.disclaimer_html), bios_html=tuple((a, put(h)) for a, h in content.bios_html),
+        image_caption_html=put(content.image_caption_html),
+    )
 
 
 def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:

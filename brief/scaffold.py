@@ -21,7 +21,7 @@ from .errors import ContentError, Diagnostics, UsageError, did_you_mean
 from .load import SLUG, LoadedContent, Loader, slugify
 from .model import Issue, Publication
 from .options import PACKAGE_ROOT
-from .schedule import parse_schedule
+from .cadence import parse_schedule
 from .sources import LineDict, SourceError, load_yaml_file, parse_yaml
 
 #: The CI recipes (docs/publishing.md); ``brief init`` writes the GitHub Actions one.
@@ -362,7 +362,7 @@ SITE_YAML = Template("""\
 # The site: see the editor's guide (docs/editing.md in Brief's repository).
 title: $title
 # The address the site is served from: change it before you publish.
-base_url: https://example.org/
+base_url: https://briefs.example.net/
 language: en
 # publisher: "Your Institute"
 description: "A research brief."

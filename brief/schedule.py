@@ -1,55 +1,94 @@
-"""A publication's schedule (``schedule:`` in ``publication.yaml``): how often issues appear.
+"""Dates: which issues and articles are due, and which are held back until their date.
 
-Read by the load stage, which checks it, and by ``brief new issue``, which dates the
-next issue by it. Written as ``weekly``, ``fortnightly``, ``monthly``, ``daily`` or
-``every N days|weeks|months`` (``every 14 days``).
+An issue or article dated after today is held back: it is not published (nor
+rendered, nor linked to) until a build runs on or after its date. "Today" is
+the date in the site's time zone (``time_zone:`` in ``site.yaml``, default
+UTC), or the date given with ``--now``; ``--future`` publishes everything now.
+
+:func:`plan_schedule` is the one place that decides this; the build, the
+up-to-date check (through the dates it records in the manifest) and the
+preview server all ask it.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-_NAMED = {"daily": (1, "days"), "weekly": (1, "weeks"), "fortnightly": (2, "weeks"), "monthly": (1, "months"),
-          "quarterly": (3, "months")}
-_EVERY = re.compile(r"^every\s+(\d{1,3})\s+(day|week|month)s?$")
-#: How to write a schedule, for messages.
-SCHEDULE_FORMS = "weekly, fortnightly, monthly, or every N days, weeks or months (e.g. 'every 14 days')"
+if TYPE_CHECKING:
+    from .load import LoadedContent
+    from .model import ArticleSource
 
 
-@dataclass(frozen=True, slots=True)
+def site_today(time_zone: str = "UTC", now: dt.date | None = None) -> dt.date:
+    """Today's date in ``time_zone`` (an IANA name such as ``Asia/Taipei``), or ``now``."""
+    if now is not None:
+        return now
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo(time_zone)).date()
+
+
+@dataclass(frozen=True)
 class Schedule:
-    """Issues appear every ``count`` ``unit`` (``days``, ``weeks`` or ``months``)."""
+    """What is due on ``today``. ``held`` maps each held-back issue (by key) and each
+    held-back article of an issue that is due (by path) to the date it goes out."""
 
-    count: int
-    unit: str
+    today: dt.date
+    future: bool = False
+    held: dict[str, dt.date] = field(default_factory=dict)
+    #: The latest date of anything published: before it, the site would be different.
+    due_since: dt.date | None = None
 
-    def after(self, date: dt.date) -> dt.date:
-        """The date one interval after ``date`` (a month after January 31 is the last day of February)."""
-        if self.unit == "days":
-            return date + dt.timedelta(days=self.count)
-        if self.unit == "weeks":
-            return date + dt.timedelta(weeks=self.count)
-        months = date.month - 1 + self.count
-        year, month = date.year + months // 12, months % 12 + 1
-        return date.replace(year=year, month=month, day=min(date.day, calendar.monthrange(year, month)[1]))
+    def holds(self, source: "ArticleSource") -> bool:
+        """Whether the article is held back (by its own date or its issue's)."""
+        return source.path in self.held or source.issue_key in self.held
 
-    def next_date(self, latest: dt.date, today: dt.date) -> dt.date:
-        """The first date on the schedule counted from ``latest`` that is not before ``today``."""
-        date = self.after(latest)
-        while date < today:
-            date = self.after(date)
-        return date
+    def held_until(self, source: "ArticleSource") -> dt.date | None:
+        return self.held.get(source.path) or self.held.get(source.issue_key)
+
+    @property
+    def next_release(self) -> dt.date | None:
+        """The earliest date something held back goes out: from then on, the site is different."""
+        return min(self.held.values(), default=None)
 
 
-def parse_schedule(text: str) -> Schedule | None:
-    """The schedule ``text`` describes, or ``None`` when it is not one (see :data:`SCHEDULE_FORMS`)."""
-    words = " ".join(text.lower().split())
-    if words in _NAMED:
-        return Schedule(*_NAMED[words])
-    match = _EVERY.match(words)
-    if match is None or int(match.group(1)) == 0:
-        return None
-    return Schedule(int(match.group(1)), match.group(2) + "s")
+def plan_schedule(loaded: "LoadedContent", today: dt.date, future: bool = False) -> Schedule:
+    """Which of the loaded issues and (not draft) articles are held back on ``today``;
+    with ``future``, none is."""
+    issues = {issue.key: issue for issue in loaded.issues}
+    held: dict[str, dt.date] = {}
+    dates: list[dt.date] = []
+    for issue in issues.values():
+        if issue.date > today and not future:
+            held[issue.key] = issue.date
+        else:
+            dates.append(issue.date)
+    for source in loaded.articles:
+        own = issues.get(source.issue_key)
+        if source.draft or own is None or own.key in held:
+            continue
+        date = source.date or own.date
+        if date > today and not future:
+            held[source.path] = date
+        else:
+            dates.append(date)
+    return Schedule(today, future, held, max(dates, default=None) if not future else None)
+
+
+def describe_held(schedule: Schedule, loaded: "LoadedContent") -> str:
+    """One line saying what is held back and until when ("" when nothing is)."""
+    if not schedule.held:
+        return ""
+    issues = {issue.key: issue for issue in loaded.issues}
+    titles = {source.path: source.title for source in loaded.articles}
+    parts = []
+    for key, date in sorted(schedule.held.items(), key=lambda item: (item[1], item[0])):
+        if key in issues:
+            issue = issues[key]
+            parts.append(f"{issue.publication} {issue.label} until {date.isoformat()}")
+        else:
+            parts.append(f"'{titles.get(key, key)}' ({key}) until {date.isoformat()}")
+    items = "; ".join(parts)
+    return f"held back, dated after today ({schedule.today.isoformat()}): {items} (build with --future to publish now)"

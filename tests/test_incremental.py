@@ -4,6 +4,7 @@ exactly the output of a cold build of the edited content."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
@@ -22,6 +23,9 @@ def corpus() -> dict[str, str | bytes | None]:
         "pub/v1n1/article.md": None,
         "authors/bo-chen.md": "---\nname: Bo Chen\n---\nBo Chen studies navies.\n",
         "pub/v1n2/issue.yaml": "volume: 1\nnumber: 2\ndate: 2026-01-28\n",
+        # Held back: the builds run on NOW, before its date.
+        "pub/v1n3/issue.yaml": "volume: 1\nnumber: 3\ndate: 2026-02-11\n",
+        "pub/v1n3/01-ahead.md": article("title: Ahead\nauthors: [ann-lee]\ntopics: [Navy]", "Ahead of [piece 2](../v1n1/02-v1n1-piece-2.md).\n"),
     }
     for issue in ("v1n1", "v1n2"):
         for i in range(1, 4):
@@ -30,6 +34,10 @@ def corpus() -> dict[str, str | bytes | None]:
                 f"Point {i} ([MND](https://example.org/{issue}/{i}), December 9).[^1] 解放军.\n\n"
                 f"[^1]: A note on {issue}-{i}.\n"
             )
+            if (issue, i) == ("v1n2", 1):  # a link to another article, whose address may change
+                body += "\nSee [the second piece](../v1n1/02-v1n1-piece-2.md#the-second-piece).\n"
+            if (issue, i) == ("v1n1", 2):
+                body += "\n## The second piece\n\nMore.\n"
             front = f"title: {issue.upper()} piece {i}\nauthors: {authors}\ntopics: [Navy, T{i}]\nsummary: ['First point {i}.']"
             files[f"pub/{issue}/0{i}-{issue}-piece-{i}.md"] = article(front, body)
     return files
@@ -44,9 +52,16 @@ def inodes(folder: Path) -> dict[str, int]:
     return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
 
 
+#: The date the builds run on, unless the project's ``now.txt`` names another (an edit may).
+NOW = dt.date(2026, 2, 1)
+
+
 def project_options(root: Path, **changes: object):  # type: ignore[no-untyped-def]
-    """Build options using the project's own copies of the templates and static files."""
-    return dataclasses.replace(options(root), templates=root / "templates", static=root / "static", **changes)
+    """Build options using the project's own copies of the templates and static files, as of
+    the project's date."""
+    now = root / "now.txt"
+    today = dt.date.fromisoformat(now.read_text(encoding="utf-8").strip()) if now.exists() else NOW
+    return dataclasses.replace(options(root), templates=root / "templates", static=root / "static", now=today, **changes)
 
 
 def incremental(root: Path) -> BuildReport:
@@ -104,6 +119,13 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "article moved": lambda r: (r / PUB / "v1n2").joinpath("02-v1n2-piece-2.md").rename(r / PUB / "v1n1/04-moved.md"),
     "static file added": lambda r: (r / "static/extra.txt").write_text("extra\n", encoding="utf-8"),
     "static file removed": lambda r: (r / "static/favicon.svg").unlink(),
+    # The linked article's address changes: the page that links to it must follow.
+    "article renamed": lambda r: edit(article_path(r, "v1n1", 2), "title:", "slug: renamed-piece\ntitle:"),
+    "article file renamed": lambda r: article_path(r, "v1n1", 3).rename(r / PUB / "v1n1/03-renamed.md"),
+    "alias added": lambda r: edit(article_path(r, "v1n1", 1), "title:", "aliases: [/pub/old-piece/]\ntitle:"),
+    "topic in Chinese": lambda r: edit(article_path(r, "v1n1", 1), "topics: [Navy, T1]", "topics: [Navy, 海军]"),
+    # No file changes: the day comes.
+    "held issue's date arrives": lambda r: (r / "now.txt").write_text("2026-02-11\n", encoding="utf-8"),
 }
 
 
@@ -197,7 +219,7 @@ def test_a_partly_lost_cache_still_gives_the_right_output(project: Path, lost: s
     shutil.rmtree(cache / "markdown")
     if lost.endswith("bodies"):
         bodies = list(cache.glob("sources-*/*.bodies"))
-        assert len(bodies) == 2  # one per issue folder
+        assert len(bodies) == 3  # one per issue folder
         for body in bodies:
             body.unlink()
     EDITS["template"](project)

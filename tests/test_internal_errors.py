@@ -24,7 +24,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         (tmp_path / folder).symlink_to(REPO / "brief" / folder)
     monkeypatch.chdir(tmp_path)
 
-    def explode(source, issue_date, raw_html):  # type: ignore[no-untyped-def]
+    def explode(source, issue_date, raw_html, base_url=""):  # type: ignore[no-untyped-def]
         raise ZeroDivisionError("division by zero")
 
     monkeypatch.setattr(pipeline, "render_article", explode)
@@ -61,10 +61,10 @@ def test_internal_error_in_a_worker_process_names_the_article(tmp_path: Path, mo
     monkeypatch.chdir(tmp_path)
     real = pipeline.render_article
 
-    def explode_on_a7(source, issue_date, raw_html):  # type: ignore[no-untyped-def]
+    def explode_on_a7(source, issue_date, raw_html, base_url=""):  # type: ignore[no-untyped-def]
         if source.path.endswith("07-a7.md"):
             raise KeyError("boom")
-        return real(source, issue_date, raw_html)
+        return real(source, issue_date, raw_html, base_url)
 
     monkeypatch.setattr(pipeline, "render_article", explode_on_a7)  # inherited by forked workers
     code, out, err = run(["build"])

@@ -141,7 +141,7 @@ def test_unknown_key_suggests_the_closest_one(tmp_path: Path) -> None:
         (with_front("topic: [a]\n"),
          f"{A}:4: unknown key 'topic' in the article's front-matter — did you mean 'topics'?"),
         (with_front("layout: wide\n"),
-         f"{A}:4: unknown key 'layout' in the article's front-matter — expected one of: accept_warnings, authors, bios,"
+         f"{A}:4: unknown key 'layout' in the article's front-matter — expected one of: accept_warnings, aliases, authors, bios,"
          " citations, date, disclaimer, draft, image, notes, slug, summary, title, topics"),
         ({ISSUE: "volume: 1\nnumber: 1\ndate: 2025-12-09\nartciles: [a]\n"},
          "content/brief/v1n1/issue.yaml:4: unknown key 'artciles' in issue.yaml — did you mean 'articles'?"),
@@ -664,7 +664,7 @@ def test_empty_publication_yaml_is_reported_even_with_other_errors(tmp_path: Pat
     assert site_errors(tmp_path, files) == [
         "content/brief/publication.yaml:1: publication.yaml is missing the required key 'title' — add 'title: ...'",
         "content/site.yaml:3: unknown key 'theme' in site.yaml"
-        " — expected one of: base_url, description, images, language, publisher, raw_html, title",
+        " — expected one of: base_url, description, images, language, publisher, raw_html, time_zone, title",
     ]
 
 

@@ -39,6 +39,8 @@ from brief.model import ArticleContent, ArticleSource, Figure, ImageUse, LeadIma
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
 ISSUE_DATE = dt.date(2026, 1, 14)
+#: The site's own address, for the fixtures of links between pages.
+BASE_URL = "https://brief.example.org/"
 
 
 def render(body: str, body_line: int = 1, raw_html: bool = False, **fields: Any) -> tuple[ArticleContent, list[Diagnostic]]:
@@ -46,7 +48,7 @@ def render(body: str, body_line: int = 1, raw_html: bool = False, **fields: Any)
         path="article.md", file_name="article.md", issue_key="v1n1", slug="article", title="Title",
         authors=(), body=body, body_line=body_line, **fields,
     )
-    return render_article(source, ISSUE_DATE, raw_html)
+    return render_article(source, ISSUE_DATE, raw_html, BASE_URL)
 
 
 def messages(diagnostics: list[Diagnostic]) -> list[str]:
@@ -59,6 +61,10 @@ def fixture_output(content: ArticleContent, diagnostics: list[Diagnostic]) -> st
         parts.append("--- notes\n" + "".join(f'<li id="note-{n.number}">{n.html}</li>\n' for n in content.notes))
     if content.sources:
         parts.append("--- sources\n" + "".join(f"{source_line(s)}\n" for s in content.sources))
+    if content.links:
+        parts.append("--- links\n" + "".join(
+            f"{n}: {link.kind} {link.target!r} #{link.fragment} line {link.line}\n" for n, link in enumerate(content.links)
+        ))
     if diagnostics:
         parts.append("--- diagnostics\n" + "".join(f"{d}\n" for d in diagnostics))
     return "".join(parts)
@@ -88,7 +94,7 @@ def test_fixture(path: Path, line: int, markdown: str, expected: str) -> None:
 
 
 def test_every_extension_has_a_fixture_file() -> None:
-    assert {p.stem for p in FIXTURES.glob("*.md")} >= {"citations", "notes", "captions", "chinese", "links"}
+    assert {p.stem for p in FIXTURES.glob("*.md")} >= {"citations", "notes", "captions", "chinese", "links", "pagelinks"}
 
 
 # --- Safety -----------------------------------------------------------------
@@ -198,7 +204,6 @@ def test_unsafe_links_in_notes_are_dropped_too() -> None:
         ("https://example.org/a", True),
         ("http://example.org/a", True),
         ("//example.org/a", True),
-        ("../other/", False),
         ("#table-1", False),
         ("mailto:editor@example.org", False),
     ],
@@ -608,3 +613,10 @@ def _original_unsafe_scheme(url: str) -> str | None:
 @given(urls)
 def test_unsafe_scheme_shortcut_gives_the_scheme_check(url: str) -> None:
     assert unsafe_scheme(url) == _original_unsafe_scheme(url)
+
+
+def test_raw_html_cannot_forge_a_link_marker() -> None:
+    content, problems = render('<a href="brief-link:0">forged</a> and [real](../v1/01-a.md).', raw_html=True)
+    assert problems == []
+    assert content.body_html == '<p><a href="" rel="noopener noreferrer">forged</a> and <a href="brief-link:0" rel="noopener noreferrer">real</a>.</p>\n'
+    assert [link.target for link in content.links] == ["../v1/01-a.md"]

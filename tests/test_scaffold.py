@@ -233,7 +233,10 @@ def test_new_article_goes_into_the_latest_issue(tmp_path: Path, brief) -> None: 
     }
     # the issue had no list: it gets one, with the files already there in their order
     assert issue_yaml(tmp_path / "content/pub/v1n1/issue.yaml")["articles"] == ["article.md", "coast-guard-patrols-a-year-on.md"]
-    assert brief("check", "--strict").code == 0
+    checked = brief("check")
+    assert checked.code == 0
+    # the only problem is the older issue this test left without articles
+    assert [line.split(": ", 2)[:2] for line in checked.err.splitlines()] == [["content/pub/v0/issue.yaml:1", "warning [empty-issue]"]]
 
 
 def test_new_article_with_a_chinese_title_gets_a_pinyin_slug(tmp_path: Path, brief) -> None:  # type: ignore[no-untyped-def]
