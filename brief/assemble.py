@@ -147,6 +147,8 @@ def _with_bio(author: Author, reference: dt.date, raw_html: bool, diagnostics: D
     if not author.bio_md:
         return author
     html, problems = render_text(author.bio_md, author.location.path, author.location.line, reference, raw_html)
+    if not author.has_page:  # an inline author's: the Markdown stage told its HTML with the article's
+        problems = [p for p in problems if p.code not in ("raw-html", "html-removed")]
     diagnostics.extend(problems)
     return dataclasses.replace(author, bio_html=html)
 

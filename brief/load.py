@@ -232,7 +232,8 @@ class Loader:
                 affiliation=check.text("affiliation"),
                 links=links,
                 bio_md=doc.body.strip(),
-                location=SourceLocation(display, doc.body_line),
+                # the line the bio starts on, after the blank lines that strip() removes
+                location=SourceLocation(display, doc.body_line + doc.body[: len(doc.body) - len(doc.body.lstrip())].count("\n")),
             )
         return authors
 

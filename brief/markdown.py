@@ -33,31 +33,17 @@ from .errors import Diagnostic, SourceLocation, report
 from .mdplugins.captions import captions_plugin
 from .mdplugins.chinese import chinese_plugin
 from .mdplugins.citations import citations_plugin
+from .mdplugins.limits import limits_plugin
 from .mdplugins.links import links_plugin
 from .mdplugins.notes import notes_plugin
+from .mdplugins.rawhtml import SAFE_ATTRIBUTES, SAFE_TAGS, URL_SCHEMES, rawhtml_plugin, report_html_tags, report_removed_html
+from .mdplugins.references import References, reference_problems, references_plugin
 from .mdplugins.speedups import speedups_plugin
+from .mdplugins.tables import tables_plugin
 from .model import ArticleContent, ArticleSource, ImageUse, Note, NoteSource
 
 IMAGE_MARKER = re.compile(r"<!--brief-image:(\d+)-->")
 _WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f'’-]+|[\u3400-\u9fff]")
-
-#: Tags and attributes raw HTML may keep when a site allows it (plus what our plugins emit).
-SAFE_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "dfn",
-    "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i",
-    "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong",
-    "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
-}
-SAFE_ATTRIBUTES = {
-    "*": {"class", "id", "lang", "title", "role", "aria-label", "dir"},
-    "a": {"href"},
-    "img": {"src", "alt", "width", "height"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan", "scope"},
-    "time": {"datetime"},
-    "ol": {"start"},
-}
-
 
 @functools.lru_cache(maxsize=2)
 def make_markdown(raw_html: bool = False) -> MarkdownIt:
@@ -71,6 +57,10 @@ def make_markdown(raw_html: bool = False) -> MarkdownIt:
     md.use(citations_plugin)
     md.use(links_plugin)  # after citations: its core rule goes first, so sources never see unsafe links
     md.use(captions_plugin)
+    md.use(tables_plugin)
+    md.use(limits_plugin)
+    md.use(rawhtml_plugin)
+    md.use(references_plugin)
     md.use(chinese_plugin)
     md.add_render_rule("image", render_image_marker)
     md.add_render_rule("th_open", render_cell_open)
@@ -155,7 +145,7 @@ def sanitize(html: str) -> str:
         html,
         tags=SAFE_TAGS,
         attributes=SAFE_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=set(URL_SCHEMES),
         strip_comments=False,
         link_rel="noopener noreferrer",
     )
@@ -182,6 +172,10 @@ def _side_env(env: dict[str, Any]) -> dict[str, Any]:
         "used_citations": env["used_citations"],
         "images": [],
         "note_refs": [],
+        "html_tags": env["html_tags"],
+        "html_removed": env["html_removed"],
+        "references": References(),
+        "duplicate_refs": [],
     }
 
 
@@ -196,6 +190,10 @@ def render_article(source: ArticleSource, issue_date: dt.date, raw_html: bool = 
         "figures": [],
         "images": [],
         "used_citations": set(),  # shared with the notes' envs: a key cited only in a note is used
+        "html_tags": [],  # shared with the notes' and the front-matter's: one warning for the file
+        "html_removed": [],  # the same, for what the sanitiser removes when raw HTML is on
+        "references": References(),  # link definitions, shared with the notes'
+        "duplicate_refs": [],
     }
     env["_body_line"] = source.body_line
     tokens = md.parse(source.body, env)
@@ -226,6 +224,11 @@ def render_article(source: ArticleSource, issue_date: dt.date, raw_html: bool = 
     summary_html = tuple(_render(md, item, side, source.line_of("summary"), inline=True) for item in source.summary)
     disclaimer_html = _render(md, source.disclaimer, side, source.line_of("disclaimer")) if source.disclaimer else ""
     bios_html = tuple((author_id, _render(md, text, side, source.line_of("bios"))) for author_id, text in source.bios)
+    for ref in source.authors:
+        # An inline author's bio is rendered with the site's authors; its HTML is told here, with the rest.
+        if ref.inline is not None and "<" in ref.inline.bio_md:
+            bio_env = {**side, "diagnostics": [], "images": [], "note_refs": [], "references": References(), "duplicate_refs": []}
+            md.parse(ref.inline.bio_md, {**bio_env, "_body_line": ref.inline.location.line})
     caption_html = ""
     if source.image is not None and source.image.caption:
         caption_html = _render(md, source.image.caption, side, source.image.line, inline=True)
@@ -237,6 +240,9 @@ def render_article(source: ArticleSource, issue_date: dt.date, raw_html: bool = 
     for used in env["images"]:
         if not used.alt:
             report(env, used.line, f"the image '{used.src}' has no alt text", "write a description between the brackets: ![A chart of ...](" + used.src + ")")
+    _report_html_tags(env)
+    _report_references(env, env)
+    _report_references(side, env)
     used_citations = env.get("used_citations", set())
     for entry in source.citations:
         if entry.key not in used_citations:
@@ -260,6 +266,23 @@ def render_article(source: ArticleSource, issue_date: dt.date, raw_html: bool = 
         for line, message, hint, severity, code in env["diagnostics"]
     ]
     return content, diagnostics
+
+
+def _report_references(parsed: dict[str, Any], env: dict[str, Any]) -> None:
+    """Warnings for the link definitions of ``parsed`` that show nowhere (into ``env``)."""
+    for line, message, hint, code in reference_problems(parsed):
+        report(env, line, message, hint, "warning", code)
+
+
+def _report_html_tags(env: dict[str, Any]) -> None:
+    """One warning for the HTML tags typed anywhere in a file while raw HTML is off, and
+    one for what the sanitiser removes while it is on."""
+    shown = report_html_tags(env["html_tags"])
+    if shown is not None:
+        report(env, *shown, "warning", "raw-html")
+    removed = report_removed_html(env["html_removed"])
+    if removed is not None:
+        report(env, *removed, "warning", "html-removed")
 
 
 def _note_definitions(front: tuple[NoteSource, ...], body: list[NoteSource], env: dict[str, Any]) -> dict[str, NoteSource]:
@@ -312,8 +335,13 @@ def render_text(text: str, path: str, line: int, reference: dt.date, raw_html: b
     ``reference`` is the date the year rule counts from (the newest issue's).
     """
     md = make_markdown(raw_html)
-    env: dict[str, Any] = {"citations": {}, "issue_date": reference, "diagnostics": [], "images": []}
+    env: dict[str, Any] = {
+        "citations": {}, "issue_date": reference, "diagnostics": [], "images": [], "html_tags": [], "html_removed": [],
+        "references": References(), "duplicate_refs": [],
+    }
     html = _render(md, text, env, line)
+    _report_html_tags(env)
+    _report_references(env, env)
     problems = [Diagnostic(SourceLocation(path, ln), msg, hint, sev, code) for ln, msg, hint, sev, code in env["diagnostics"]]
     if env.get("note_refs"):
         problems.append(Diagnostic(SourceLocation(path, line), "a bio cannot have notes", "write the text without [^label] references"))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from markdown_it.common import normalize_url
 from markdown_it.utils import read_fixture_file
 
 from brief.errors import Diagnostic
-from brief.markdown import SAFE_ATTRIBUTES, make_markdown, render_article, render_text
+from brief.markdown import SAFE_ATTRIBUTES, SAFE_TAGS, make_markdown, render_article, render_text
 from brief.mdplugins.citations import citations_plugin
 from brief.mdplugins.notes import notes_plugin
 from brief.mdplugins.links import ALLOWED_SCHEMES, scheme_of, unsafe_scheme
@@ -88,7 +89,9 @@ def test_fixture(path: Path, line: int, markdown: str, expected: str) -> None:
 
 
 def test_every_extension_has_a_fixture_file() -> None:
-    assert {p.stem for p in FIXTURES.glob("*.md")} >= {"citations", "notes", "captions", "chinese", "links"}
+    assert {p.stem for p in FIXTURES.glob("*.md")} >= {
+        "citations", "notes", "captions", "chinese", "links", "tables", "limits", "rawhtml", "references",
+    }
 
 
 # --- Safety -----------------------------------------------------------------
@@ -99,7 +102,10 @@ def test_raw_html_is_escaped_by_default() -> None:
     assert "<script" not in content.body_html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content.body_html
     assert "<img" not in content.body_html
-    assert problems == []
+    assert messages(problems) == [
+        "article.md:1: warning [raw-html]: '<script>' shows on the page as typed, tags and all: raw HTML is off "
+        "(the first of 3 HTML tags in this file) — remove the tag, keeping its text"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -608,3 +614,35 @@ def _original_unsafe_scheme(url: str) -> str | None:
 @given(urls)
 def test_unsafe_scheme_shortcut_gives_the_scheme_check(url: str) -> None:
     assert unsafe_scheme(url) == _original_unsafe_scheme(url)
+
+
+# --- Limits ---------------------------------------------------------------------------------
+
+
+def test_a_table_past_markdowns_limit_of_empty_cells_is_an_error_where_it_stops() -> None:
+    header = "|" + "|".join(f"c{i}" for i in range(1000)) + "|\n" + "|---" * 1000 + "|\n"
+    rows = "| x |\n" * 70  # 999 cells to fill in on each row; markdown-it stops past 65,536
+    content, problems = render("Intro.\n\n" + header + rows)
+    assert messages(problems) == [
+        "article.md:70: the table ends here: its rows would leave more than 65,536 cells empty "
+        "— give each row as many cells as the header, or split the table",
+        # the rows after it show as text
+        "article.md:70: warning [table-separator]: this looks like a table, but it has no separator row, so it "
+        "shows as text with the | signs — add a line such as |---|---| under the header row (one |---| per column)",
+    ]
+    assert content.body_html.count("<tr>") == 1 + 65 and "| x |" in content.body_html
+
+
+def test_nesting_at_the_limit_loses_nothing() -> None:
+    content, problems = render("> " * 19 + "deep\n\nAfter.\n")
+    assert problems == []
+    assert "deep" in content.body_html and "After." in content.body_html
+
+
+def test_the_editing_guide_lists_the_elements_raw_html_keeps() -> None:
+    guide = (Path(__file__).parent.parent / "docs" / "editing.md").read_text(encoding="utf-8")
+    listed = guide.split("Brief then keeps\nthese elements:", 1)[1].split("with the\nattributes", 1)[0]
+    names = set(re.findall(r"`([a-z0-9]+)`", listed))
+    if "`h2`–`h6`" in listed:
+        names |= {"h3", "h4", "h5"}
+    assert names == SAFE_TAGS
