@@ -105,6 +105,16 @@ def assemble_site(
         )
         for pub in loaded.publications
     }
+    publication_index = {pub.slug: i for i, pub in enumerate(loaded.publications)}
+    place = {url: i for urls in articles_by_issue.values() for i, url in enumerate(urls)}
+    newest_first = sorted(
+        articles.values(),
+        key=lambda a: (
+            -a.date.toordinal(), -issues[a.issue_key].date.toordinal(), -issues[a.issue_key].volume,
+            -issues[a.issue_key].number, publication_index.get(a.publication, 0),
+            place[a.url],
+        ),
+    )
     return Site(
         config=config,
         publications=tuple(loaded.publications),
@@ -114,6 +124,7 @@ def assemble_site(
         topics=dict(sorted(topics.items())),
         issues_by_publication=issues_by_publication,
         articles_by_issue=articles_by_issue,
+        article_rank={article.url: rank for rank, article in enumerate(newest_first)},
     )
 
 

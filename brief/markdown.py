@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import posixpath
 import re
+import unicodedata
 from typing import Any
 
 import nh3
@@ -31,7 +32,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 
 from .errors import Diagnostic, SourceLocation, report
 from .mdplugins.captions import captions_plugin
-from .mdplugins.chinese import chinese_plugin
+from .mdplugins.chinese import chinese_plugin, mark_text
 from .mdplugins.citations import citations_plugin
 from .mdplugins.limits import limits_plugin
 from .mdplugins.links import links_plugin
@@ -248,6 +249,13 @@ def render_article(source: ArticleSource, issue_date: dt.date, raw_html: bool = 
         if entry.key not in used_citations:
             report(env, entry.line, f"citation '{entry.key}' is never cited", f"cite it in the text as [@{entry.key}] or remove it", "warning", "unused-citation")
 
+    summary_text = tuple(Markup(item).striptags() for item in summary_html)
+    if summary_html:
+        teaser_html, description = summary_html[0], summary_text[0]
+    else:
+        description = excerpt(first_paragraph_text(md, tokens, env))
+        teaser_html = str(mark_text(description)) if description else ""
+
     content = ArticleContent(
         body_html=body_html,
         summary_html=summary_html,
@@ -259,13 +267,106 @@ def render_article(source: ArticleSource, issue_date: dt.date, raw_html: bool = 
         bios_html=bios_html,
         image_caption_html=caption_html,
         word_count=len(_WORD.findall(source.body)),
-        summary_text=tuple(Markup(item).striptags() for item in summary_html),
+        summary_text=summary_text,
+        teaser_html=teaser_html,
+        description=description,
     )
     diagnostics = [
         Diagnostic(SourceLocation(source.path, line), message, hint, severity, code)
         for line, message, hint, severity, code in env["diagnostics"]
     ]
     return content, diagnostics
+
+
+def first_paragraph_text(md: MarkdownIt, tokens: list[Token], env: dict[str, Any]) -> str:
+    """The plain text of the body's first paragraph that has any (not one inside a
+    quotation, list, table or figure), without note references and images."""
+    depth = 0
+    for index, token in enumerate(tokens):
+        if token.type == "paragraph_open" and depth == 0 and not token.hidden:
+            children = [
+                child for child in tokens[index + 1].children or []
+                if child.type != "note_ref" and child.type != "image"
+            ]
+            renderer: RendererHTML = md.renderer  # type: ignore[assignment]
+            text = Markup(renderer.renderInline(children, md.options, env)).striptags()
+            if text:
+                return text
+        if token.block:
+            depth += token.nesting
+    return ""
+
+
+#: Where a sentence may end: full stops, question and exclamation marks (Western and
+#: CJK), with the closing quotation marks and brackets after them.
+_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f]+[\"'\u201d\u2019\u300d\u300f\uff09)\]]*")
+_CJK_END = frozenset("\u3002\uff01\uff1f")
+#: Words a full stop follows without ending the sentence.
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof gen lt col maj capt cmdr adm sgt rep sen gov pres st jr sr no nos vol vols fig figs "
+    "jan feb mar apr jun jul aug sep sept oct nov dec vs approx dept est cf al e.g i.e".split()
+)
+_NEXT_CHARACTER = re.compile(r"\s*(\S)")
+_INITIALS = re.compile(r"(?:[a-z]\.)*[a-z]")
+#: How long a teaser or description may be, in the width of Latin letters (a CJK
+#: character counts as two).
+EXCERPT_WIDTH = 240
+
+
+def _width(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def sentence_ends(text: str) -> list[int]:
+    """The positions just after each sentence end in ``text``."""
+    ends = []
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        if match.group(0)[0] in _CJK_END:
+            ends.append(end)
+            continue
+        if end < len(text):
+            if not text[end].isspace():
+                continue
+            next_word = _NEXT_CHARACTER.match(text, end)
+            following = next_word.group(1) if next_word else ""
+            if following and not (following.isupper() or following.isdigit() or following in "\"'\u201c\u2018([" or _width(following) == 2):
+                continue
+        if match.group(0)[0] == ".":
+            words = text[: match.start()].rsplit(None, 1)
+            word = words[-1].lower().lstrip("(\"'\u201c\u2018[") if words else ""
+            if word in _ABBREVIATIONS or (word and _INITIALS.fullmatch(word)):
+                continue
+        ends.append(end)
+    return ends
+
+
+def excerpt(text: str, width: int = EXCERPT_WIDTH) -> str:
+    """The start of ``text`` for a teaser: as many whole sentences as fit in ``width``
+    (at least one); a first sentence that is longer is cut between words (or between
+    CJK characters) and ends with an ellipsis."""
+    text = " ".join(text.split())
+    fits = 0  # how many characters fit in the width
+    used = 0
+    for char in text:
+        used += _width(char)
+        if used > width:
+            break
+        fits += 1
+    else:
+        return text
+    best = 0
+    for end in sentence_ends(text):
+        if end > fits:
+            break
+        best = end
+    if best:
+        return text[:best].rstrip()
+    cut = text[: fits - 1]
+    space = max(cut.rfind(" "), *(cut.rfind(mark) + 1 for mark in "\uff0c\u3001\uff1b"))
+    if space > len(cut) // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:(\u2014\u2013-\uff0c\u3001\uff1b") + "\u2026"
 
 
 def _report_references(parsed: dict[str, Any], env: dict[str, Any]) -> None:

@@ -83,7 +83,10 @@ class Renderer:
         return [self.site.articles[u] for u in self.site.articles_by_issue.get(issue.key, ())]
 
     def articles_newest_first(self, articles: Iterable[Article]) -> list[Article]:
-        return sorted(articles, key=lambda a: (a.date, self.site.issues[a.issue_key].number, a.url), reverse=True)
+        """Newest first; articles of one date in the order their issue gives them (see
+        :attr:`~brief.model.Site.article_rank`)."""
+        rank = self.site.article_rank
+        return sorted(articles, key=lambda a: rank[a.url])
 
     # -- pages -----------------------------------------------------------------------------
     def page(self, template: str, url: str, **context: Any) -> OutputFile:
@@ -177,7 +180,7 @@ class Renderer:
             issue = self.site.issues[article.issue_key]
             known = self._teasers[article.url] = fingerprint(
                 article.url, article.title, article.date, issue.url, issue.label,
-                tuple((a.id, a.name, a.has_page) for a in article.authors), article.content.summary_html[:1],
+                tuple((a.id, a.name, a.has_page) for a in article.authors), article.content.teaser_html,
             )
         return known
 
@@ -262,7 +265,9 @@ class Renderer:
         lead = None
         if article.source.image is not None and article.source.image.src:
             lead = self.site.images.get(resolve_image_path(article.source.path, article.source.image.src))
-        bios = dict(article.content.bios_html)
+        # Each author with a biography, with this article's own version of it if it has one.
+        own = dict(article.content.bios_html)
+        bios = [(a, own.get(a.id) or a.bio_html) for a in article.authors if own.get(a.id) or a.bio_html]
         return self.page(
             "article.html", article.url, article=article, issue=issue, publication=publication,
             body=body, notes=notes, lead=lead, social=self.site.social.get(article.url), bios=bios,
@@ -303,6 +308,8 @@ class Renderer:
         }
         if article.content.summary_text:
             data["abstract"] = " ".join(article.content.summary_text)
+        if article.content.description:
+            data["description"] = article.content.description
         if article.topics:
             data["keywords"] = [t.name for t in article.topics]
         if lead is not None:

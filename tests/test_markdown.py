@@ -31,7 +31,7 @@ from markdown_it.common import normalize_url
 from markdown_it.utils import read_fixture_file
 
 from brief.errors import Diagnostic
-from brief.markdown import SAFE_ATTRIBUTES, SAFE_TAGS, make_markdown, render_article, render_text
+from brief.markdown import SAFE_ATTRIBUTES, SAFE_TAGS, excerpt, make_markdown, render_article, render_text
 from brief.mdplugins.citations import citations_plugin
 from brief.mdplugins.notes import notes_plugin
 from brief.mdplugins.links import ALLOWED_SCHEMES, scheme_of, unsafe_scheme
@@ -614,6 +614,59 @@ def _original_unsafe_scheme(url: str) -> str | None:
 @given(urls)
 def test_unsafe_scheme_shortcut_gives_the_scheme_check(url: str) -> None:
     assert unsafe_scheme(url) == _original_unsafe_scheme(url)
+
+
+# --- Teasers: the first paragraph when there is no summary ---------------------------------
+
+
+def test_article_without_summary_is_introduced_by_its_first_paragraph() -> None:
+    body = "Figure 1: A map\n\n![A map](map.png)\n\n- a list item\n\nThe lede,[^1] with a ![small](i.png) image and 国防部. Second.\n\n[^1]: Note.\n"
+    content, problems = render(body)
+    assert problems == []
+    assert content.description == "The lede, with a image and 国防部. Second."
+    assert content.teaser_html == 'The lede, with a image and <span lang="zh-Hans">国防部</span>. Second.'
+
+
+def test_article_with_summary_is_introduced_by_its_first_bullet() -> None:
+    content, _ = render("The lede.", summary=("The *first* point.", "The second."))
+    assert content.teaser_html == "The <em>first</em> point."
+    assert content.description == "The first point."
+
+
+def test_article_of_only_a_table_has_no_teaser() -> None:
+    content, _ = render("| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert (content.teaser_html, content.description) == ("", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "expected"),
+    [
+        ("Short. Whole.", 240, "Short. Whole."),
+        ("The U.S. Navy and Gen. Li met on Jan. 9 in D.C. today. Then they left for good.", 70,
+         "The U.S. Navy and Gen. Li met on Jan. 9 in D.C. today."),
+        ("He said “Stop.” Then he left and did not return.", 30, "He said “Stop.”"),
+        ("It rose 3.5 percent. e.g. not a new sentence. Next one here.", 50, "It rose 3.5 percent. e.g. not a new sentence."),
+        ("Why? Because the drills went on and on for many days.", 20, "Why?"),
+    ],
+)
+def test_excerpt_keeps_whole_sentences(text: str, width: int, expected: str) -> None:
+    assert excerpt(text, width) == expected
+
+
+def test_excerpt_ends_chinese_sentences_at_their_full_stops() -> None:
+    sentence = "东部战区于十二月九日宣布在台湾周边举行联合战备警巡。"  # 26 characters, 52 wide
+    text = sentence * 6 + "第二段落没有句号"
+    assert excerpt(text, 240) == sentence * 4  # 208 wide; a fifth would be 260
+    assert excerpt("他说：“演习结束了！”然后离开了。", 20) == "他说：“演习结束了！”"
+
+
+def test_excerpt_cuts_a_long_first_sentence_between_words() -> None:
+    text = "A sentence that " + "goes on " * 60 + "and ends."
+    cut = excerpt(text, 240)
+    assert cut.endswith("…") and len(cut) <= 240
+    assert text.startswith(cut[:-1]) and text[len(cut) - 1] == " "
+    han = excerpt("中" * 100 + "，" + "国" * 200, 240)
+    assert han == "中" * 100 + "…"  # cut at the comma, which gives way to the ellipsis
 
 
 # --- Limits ---------------------------------------------------------------------------------
