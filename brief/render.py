@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .cache import fingerprint
 from .citations import format_date, format_long_date
@@ -35,6 +35,9 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
 )
 RECENT_ARTICLES = 10
+#: The most URLs one sitemap file may list (the sitemaps protocol's limit; search engines
+#: ignore the rest). A larger site gets a sitemap index, sitemap.xml, and numbered parts.
+SITEMAP_URLS = 50_000
 
 
 @dataclass
@@ -157,7 +160,14 @@ class Renderer:
             topics, topic_counts)
         add("404.html", functools.partial(self.page, "404.html", "404.html"))
         entries = self.sitemap_entries([job.path for job in jobs if job.path != "404.html"])
-        add("sitemap.xml", functools.partial(self.render_sitemap, entries), entries)
+        if len(entries) <= SITEMAP_URLS:
+            add("sitemap.xml", functools.partial(self.render_sitemap, entries), entries)
+        else:
+            parts = [entries[start : start + SITEMAP_URLS] for start in range(0, len(entries), SITEMAP_URLS)]
+            names = [f"sitemap-{number}.xml" for number in range(1, len(parts) + 1)]
+            for name, part in zip(names, parts):
+                add(name, functools.partial(self.render_sitemap, part, name), part)
+            add("sitemap.xml", functools.partial(self.render_sitemap_index, names), names)
         add("robots.txt", self.render_robots)
         return jobs
 
@@ -333,8 +343,17 @@ class Renderer:
             entries.append((self.absolute(url), lastmod.get(path)))
         return entries
 
-    def render_sitemap(self, entries: list[tuple[str, dt.date | None]]) -> OutputFile:
+    def render_sitemap(self, entries: list[tuple[str, dt.date | None]], path: str = "sitemap.xml") -> OutputFile:
         text = self.env.get_template("sitemap.xml").render(entries=entries)
+        return OutputFile(path, text.encode("utf-8"))
+
+    def render_sitemap_index(self, names: list[str]) -> OutputFile:
+        """``sitemap.xml`` as an index of the sitemap files ``names`` (see :data:`SITEMAP_URLS`)."""
+        listed = "".join(f"  <sitemap><loc>{escape(self.absolute(name))}</loc></sitemap>\n" for name in names)
+        text = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + listed + "</sitemapindex>\n"
+        )
         return OutputFile("sitemap.xml", text.encode("utf-8"))
 
     def render_robots(self) -> OutputFile:

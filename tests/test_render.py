@@ -609,3 +609,24 @@ def test_an_author_without_a_bio_gets_no_about_the_author_box(tmp_path: Path) ->
     assert "Ann Author writes about harbours" in box.get_text()
     assert "Cy Nobio" not in box.get_text()
     assert "Cy Nobio" in norm(together.find("article").find("header").get_text())  # still in the byline
+
+
+def test_a_site_past_the_sitemap_limit_gets_a_sitemap_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import brief.render
+
+    monkeypatch.setattr(brief.render, "SITEMAP_URLS", 4)
+    files: dict[str, str | bytes] = {"content/pub/v1n1/issue.yaml": issue(1, 1, "2025-01-10")}
+    for n in range(6):
+        files[f"content/pub/v1n1/{n:02}-piece-{n}.md"] = article(f"Piece {n}")
+    site = make_site(tmp_path, files)
+    root = ET.parse(site.out / "sitemap.xml").getroot()
+    assert root.tag == f"{SITEMAP_NS}sitemapindex"
+    parts = [(loc.text or "").strip() for loc in root.iter(f"{SITEMAP_NS}loc")]
+    assert parts == [f"{BASE_URL}sitemap-{n}.xml" for n in range(1, len(parts) + 1)] and len(parts) > 1
+    listed: list[str] = []
+    for part in parts:
+        urls = [(loc.text or "").strip() for loc in ET.parse(site.out / part.removeprefix(BASE_URL)).getroot().iter(f"{SITEMAP_NS}loc")]
+        assert 0 < len(urls) <= 4
+        listed += urls
+    pages = sorted(BASE_URL + p.removesuffix("index.html") for p in site.pages() if p != "404.html")
+    assert sorted(listed) == pages
