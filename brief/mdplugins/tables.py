@@ -125,36 +125,51 @@ def row_cells(line: str) -> int:
 
 
 def warn_table_lookalikes(state: StateCore) -> None:
-    """A warning for each paragraph that is rows of a table without a valid separator row."""
+    """A warning for each paragraph holding rows of a table without a valid separator row."""
     if "|" not in state.src or state.inlineMode:
         return
     body_line = state.env.get("_body_line", 1)
     tokens = state.tokens
     for index, token in enumerate(tokens):
-        if token.type != "inline" or index == 0 or tokens[index - 1].type != "paragraph_open":
+        if token.type != "inline" or index == 0 or tokens[index - 1].type != "paragraph_open" or "|" not in token.content:
             continue
-        content = token.content
-        if "|" not in content:
-            continue
-        lines = content.split("\n")
-        header = row_cells(lines[0])
-        if not header:
-            continue
+        found = lookalike(token.content.split("\n"))
+        if found is not None:
+            offset, message, hint = found
+            line = body_line + (token.map[0] if token.map else 0) + offset
+            report(state.env, line, message, hint, "warning", "table-separator")
+
+
+def lookalike(lines: list[str]) -> tuple[int, str, str] | None:
+    """Where a paragraph's lines start to look like a table that is not one, and what is
+    wrong: ``(line offset, message, hint)``; ``None`` when they do not."""
+    if len(lines) == 1:
         stripped = lines[0].strip()
-        if len(lines) >= 2 and _SEPARATOR.match(lines[1].strip()):
-            separator = len(cells(lines[1]))
-            if separator != header:
-                message = f"this looks like a table, but its header has {header} cells and the separator row under it has {separator}"
-                hint = "give the separator row one |---| per header cell"
-            else:
-                message = "this looks like a table, but its separator row is not one markdown can read"
-                hint = "write the separator row as |---|---| (one |---| per column, no empty columns)"
-        elif (len(lines) >= 2 and header >= 2 and row_cells(lines[1]) >= 2) or (
-            stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1
-        ):
-            message = "this looks like a table, but it has no separator row, so it shows as text with the | signs"
-            hint = "add a line such as |---|---| under the header row (one |---| per column)"
-        else:
+        if len(stripped) > 1 and stripped.startswith("|") and stripped.endswith("|"):
+            return 0, _NO_SEPARATOR, _NO_SEPARATOR_HINT
+        return None
+    counts = [row_cells(line) for line in lines]
+    for offset in range(len(lines) - 1):
+        header = counts[offset]
+        if header < 2 and not (header and lines[offset].strip().startswith("|")):
             continue
-        line = body_line + (token.map[0] if token.map else 0)
-        report(state.env, line, message, hint, "warning", "table-separator")
+        following = lines[offset + 1].strip()
+        if _SEPARATOR.match(following):
+            separator = len(cells(following))
+            if separator != header:
+                return (
+                    offset,
+                    f"this looks like a table, but its header has {header} cells and the separator row under it has {separator}",
+                    "give the separator row one |---| per header cell",
+                )
+            return (
+                offset, "this looks like a table, but its separator row is not one markdown can read",
+                "write the separator row as |---|---| (one |---| per column, no empty columns)",
+            )
+        if counts[offset + 1] >= 2 or (counts[offset + 1] and following.startswith("|")):
+            return offset, _NO_SEPARATOR, _NO_SEPARATOR_HINT
+    return None
+
+
+_NO_SEPARATOR = "this looks like a table, but it has no separator row, so it shows as text with the | signs"
+_NO_SEPARATOR_HINT = "add a line such as |---|---| under the header row (one |---| per column)"
