@@ -127,6 +127,16 @@ def assemble_site(
         )
         for pub in loaded.publications
     }
+    publication_index = {pub.slug: i for i, pub in enumerate(loaded.publications)}
+    place = {url: i for urls in articles_by_issue.values() for i, url in enumerate(urls)}
+    newest_first = sorted(
+        articles.values(),
+        key=lambda a: (
+            -a.date.toordinal(), -issues[a.issue_key].date.toordinal(), -issues[a.issue_key].volume,
+            -issues[a.issue_key].number, publication_index.get(a.publication, 0),
+            place[a.url],
+        ),
+    )
     site = Site(
         config=config,
         publications=tuple(loaded.publications),
@@ -136,6 +146,7 @@ def assemble_site(
         topics=dict(sorted(topics.items())),
         issues_by_publication=issues_by_publication,
         articles_by_issue=articles_by_issue,
+        article_rank={article.url: rank for rank, article in enumerate(newest_first)},
     )
     site.redirects = plan_redirects(site, diagnostics)
     _resolve_links(site, LinkTargets(site, loaded, schedule), diagnostics)
@@ -154,7 +165,11 @@ def _resolve_links(site: Site, targets: LinkTargets, diagnostics: Diagnostics) -
         targets.check_own_anchors(article, diagnostics)
         content = article.content
         if addresses:
-            content = dataclasses.replace(content, summary_html=tuple(resolve_markers(h, addresses) for h in content.summary_html))
+            content = dataclasses.replace(
+                content,
+                summary_html=tuple(resolve_markers(h, addresses) for h in content.summary_html),
+                teaser_html=resolve_markers(content.teaser_html, addresses),
+            )
         people = tuple(
             resolved[a.id] if a.has_page and a.id in resolved else _resolved_bio(a, article.source.path, targets, diagnostics)
             for a in article.authors
@@ -201,6 +216,8 @@ def _with_bio(author: Author, reference: dt.date, raw_html: bool, base_url: str,
         return author
     links: list[PageLink] = []
     html, problems = render_text(author.bio_md, author.location.path, author.location.line, reference, raw_html, base_url, links)
+    if not author.has_page:  # an inline author's: the Markdown stage told its HTML with the article's
+        problems = [p for p in problems if p.code not in ("raw-html", "html-removed")]
     diagnostics.extend(problems)
     return dataclasses.replace(author, bio_html=html, bio_links=tuple(links))
 

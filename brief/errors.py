@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, MutableMapping
 
 #: Every warning's code → what it means. A code names a kind of warning in its printed form
 #: (``warning [code]: …``) and lets an article accept a warning it means
@@ -27,6 +27,14 @@ WARNING_CODES: dict[str, str] = {
     "empty-issue": "an issue has no published article, so it is not published",
     "address-gone": "an article's address that the last build published is gone",
     "dead-link": "an outside link does not work (brief check --external)",
+    "lone-caption": "a Table or Figure caption has no table or image under it",
+    "table-separator": "rows of a table without a valid separator row show as text",
+    "raw-html": "HTML tags typed into Markdown show on the page as text (raw HTML is off)",
+    "html-removed": "raw HTML (allowed by the site) has an element or attribute the sanitiser removes",
+    "character-reference": "a numeric character reference names no character",
+    "note-label": "a note label is longer than 64 characters, so it is not a note",
+    "unused-reference": "a link definition ([label]: address) is used by no link",
+    "duplicate-reference": "a link definition's label is defined twice; the second is ignored",
 }
 
 
@@ -104,7 +112,7 @@ class Diagnostics:
         return iter(sorted(shown, key=lambda d: (d.location, d.message)))
 
 
-def report(env: dict[str, Any], line: int, message: str, hint: str = "", severity: str = "error", code: str = "") -> None:
+def report(env: MutableMapping[str, Any], line: int, message: str, hint: str = "", severity: str = "error", code: str = "") -> None:
     """Record a problem found while rendering Markdown in the env's ``diagnostics``
     (as ``(line, message, hint, severity, code)``; the Markdown stage pins them to the file)."""
     env.setdefault("diagnostics", []).append((line, message, hint, severity, code))

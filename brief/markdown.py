@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import posixpath
 import re
+import unicodedata
 from typing import Any
 
 import nh3
@@ -31,34 +32,20 @@ from mdit_py_plugins.anchors import anchors_plugin
 
 from .errors import Diagnostic, SourceLocation, report
 from .mdplugins.captions import captions_plugin
-from .mdplugins.chinese import chinese_plugin
+from .mdplugins.chinese import chinese_plugin, mark_text
 from .mdplugins.citations import citations_plugin
+from .mdplugins.limits import limits_plugin
 from .mdplugins.links import links_plugin
 from .mdplugins.notes import notes_plugin
 from .mdplugins.pagelinks import LINK_MARKER, pagelinks_plugin
+from .mdplugins.rawhtml import SAFE_ATTRIBUTES, SAFE_TAGS, URL_SCHEMES, rawhtml_plugin, report_html_tags, report_removed_html
+from .mdplugins.references import References, reference_problems, references_plugin
 from .mdplugins.speedups import speedups_plugin
+from .mdplugins.tables import tables_plugin
 from .model import ArticleContent, ArticleSource, ImageUse, Note, NoteSource, PageLink
 
 IMAGE_MARKER = re.compile(r"<!--brief-image:(\d+)-->")
 _WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f'’-]+|[\u3400-\u9fff]")
-
-#: Tags and attributes raw HTML may keep when a site allows it (plus what our plugins emit).
-SAFE_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "dfn",
-    "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i",
-    "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong",
-    "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
-}
-SAFE_ATTRIBUTES = {
-    "*": {"class", "id", "lang", "title", "role", "aria-label", "dir"},
-    "a": {"href"},
-    "img": {"src", "alt", "width", "height"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan", "scope"},
-    "time": {"datetime"},
-    "ol": {"start"},
-}
-
 
 @functools.lru_cache(maxsize=2)
 def make_markdown(raw_html: bool = False) -> MarkdownIt:
@@ -73,6 +60,10 @@ def make_markdown(raw_html: bool = False) -> MarkdownIt:
     md.use(links_plugin)  # after citations: its core rule goes first, so sources never see unsafe links
     md.use(pagelinks_plugin)  # after safe_links, before sources: links to this site are not sources
     md.use(captions_plugin)
+    md.use(tables_plugin)
+    md.use(limits_plugin)
+    md.use(rawhtml_plugin)
+    md.use(references_plugin)
     md.use(chinese_plugin)
     md.add_render_rule("image", render_image_marker)
     md.add_render_rule("th_open", render_cell_open)
@@ -157,7 +148,7 @@ def sanitize(html: str) -> str:
         html,
         tags=SAFE_TAGS,
         attributes=SAFE_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto", "brief-link"},  # our link markers (raw HTML has none)
+        url_schemes={*URL_SCHEMES, "brief-link"},  # our link markers (raw HTML has none)
         strip_comments=False,
         link_rel="noopener noreferrer",
     )
@@ -188,6 +179,10 @@ def _side_env(env: dict[str, Any]) -> dict[str, Any]:
         "page_links": env["page_links"],
         "external_links": env["external_links"],
         "own_anchors": [],  # shown on other pages too (a summary in lists): not checked
+        "html_tags": env["html_tags"],
+        "html_removed": env["html_removed"],
+        "references": References(),
+        "duplicate_refs": [],
     }
 
 
@@ -211,6 +206,10 @@ def render_article(
         "page_links": [],
         "external_links": [],
         "own_anchors": [],
+        "html_tags": [],  # shared with the notes' and the front-matter's: one warning for the file
+        "html_removed": [],  # the same, for what the sanitiser removes when raw HTML is on
+        "references": References(),  # link definitions, shared with the notes'
+        "duplicate_refs": [],
     }
     env["_body_line"] = source.body_line
     tokens = md.parse(source.body, env)
@@ -242,6 +241,11 @@ def render_article(
     summary_html = tuple(_render(md, item, side, source.line_of("summary"), inline=True) for item in source.summary)
     disclaimer_html = _render(md, source.disclaimer, side, source.line_of("disclaimer")) if source.disclaimer else ""
     bios_html = tuple((author_id, _render(md, text, side, source.line_of("bios"))) for author_id, text in source.bios)
+    for ref in source.authors:
+        # An inline author's bio is rendered with the site's authors; its HTML is told here, with the rest.
+        if ref.inline is not None and "<" in ref.inline.bio_md:
+            bio_env = {**side, "diagnostics": [], "images": [], "note_refs": [], "references": References(), "duplicate_refs": []}
+            md.parse(ref.inline.bio_md, {**bio_env, "_body_line": ref.inline.location.line})
     caption_html = ""
     if source.image is not None and source.image.caption:
         caption_html = _render(md, source.image.caption, side, source.image.line, inline=True)
@@ -253,10 +257,20 @@ def render_article(
     for used in env["images"]:
         if not used.alt:
             report(env, used.line, f"the image '{used.src}' has no alt text", "write a description between the brackets: ![A chart of ...](" + used.src + ")")
+    _report_html_tags(env)
+    _report_references(env, env)
+    _report_references(side, env)
     used_citations = env.get("used_citations", set())
     for entry in source.citations:
         if entry.key not in used_citations:
             report(env, entry.line, f"citation '{entry.key}' is never cited", f"cite it in the text as [@{entry.key}] or remove it", "warning", "unused-citation")
+
+    summary_text = tuple(Markup(item).striptags() for item in summary_html)
+    if summary_html:
+        teaser_html, description = summary_html[0], summary_text[0]
+    else:
+        description = excerpt(first_paragraph_text(md, tokens, env))
+        teaser_html = str(mark_text(description)) if description else ""
 
     content = ArticleContent(
         body_html=body_html,
@@ -269,19 +283,129 @@ def render_article(
         bios_html=bios_html,
         image_caption_html=caption_html,
         word_count=len(_WORD.findall(source.body)),
-        summary_text=tuple(Markup(item).striptags() for item in summary_html),
         links=tuple(env["page_links"]),
         anchors=tuple(dict.fromkeys([
             *headings, *(f.anchor for f in env["figures"]), *(f"note-{n.number}" for n in notes),
         ])),
         external_links=tuple(env["external_links"]),
         own_anchors=tuple(env["own_anchors"]),
+        summary_text=summary_text,
+        teaser_html=teaser_html,
+        description=description,
     )
     diagnostics = [
         Diagnostic(SourceLocation(source.path, line), message, hint, severity, code)
         for line, message, hint, severity, code in env["diagnostics"]
     ]
     return content, diagnostics
+
+
+def first_paragraph_text(md: MarkdownIt, tokens: list[Token], env: dict[str, Any]) -> str:
+    """The plain text of the body's first paragraph that has any (not one inside a
+    quotation, list, table or figure), without note references and images."""
+    depth = 0
+    for index, token in enumerate(tokens):
+        if token.type == "paragraph_open" and depth == 0 and not token.hidden:
+            children = [
+                child for child in tokens[index + 1].children or []
+                if child.type != "note_ref" and child.type != "image"
+            ]
+            renderer: RendererHTML = md.renderer  # type: ignore[assignment]
+            text = Markup(renderer.renderInline(children, md.options, env)).striptags()
+            if text:
+                return text
+        if token.block:
+            depth += token.nesting
+    return ""
+
+
+#: Where a sentence may end: full stops, question and exclamation marks (Western and
+#: CJK), with the closing quotation marks and brackets after them.
+_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f]+[\"'\u201d\u2019\u300d\u300f\uff09)\]]*")
+_CJK_END = frozenset("\u3002\uff01\uff1f")
+#: Words a full stop follows without ending the sentence.
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof gen lt col maj capt cmdr adm sgt rep sen gov pres st jr sr no nos vol vols fig figs "
+    "jan feb mar apr jun jul aug sep sept oct nov dec vs approx dept est cf al e.g i.e".split()
+)
+_NEXT_CHARACTER = re.compile(r"\s*(\S)")
+_INITIALS = re.compile(r"(?:[a-z]\.)*[a-z]")
+#: How long a teaser or description may be, in the width of Latin letters (a CJK
+#: character counts as two).
+EXCERPT_WIDTH = 240
+
+
+def _width(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def sentence_ends(text: str) -> list[int]:
+    """The positions just after each sentence end in ``text``."""
+    ends = []
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        if match.group(0)[0] in _CJK_END:
+            ends.append(end)
+            continue
+        if end < len(text):
+            if not text[end].isspace():
+                continue
+            next_word = _NEXT_CHARACTER.match(text, end)
+            following = next_word.group(1) if next_word else ""
+            if following and not (following.isupper() or following.isdigit() or following in "\"'\u201c\u2018([" or _width(following) == 2):
+                continue
+        if match.group(0)[0] == ".":
+            words = text[: match.start()].rsplit(None, 1)
+            word = words[-1].lower().lstrip("(\"'\u201c\u2018[") if words else ""
+            if word in _ABBREVIATIONS or (word and _INITIALS.fullmatch(word)):
+                continue
+        ends.append(end)
+    return ends
+
+
+def excerpt(text: str, width: int = EXCERPT_WIDTH) -> str:
+    """The start of ``text`` for a teaser: as many whole sentences as fit in ``width``
+    (at least one); a first sentence that is longer is cut between words (or between
+    CJK characters) and ends with an ellipsis."""
+    text = " ".join(text.split())
+    fits = 0  # how many characters fit in the width
+    used = 0
+    for char in text:
+        used += _width(char)
+        if used > width:
+            break
+        fits += 1
+    else:
+        return text
+    best = 0
+    for end in sentence_ends(text):
+        if end > fits:
+            break
+        best = end
+    if best:
+        return text[:best].rstrip()
+    cut = text[: fits - 1]
+    space = max(cut.rfind(" "), *(cut.rfind(mark) + 1 for mark in "\uff0c\u3001\uff1b"))
+    if space > len(cut) // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:(\u2014\u2013-\uff0c\u3001\uff1b") + "\u2026"
+
+
+def _report_references(parsed: dict[str, Any], env: dict[str, Any]) -> None:
+    """Warnings for the link definitions of ``parsed`` that show nowhere (into ``env``)."""
+    for line, message, hint, code in reference_problems(parsed):
+        report(env, line, message, hint, "warning", code)
+
+
+def _report_html_tags(env: dict[str, Any]) -> None:
+    """One warning for the HTML tags typed anywhere in a file while raw HTML is off, and
+    one for what the sanitiser removes while it is on."""
+    shown = report_html_tags(env["html_tags"])
+    if shown is not None:
+        report(env, *shown, "warning", "raw-html")
+    removed = report_removed_html(env["html_removed"])
+    if removed is not None:
+        report(env, *removed, "warning", "html-removed")
 
 
 def _note_definitions(front: tuple[NoteSource, ...], body: list[NoteSource], env: dict[str, Any]) -> dict[str, NoteSource]:
@@ -341,8 +465,11 @@ def render_text(
     env: dict[str, Any] = {
         "citations": {}, "issue_date": reference, "diagnostics": [], "images": [], "base_url": base_url,
         "page_links": links if links is not None else [],
+        "html_tags": [], "html_removed": [], "references": References(), "duplicate_refs": [],
     }
     html = _render(md, text, env, line)
+    _report_html_tags(env)
+    _report_references(env, env)
     problems = [Diagnostic(SourceLocation(path, ln), msg, hint, sev, code) for ln, msg, hint, sev, code in env["diagnostics"]]
     if env.get("note_refs"):
         problems.append(Diagnostic(SourceLocation(path, line), "a bio cannot have notes", "write the text without [^label] references"))

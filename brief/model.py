@@ -259,6 +259,11 @@ class ArticleContent:
     #: of this page (``#id``) with their line, checked when the site is assembled.
     external_links: tuple[tuple[str, int], ...] = ()
     own_anchors: tuple[tuple[str, int], ...] = ()
+    #: What lists of articles show under the title (HTML): the summary's first bullet, or
+    #: without a summary the start of the first paragraph, cut at a sentence end.
+    teaser_html: str = ""
+    #: The same as plain text, for the page's description and Open Graph metadata.
+    description: str = ""
     #: False for the light copy a build keeps of an article whose full content is in
     #: the cache (see :mod:`brief.cache`): only its own page needs the rest.
     complete: bool = True
@@ -318,6 +323,10 @@ class Site:
     issues_by_publication: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Per issue: article URLs in table-of-contents order.
     articles_by_issue: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Each article's place (by URL) in the site's order for lists of articles: newest
+    #: first; articles of one date in their issue's order (issues newest first, then
+    #: by publication).
+    article_rank: dict[str, int] = field(default_factory=dict)
     #: Images used by articles, by content-relative path (filled by :mod:`brief.images`).
     images: dict[str, "ImageAsset"] = field(default_factory=dict)
     #: Each article's social preview card (1200×630), by article URL (filled by :mod:`brief.images`).

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .cache import fingerprint
 from .citations import format_date, format_long_date
@@ -36,6 +36,9 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
 )
 RECENT_ARTICLES = 10
+#: The most URLs one sitemap file may list (the sitemaps protocol's limit; search engines
+#: ignore the rest). A larger site gets a sitemap index, sitemap.xml, and numbered parts.
+SITEMAP_URLS = 50_000
 
 
 @dataclass
@@ -85,7 +88,10 @@ class Renderer:
         return [self.site.articles[u] for u in self.site.articles_by_issue.get(issue.key, ())]
 
     def articles_newest_first(self, articles: Iterable[Article]) -> list[Article]:
-        return sorted(articles, key=lambda a: (a.date, self.site.issues[a.issue_key].number, a.url), reverse=True)
+        """Newest first; articles of one date in the order their issue gives them (see
+        :attr:`~brief.model.Site.article_rank`)."""
+        rank = self.site.article_rank
+        return sorted(articles, key=lambda a: rank[a.url])
 
     # -- pages -----------------------------------------------------------------------------
     def page(self, template: str, url: str, **context: Any) -> OutputFile:
@@ -157,7 +163,14 @@ class Renderer:
             topics, topic_counts)
         add("404.html", functools.partial(self.page, "404.html", "404.html"))
         entries = self.sitemap_entries([job.path for job in jobs if job.path != "404.html"])
-        add("sitemap.xml", functools.partial(self.render_sitemap, entries), entries)
+        if len(entries) <= SITEMAP_URLS:
+            add("sitemap.xml", functools.partial(self.render_sitemap, entries), entries)
+        else:
+            parts = [entries[start : start + SITEMAP_URLS] for start in range(0, len(entries), SITEMAP_URLS)]
+            names = [f"sitemap-{number}.xml" for number in range(1, len(parts) + 1)]
+            for name, part in zip(names, parts):
+                add(name, functools.partial(self.render_sitemap, part, name), part)
+            add("sitemap.xml", functools.partial(self.render_sitemap_index, names), names)
         add("robots.txt", self.render_robots)
         # Redirect pages last: they are in no listing and not in the sitemap.
         for redirect in site.redirects:
@@ -180,7 +193,7 @@ class Renderer:
             issue = self.site.issues[article.issue_key]
             known = self._teasers[article.url] = fingerprint(
                 article.url, article.title, article.date, issue.url, issue.label,
-                tuple((a.id, a.name, a.has_page) for a in article.authors), article.content.summary_html[:1],
+                tuple((a.id, a.name, a.has_page) for a in article.authors), article.content.teaser_html,
             )
         return known
 
@@ -267,7 +280,9 @@ class Renderer:
         lead = None
         if article.source.image is not None and article.source.image.src:
             lead = self.site.images.get(resolve_image_path(article.source.path, article.source.image.src))
-        bios = dict(article.content.bios_html)
+        # Each author with a biography, with this article's own version of it if it has one.
+        own = dict(article.content.bios_html)
+        bios = [(a, own.get(a.id) or a.bio_html) for a in article.authors if own.get(a.id) or a.bio_html]
         return self.page(
             "article.html", article.url, article=article, issue=issue, publication=publication,
             body=body, notes=notes, lead=lead, social=self.site.social.get(article.url), bios=bios,
@@ -308,6 +323,8 @@ class Renderer:
         }
         if article.content.summary_text:
             data["abstract"] = " ".join(article.content.summary_text)
+        if article.content.description:
+            data["description"] = article.content.description
         if article.topics:
             data["keywords"] = [t.name for t in article.topics]
         if lead is not None:
@@ -335,8 +352,17 @@ class Renderer:
             entries.append((self.absolute(url), lastmod.get(path)))
         return entries
 
-    def render_sitemap(self, entries: list[tuple[str, dt.date | None]]) -> OutputFile:
+    def render_sitemap(self, entries: list[tuple[str, dt.date | None]], path: str = "sitemap.xml") -> OutputFile:
         text = self.env.get_template("sitemap.xml").render(entries=entries)
+        return OutputFile(path, text.encode("utf-8"))
+
+    def render_sitemap_index(self, names: list[str]) -> OutputFile:
+        """``sitemap.xml`` as an index of the sitemap files ``names`` (see :data:`SITEMAP_URLS`)."""
+        listed = "".join(f"  <sitemap><loc>{escape(self.absolute(name))}</loc></sitemap>\n" for name in names)
+        text = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + listed + "</sitemapindex>\n"
+        )
         return OutputFile("sitemap.xml", text.encode("utf-8"))
 
     def render_robots(self) -> OutputFile:

@@ -9,6 +9,16 @@ import pytest
 
 from sites import article, build_errors, build_ok, write_site
 
+
+def png_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 6), (20, 90, 160)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
 A = "content/pub/v1n1/article.md"
 BASE = "title: T\nauthors: [ann-lee]"
 
@@ -54,6 +64,9 @@ CASES: list[tuple[str, dict[str, str | bytes | None], str]] = [
     ("image-remote", {"pub/v1n1/article.md": article(BASE, "![Tracker](https://tracker.example.net/pixel.gif)\n")}, f"{A}:6: 'https://tracker.example.net/pixel.gif' is not a file in the content folder"),
     ("lead-image-no-alt", {"pub/v1n1/article.md": article(BASE + "\nimage: {src: x.png}"), "pub/v1n1/x.png": b"x"}, f"{A}:4: the lead image has no alt text"),
     ("lead-image-outside", {"pub/v1n1/article.md": article(BASE + "\nimage: {src: ../../../secret.png, alt: S}")}, "'../../../secret.png' points outside the content folder"),
+    ("table-extra-cell", {"pub/v1n1/article.md": article(BASE, "| Date | Ships |\n|---|---|\n| Dec 9 | 14 | 7 |\n")}, f"{A}:8: this table row has 3 cells, but the header has 2: the cells after column 2 would be lost"),
+    ("nesting-too-deep", {"pub/v1n1/article.md": article(BASE, "Intro.\n\n" + "> " * 25 + "Deep.\n> More.\n\nAfter.\n")}, f"{A}:8: block quotes or lists are nested more than 20 levels deep here"),
+    ("nesting-lists-too-deep", {"pub/v1n1/article.md": article(BASE, "".join("    " * i + "1. item\n" for i in range(15)))}, f"{A}:15: block quotes or lists are nested more than 20 levels deep here"),
     # --- references, config, file system -------------------------------------------------
     ("site-yaml-missing", {"site.yaml": None}, "content/site.yaml: the content folder has no site.yaml"),
     ("base-url-relative", {"site.yaml": "title: T\nbase_url: /brief/\n"}, "content/site.yaml:2: 'base_url' must be an absolute http(s) URL, not '/brief/'"),
@@ -143,6 +156,49 @@ def test_raw_html_when_allowed_is_sanitised(tmp_path: Path) -> None:
     assert "onclick" not in body_html
     assert "<script" not in body_html
     assert "javascript:" not in body_html
+
+
+def test_html_typed_anywhere_in_an_article_is_one_warning_at_the_first_line(tmp_path: Path) -> None:
+    front = (
+        "title: T\nauthors:\n  - ann-lee\n  - name: Guest\n    bio: \"Guest <i>writes</i>.\"\n"
+        "summary:\n  - \"A <b>bold</b> point.\"\nimage: {src: x.png, alt: X, caption: \"A <em>caption</em>\"}\n"
+        "bios:\n  ann-lee: \"Ann<br>Lee\""
+    )
+    write_site(tmp_path, {
+        "pub/v1n1/article.md": article(front, "Text with <sup>1</sup>.[^1]\n\n[^1]: A <b>note</b>.\n"),
+        "pub/v1n1/x.png": png_bytes(),
+        "authors/ann-lee.md": "---\nname: Ann Lee\n---\n\nAnn Lee writes <b>tests</b>.\n",
+    })
+    report = build_ok(tmp_path)
+    warnings = sorted(str(w) for w in report.diagnostics.warnings if w.code == "raw-html")
+    assert warnings == [
+        "content/authors/ann-lee.md:5: warning [raw-html]: '<b>' shows on the page as typed, tags and all: raw HTML is off "
+        "(the first of 2 HTML tags in this file) — make text bold with two asterisks on each side: **text**",
+        f"{A}:5: warning [raw-html]: '<i>' shows on the page as typed, tags and all: raw HTML is off "
+        "(the first of 11 HTML tags in this file) — make text italic with one asterisk on each side: *text*",
+    ]
+    page = (tmp_path / "_site/pub/article/index.html").read_text(encoding="utf-8")
+    assert "Text with &lt;sup&gt;1&lt;/sup&gt;." in page
+
+
+def test_an_article_can_accept_the_raw_html_warning(tmp_path: Path) -> None:
+    write_site(tmp_path, {"pub/v1n1/article.md": article(BASE + "\naccept_warnings: [raw-html]", "Type <b> to make bold.\n")})
+    report = build_ok(tmp_path, strict=True)
+    assert [w for w in report.diagnostics.warnings if w.code == "raw-html"] == []
+
+
+def test_raw_html_the_sanitiser_removes_is_one_warning(tmp_path: Path) -> None:
+    body = 'Intro.\n\n<div style="color:red">Kept</div>\n\n<iframe src="https://e.org/"></iframe>\n'
+    write_site(tmp_path, {
+        "site.yaml": "title: T\nbase_url: https://e.org/\nraw_html: true\n",
+        "pub/v1n1/article.md": article(BASE, body),
+    })
+    report = build_ok(tmp_path)
+    assert [str(w) for w in report.diagnostics.warnings] == [
+        f"{A}:8: warning [html-removed]: the 'style' attribute of <div> is removed from the page: raw HTML keeps only "
+        "a fixed list of elements and attributes (the first of 2 removals in this file) — write it in Markdown, "
+        "or keep to the elements and attributes listed in the editor's guide"
+    ]
 
 
 def test_failed_build_leaves_previous_output_byte_identical(tmp_path: Path) -> None:

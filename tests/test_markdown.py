@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from markdown_it.common import normalize_url
 from markdown_it.utils import read_fixture_file
 
 from brief.errors import Diagnostic
-from brief.markdown import SAFE_ATTRIBUTES, make_markdown, render_article, render_text
+from brief.markdown import SAFE_ATTRIBUTES, SAFE_TAGS, excerpt, make_markdown, render_article, render_text
 from brief.mdplugins.citations import citations_plugin
 from brief.mdplugins.notes import notes_plugin
 from brief.mdplugins.links import ALLOWED_SCHEMES, scheme_of, unsafe_scheme
@@ -94,7 +95,9 @@ def test_fixture(path: Path, line: int, markdown: str, expected: str) -> None:
 
 
 def test_every_extension_has_a_fixture_file() -> None:
-    assert {p.stem for p in FIXTURES.glob("*.md")} >= {"citations", "notes", "captions", "chinese", "links", "pagelinks"}
+    assert {p.stem for p in FIXTURES.glob("*.md")} >= {
+        "citations", "notes", "captions", "chinese", "links", "pagelinks", "tables", "limits", "rawhtml", "references",
+    }
 
 
 # --- Safety -----------------------------------------------------------------
@@ -105,7 +108,10 @@ def test_raw_html_is_escaped_by_default() -> None:
     assert "<script" not in content.body_html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content.body_html
     assert "<img" not in content.body_html
-    assert problems == []
+    assert messages(problems) == [
+        "article.md:1: warning [raw-html]: '<script>' shows on the page as typed, tags and all: raw HTML is off "
+        "(the first of 3 HTML tags in this file) — remove the tag, keeping its text"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -617,6 +623,90 @@ def test_unsafe_scheme_shortcut_gives_the_scheme_check(url: str) -> None:
 
 def test_raw_html_cannot_forge_a_link_marker() -> None:
     content, problems = render('<a href="brief-link:0">forged</a> and [real](../v1/01-a.md).', raw_html=True)
-    assert problems == []
+    # the forged address is removed, and the editor is told
+    assert [(p.code, p.message.split(" is ")[0]) for p in problems] == [("html-removed", "the 'brief-link:' address in <a href>")]
     assert content.body_html == '<p><a href="" rel="noopener noreferrer">forged</a> and <a href="brief-link:0" rel="noopener noreferrer">real</a>.</p>\n'
     assert [link.target for link in content.links] == ["../v1/01-a.md"]
+# --- Teasers: the first paragraph when there is no summary ---------------------------------
+
+
+def test_article_without_summary_is_introduced_by_its_first_paragraph() -> None:
+    body = "Figure 1: A map\n\n![A map](map.png)\n\n- a list item\n\nThe lede,[^1] with a ![small](i.png) image and 国防部. Second.\n\n[^1]: Note.\n"
+    content, problems = render(body)
+    assert problems == []
+    assert content.description == "The lede, with a image and 国防部. Second."
+    assert content.teaser_html == 'The lede, with a image and <span lang="zh-Hans">国防部</span>. Second.'
+
+
+def test_article_with_summary_is_introduced_by_its_first_bullet() -> None:
+    content, _ = render("The lede.", summary=("The *first* point.", "The second."))
+    assert content.teaser_html == "The <em>first</em> point."
+    assert content.description == "The first point."
+
+
+def test_article_of_only_a_table_has_no_teaser() -> None:
+    content, _ = render("| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert (content.teaser_html, content.description) == ("", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "expected"),
+    [
+        ("Short. Whole.", 240, "Short. Whole."),
+        ("The U.S. Navy and Gen. Li met on Jan. 9 in D.C. today. Then they left for good.", 70,
+         "The U.S. Navy and Gen. Li met on Jan. 9 in D.C. today."),
+        ("He said “Stop.” Then he left and did not return.", 30, "He said “Stop.”"),
+        ("It rose 3.5 percent. e.g. not a new sentence. Next one here.", 50, "It rose 3.5 percent. e.g. not a new sentence."),
+        ("Why? Because the drills went on and on for many days.", 20, "Why?"),
+    ],
+)
+def test_excerpt_keeps_whole_sentences(text: str, width: int, expected: str) -> None:
+    assert excerpt(text, width) == expected
+
+
+def test_excerpt_ends_chinese_sentences_at_their_full_stops() -> None:
+    sentence = "东部战区于十二月九日宣布在台湾周边举行联合战备警巡。"  # 26 characters, 52 wide
+    text = sentence * 6 + "第二段落没有句号"
+    assert excerpt(text, 240) == sentence * 4  # 208 wide; a fifth would be 260
+    assert excerpt("他说：“演习结束了！”然后离开了。", 20) == "他说：“演习结束了！”"
+
+
+def test_excerpt_cuts_a_long_first_sentence_between_words() -> None:
+    text = "A sentence that " + "goes on " * 60 + "and ends."
+    cut = excerpt(text, 240)
+    assert cut.endswith("…") and len(cut) <= 240
+    assert text.startswith(cut[:-1]) and text[len(cut) - 1] == " "
+    han = excerpt("中" * 100 + "，" + "国" * 200, 240)
+    assert han == "中" * 100 + "…"  # cut at the comma, which gives way to the ellipsis
+
+
+# --- Limits ---------------------------------------------------------------------------------
+
+
+def test_a_table_past_markdowns_limit_of_empty_cells_is_an_error_where_it_stops() -> None:
+    header = "|" + "|".join(f"c{i}" for i in range(1000)) + "|\n" + "|---" * 1000 + "|\n"
+    rows = "| x |\n" * 70  # 999 cells to fill in on each row; markdown-it stops past 65,536
+    content, problems = render("Intro.\n\n" + header + rows)
+    assert messages(problems) == [
+        "article.md:70: the table ends here: its rows would leave more than 65,536 cells empty "
+        "— give each row as many cells as the header, or split the table",
+        # the rows after it show as text
+        "article.md:70: warning [table-separator]: this looks like a table, but it has no separator row, so it "
+        "shows as text with the | signs — add a line such as |---|---| under the header row (one |---| per column)",
+    ]
+    assert content.body_html.count("<tr>") == 1 + 65 and "| x |" in content.body_html
+
+
+def test_nesting_at_the_limit_loses_nothing() -> None:
+    content, problems = render("> " * 19 + "deep\n\nAfter.\n")
+    assert problems == []
+    assert "deep" in content.body_html and "After." in content.body_html
+
+
+def test_the_editing_guide_lists_the_elements_raw_html_keeps() -> None:
+    guide = (Path(__file__).parent.parent / "docs" / "editing.md").read_text(encoding="utf-8")
+    listed = guide.split("Brief then keeps\nthese elements:", 1)[1].split("with the\nattributes", 1)[0]
+    names = set(re.findall(r"`([a-z0-9]+)`", listed))
+    if "`h2`–`h6`" in listed:
+        names |= {"h3", "h4", "h5"}
+    assert names == SAFE_TAGS

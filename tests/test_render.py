@@ -525,3 +525,108 @@ def test_canonical_url_is_base_url_plus_article_url(tmp_path: Path, base_url: st
     canonical = [link["href"] for link in soup.find_all("link") if "canonical" in (link.get("rel") or [])]
     assert canonical == ["https://brief.example.org/" + url]
     assert url.endswith("/only/")  # the slug: the file name without its NN- prefix
+
+
+# -- lists of articles: order and teasers ------------------------------------------------------
+
+
+def listed_titles(site: Site, page: str, titles: dict[str, str]) -> list[str]:
+    """The titles of the articles ``page`` links to in its main content, in order (``titles``:
+    article page → title)."""
+    soup = site.soup(page)
+    listed: list[str] = []
+    for a in (soup.find("main") or soup).find_all("a", href=True):
+        target = site.follow(page, a["href"])
+        if target in titles and titles[target] not in listed:
+            listed.append(titles[target])
+    return listed
+
+
+def test_lists_keep_the_issue_order_for_articles_of_one_date(tmp_path: Path) -> None:
+    # The issues' orders differ from the alphabetical order of the addresses, both ways.
+    files: dict[str, str | bytes] = {
+        "content/pub/v1n2/issue.yaml": issue(1, 2, "2025-02-01", ["mike", "alpha", "zulu"]),
+        "content/pub/v1n1/issue.yaml": issue(1, 1, "2025-01-01", ["yankee", "bravo", "xray"]),
+    }
+    for folder, names in (("v1n2", ("alpha", "mike", "zulu")), ("v1n1", ("bravo", "xray", "yankee"))):
+        for name in names:
+            files[f"content/pub/{folder}/{name}.md"] = article(name.title(), "topics: [Ports]\n")
+    site = make_site(tmp_path, files)
+    titles = {site.article_page(f"{folder}/{name}.md"): name.title()
+              for folder, names in (("v1n2", ("alpha", "mike", "zulu")), ("v1n1", ("bravo", "xray", "yankee")))
+              for name in names}
+    newest_first = ["Mike", "Alpha", "Zulu", "Yankee", "Bravo", "Xray"]
+    (author_page,) = site.pages_with_h1("Ann Author")
+    (topic_page,) = site.pages_with_h1("Ports")
+    assert listed_titles(site, author_page, titles) == newest_first
+    assert listed_titles(site, topic_page, titles) == newest_first
+    # the home page: the latest issue's contents, then the earlier issues' articles
+    assert listed_titles(site, "index.html", titles) == newest_first
+
+
+def test_an_article_without_summary_is_described_by_its_first_paragraph(tmp_path: Path) -> None:
+    body = (
+        "> A quotation that opens the article.\n\n"
+        "The first sentence is the lede.[^1] The second one adds a detail. "
+        "A third sentence goes on " + "and on " * 30 + "until it is far too long.\n\n"
+        "A second paragraph.\n\n[^1]: A note.\n"
+    )
+    site = make_site(tmp_path, {
+        "content/pub/v1n1/issue.yaml": issue(1, 1, "2025-01-10"),
+        "content/pub/v1n1/01-plain.md": article("Plain", body=body),
+        "content/pub/v1n1/02-summarised.md": article("Summarised", 'summary: ["The *summary* comes first."]\n'),
+    })
+    lede = "The first sentence is the lede. The second one adds a detail."
+    soup = site.article("v1n1/01-plain.md")
+    assert meta(soup, "description") == [lede]
+    assert [m["content"] for m in soup.find_all("meta", attrs={"property": "og:description"})] == [lede]
+    assert json.loads(soup.find("script", attrs={"type": "application/ld+json"}).string)["description"] == lede
+    assert "abstract" not in json.loads(soup.find("script", attrs={"type": "application/ld+json"}).string)
+    summarised = site.article("v1n1/02-summarised.md")
+    assert meta(summarised, "description") == ["The summary comes first."]
+    # the teaser in lists of articles: the issue's contents and the home page
+    issue_page = next(p for p in site.pages() if p.endswith("issue-1/index.html"))
+    for page in (issue_page, "index.html"):
+        text = norm(site.soup(page).find("main").get_text(" "))
+        assert lede in text, page
+        assert "A third sentence" not in text
+        assert "The summary comes first." in text
+
+
+def test_an_author_without_a_bio_gets_no_about_the_author_box(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "content/authors/c.md": "---\nname: Cy Nobio\n---\n",
+        "content/pub/v1n1/issue.yaml": issue(1, 1, "2025-01-10"),
+        "content/pub/v1n1/01-alone.md": article("Alone", authors="[c]"),
+        "content/pub/v1n1/02-together.md": article("Together", authors="[c, a]"),
+    })
+    alone = site.article("v1n1/01-alone.md")
+    assert alone.find(id="bios-heading") is None
+    assert "About the author" not in alone.get_text()
+    together = site.article("v1n1/02-together.md")
+    box = together.find(id="bios-heading").find_parent("section")
+    assert norm(together.find(id="bios-heading").get_text()) == "About the author"
+    assert "Ann Author writes about harbours" in box.get_text()
+    assert "Cy Nobio" not in box.get_text()
+    assert "Cy Nobio" in norm(together.find("article").find("header").get_text())  # still in the byline
+
+
+def test_a_site_past_the_sitemap_limit_gets_a_sitemap_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import brief.render
+
+    monkeypatch.setattr(brief.render, "SITEMAP_URLS", 4)
+    files: dict[str, str | bytes] = {"content/pub/v1n1/issue.yaml": issue(1, 1, "2025-01-10")}
+    for n in range(6):
+        files[f"content/pub/v1n1/{n:02}-piece-{n}.md"] = article(f"Piece {n}")
+    site = make_site(tmp_path, files)
+    root = ET.parse(site.out / "sitemap.xml").getroot()
+    assert root.tag == f"{SITEMAP_NS}sitemapindex"
+    parts = [(loc.text or "").strip() for loc in root.iter(f"{SITEMAP_NS}loc")]
+    assert parts == [f"{BASE_URL}sitemap-{n}.xml" for n in range(1, len(parts) + 1)] and len(parts) > 1
+    listed: list[str] = []
+    for part in parts:
+        urls = [(loc.text or "").strip() for loc in ET.parse(site.out / part.removeprefix(BASE_URL)).getroot().iter(f"{SITEMAP_NS}loc")]
+        assert 0 < len(urls) <= 4
+        listed += urls
+    pages = sorted(BASE_URL + p.removesuffix("index.html") for p in site.pages() if p != "404.html")
+    assert sorted(listed) == pages

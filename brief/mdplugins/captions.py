@@ -121,7 +121,7 @@ def wrap_captions(state: StateCore) -> None:
     while i < len(tokens):
         token = tokens[i]
         match = None
-        if token.type == "paragraph_open" and i + 3 < len(tokens) and tokens[i + 1].children:
+        if token.type == "paragraph_open" and i + 2 < len(tokens) and tokens[i + 1].children:
             first = tokens[i + 1].children[0]
             if first.type == "text":
                 match = CAPTION.match(first.content)
@@ -129,8 +129,10 @@ def wrap_captions(state: StateCore) -> None:
         kind = ""
         if match:
             kind = match.group(1).lower()
-            following = tokens[i + 3]
-            if kind == "table" and following.type == "table_open":
+            following = tokens[i + 3] if i + 3 < len(tokens) else None
+            if following is None:
+                pass
+            elif kind == "table" and following.type == "table_open":
                 end = _matching_close(tokens, i + 3, "table_close")
             elif (
                 kind == "figure"
@@ -140,6 +142,14 @@ def wrap_captions(state: StateCore) -> None:
                 and _is_image_line(tokens[i + 4].children)
             ):
                 end = i + 5
+            if end < 0:
+                what = "table" if kind == "table" else "image on a line of its own"
+                report(
+                    env, body_line + (token.map[0] if token.map else 0),
+                    f"the caption '{match.group(0).strip()}' has no {what} directly under it, so it is shown as an ordinary paragraph",
+                    f"put the {what} right under its caption (a blank line between them is fine), or remove the caption",
+                    "warning", "lone-caption",
+                )
         if end < 0:
             out.append(token)
             i += 1

@@ -75,6 +75,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from .notes import note_def
+from .tables import table as checked_table
 
 BlockRule = Callable[[StateBlock, int, int, bool], bool]
 InlineRule = Callable[[StateInline, bool], bool]
@@ -130,6 +131,8 @@ START_CHARS: dict[BlockRule, frozenset[str]] = {
     note_def: frozenset("["),
 }
 _TABLE_ROW_START = frozenset("|-:")
+#: markdown-it's table rule, and :mod:`brief.mdplugins.tables`' checked version of it.
+TABLE_RULES: tuple[BlockRule, ...] = (rules_block.table, checked_table)
 
 
 class Terminators:
@@ -137,7 +140,7 @@ class Terminators:
 
     def __init__(self, rules: list[BlockRule]):
         self.rules = rules
-        self.has_table = rules_block.table in rules
+        self.has_table = any(rule in TABLE_RULES for rule in rules)
         chars = frozenset().union(*(START_CHARS[rule] for rule in rules if rule in START_CHARS))
         self.without_table = {char: self._pick(char, False) for char in chars}
         self.with_table = {char: self._pick(char, True) for char in chars}
@@ -148,9 +151,9 @@ class Terminators:
         """The rules, in the ruler's order, that can match a line starting with ``char``."""
         picked: list[BlockRule] = []
         for rule in self.rules:
-            if rule is rules_block.table:
+            if rule in TABLE_RULES:
                 if table:
-                    picked.append(rule)
+                    picked.append(rules_block.table)  # asked silently: the checked one adds nothing
             elif rule not in START_CHARS or char in START_CHARS[rule]:
                 picked.append(rule)
         return tuple(picked)
