@@ -36,6 +36,7 @@ from .mdplugins.citations import citations_plugin
 from .mdplugins.links import links_plugin
 from .mdplugins.notes import notes_plugin
 from .mdplugins.speedups import speedups_plugin
+from .mdplugins.tables import tables_plugin
 from .model import ArticleContent, ArticleSource, ImageUse, Note, NoteSource
 
 IMAGE_MARKER = re.compile(r"<!--brief-image:(\d+)-->")
@@ -52,7 +53,8 @@ SAFE_ATTRIBUTES = {
     "*": {"class", "id", "lang", "title", "role", "aria-label", "dir"},
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
-    "td": {"colspan", "rowspan"},
+    "td": {"colspan", "rowspan", "data-label"},
+    "div": {"data-columns"},
     "th": {"colspan", "rowspan", "scope"},
     "time": {"datetime"},
     "ol": {"start"},
@@ -71,6 +73,7 @@ def make_markdown(raw_html: bool = False) -> MarkdownIt:
     md.use(citations_plugin)
     md.use(links_plugin)  # after citations: its core rule goes first, so sources never see unsafe links
     md.use(captions_plugin)
+    md.use(tables_plugin)
     md.use(chinese_plugin)
     md.add_render_rule("image", render_image_marker)
     md.add_render_rule("th_open", render_cell_open)
