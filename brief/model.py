@@ -41,6 +41,10 @@ class SiteConfig:
     #: Largest image accepted, in pixels and in bytes.
     max_image_pixels: int = 40_000_000
     max_image_bytes: int = 25 * 1024 * 1024
+    #: Write a comma before the last name of three or more ("A, B, and C").
+    serial_comma: bool = True
+    #: How a lead image's credit is printed: the text with ``{credit}`` where the credit goes.
+    image_credit: str = "Image: {credit}"
 
 
 @dataclass(frozen=True, slots=True)
