@@ -149,3 +149,36 @@ def test_printed_issue_lists_every_article(open_page: Callable[..., PageView], p
     titles = view.page.evaluate("[...document.querySelectorAll('.toc .teaser-title')].map(h => h.textContent.trim())")
     text = " ".join(pdf_text(view.pdf(paper)).split())
     assert len(titles) == 3 and all(title in text for title in titles)
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_tables_on_a_phone_show_all_their_data_or_say_they_scroll(open_page: Callable[..., PageView], width: int) -> None:
+    """A table of up to five columns has no hidden columns (each row is a block, each
+    value labelled with its heading); a wider one scrolls and says so above it."""
+    tables = []
+    for name in ("article-tables", "article-chinese"):
+        view = open_page(PAGES[name], width=width, name=name)
+        tables += view.page.evaluate("""[...document.querySelectorAll('.table-wrap')].map(w => ({
+          columns: Number(w.dataset.columns),
+          scrolls: w.scrollWidth > w.clientWidth + 1,
+          cue: getComputedStyle(w, '::before').content,
+          labels: [...w.querySelectorAll('tbody td')].map(td => getComputedStyle(td, '::before').content),
+          headerShown: w.querySelector('thead').getBoundingClientRect().height > 1,
+        }))""")
+    narrow = [t for t in tables if t["columns"] <= 5]
+    wide = [t for t in tables if t["columns"] > 5]
+    assert len(narrow) == 2 and len(wide) == 1
+    for table in narrow:
+        assert not table["scrolls"] and not table["headerShown"]
+        assert all(label not in ("none", "normal", '""') for label in table["labels"])
+    for table in wide:
+        assert table["scrolls"]
+        assert table["cue"].startswith('"Scroll sideways for all ') and "8" in table["cue"]
+
+
+def test_print_leaves_the_paper_size_to_the_printer(open_page: Callable[..., PageView]) -> None:
+    view = open_page(PAGES["article-tables"], media="print", name="article-tables")
+    sizes = view.page.evaluate("""[...document.styleSheets].flatMap(sheet => [...sheet.cssRules])
+      .flatMap(rule => rule instanceof CSSMediaRule ? [...rule.cssRules] : [rule])
+      .filter(rule => rule instanceof CSSPageRule).map(rule => rule.style.getPropertyValue('size'))""")
+    assert sizes and all(size == "" for size in sizes)
