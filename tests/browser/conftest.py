@@ -5,7 +5,10 @@ browser that Playwright downloads). Fixtures, from the bottom up:
 
 * ``chromium`` — the path of the browser; a missing browser fails the run in CI
   (``CI`` set) and skips the browser tests elsewhere, with the reason;
-* ``sample_site`` — the project's ``content/`` built into a temporary folder;
+* ``sample_site`` — the project's ``content/`` built into a temporary folder
+  (``BRIEF_BROWSER_CONTENT`` names another site's content folder instead: the
+  tests then visit one page of each type of it and every article of its newest
+  issue, and skip the tests of the sample's own pages);
 * ``site_url`` — that folder served over HTTP on 127.0.0.1 (a free port);
 * ``browser`` — one headless Chromium for the session;
 * ``open_page`` — a factory: ``open_page("field-notes/", width=390, scheme="dark",
@@ -49,9 +52,13 @@ OUTPUT = Path(os.environ.get("BRIEF_BROWSER_OUTPUT", REPO / "test-output" / "bro
 #: The widths every page type is checked at, in CSS pixels.
 WIDTHS = (320, 390, 768, 1280)
 SCHEMES = ("light", "dark")
+#: The content folder the tests build: the project's sample site, or another site's
+#: (``BRIEF_BROWSER_CONTENT=path/to/content``), to check a real brief the same way.
+SAMPLE = REPO / "content"
+CONTENT = Path(os.environ.get("BRIEF_BROWSER_CONTENT") or SAMPLE).resolve()
 #: One page of each type of the sample site (with the article types the sample has:
-#: a wide table and figures, Chinese text, a plain article).
-PAGES = {
+#: tables and figures, Chinese text, notes).
+SAMPLE_PAGES = {
     "home": "",
     "publication": "field-notes/",
     "issue": "field-notes/volume-1/issue-2/",
@@ -64,6 +71,33 @@ PAGES = {
     "topic": "topics/accessibility/",
     "not-found": "404.html",
 }
+#: Marks a test of what only the sample site holds (its tables, its figures).
+sample_only = pytest.mark.skipif(CONTENT != SAMPLE, reason="checks the sample site's own pages")
+
+
+def discover_pages(content: Path) -> dict[str, str]:
+    """One page of each type of another site, and every article of its newest issue."""
+    site = build(BuildOptions(content=content, project=content.parent, use_cache=False, jobs=1)).site
+    assert site is not None
+    pages = {"home": ""}
+    for publication in site.publications:
+        pages[f"publication-{publication.slug}"] = f"{publication.slug}/"
+    issues = sorted(site.issues.values(), key=lambda i: (i.date, i.volume, i.number))
+    if issues:
+        pages["issue"] = issues[-1].url
+        for url in site.articles_by_issue.get(issues[-1].key, ()):
+            pages["article-" + url.strip("/").replace("/", "-")] = url
+    if site.authors:
+        pages["authors"] = "authors/"
+        pages["author"] = f"authors/{next(iter(site.authors))}/"
+    if site.topics:
+        pages["topics"] = "topics/"
+        pages["topic"] = next(iter(site.topics.values())).url
+    pages["not-found"] = "404.html"
+    return pages
+
+
+PAGES = SAMPLE_PAGES if CONTENT == SAMPLE else discover_pages(CONTENT)
 #: Flags that let Chromium run headless as root in a container, quietly: no
 #: sandbox (needs user namespaces), no GPU, no calls home.
 CHROMIUM_FLAGS = [
@@ -105,10 +139,10 @@ def chromium() -> str:
 
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample site of ``content/``, built with the package's templates."""
-    project = tmp_path_factory.mktemp("sample")
-    out = project / "_site"
-    build(BuildOptions(content=REPO / "content", project=project, out=out, use_cache=False, jobs=1))
+    """The site of :data:`CONTENT` (the sample), built into a temporary folder with its
+    project's templates (the package's, for the sample)."""
+    out = tmp_path_factory.mktemp("site") / "_site"
+    build(BuildOptions(content=CONTENT, project=CONTENT.parent, out=out, use_cache=False, jobs=1))
     return out
 
 

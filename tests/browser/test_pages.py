@@ -15,7 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import OUTPUT, PAGES, SCHEMES, WIDTHS, PageView
+from .conftest import (
+    OUTPUT,
+    PAGES,
+    SAMPLE_PAGES,
+    SCHEMES,
+    WIDTHS,
+    PageView,
+    sample_only,
+)
 
 #: The paper sizes of the printers our readers use.
 PAPERS = ("A4", "Letter")
@@ -79,12 +87,13 @@ def poppler() -> None:
         _unavailable("poppler-utils (pdftotext, pdfimages)")
 
 
+@sample_only
 @pytest.mark.parametrize("paper", PAPERS)
 def test_printed_article_has_every_figure_and_addresses_only_in_back_matter(
     open_page: Callable[..., PageView], poppler: None, paper: str
 ) -> None:
     # A short window: the figures below it have not been loaded when printing starts.
-    view = open_page(PAGES["article-tables"], width=1280, height=600, name="article-tables")
+    view = open_page(SAMPLE_PAGES["article-tables"], width=1280, height=600, name="article-tables")
     images = view.page.evaluate("document.querySelectorAll('main img').length")
     pdf = view.pdf(paper)
     listed = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True, text=True).stdout
@@ -98,10 +107,11 @@ def test_printed_article_has_every_figure_and_addresses_only_in_back_matter(
     assert "Scroll sideways" not in text
 
 
+@sample_only
 def test_long_table_repeats_its_header_row_on_each_printed_page(
     open_page: Callable[..., PageView], poppler: None
 ) -> None:
-    view = open_page(PAGES["article-tables"], name="article-long-table")
+    view = open_page(SAMPLE_PAGES["article-tables"], name="article-long-table")
     # Make Table 2 four pages long.
     view.page.evaluate("""() => {
       const body = document.querySelector('#table-2 tbody');
@@ -138,26 +148,28 @@ def test_page_works_without_javascript(open_page: Callable[..., PageView], name:
 
 
 def test_screenshots_are_saved_for_people_to_look_at(open_page: Callable[..., PageView]) -> None:
-    view = open_page(PAGES["home"], width=390, name="home")
+    view = open_page("", width=390, name="home")
     path = view.screenshot()
     assert path.parent == OUTPUT and path.stat().st_size > 1000
 
 
+@sample_only
 @pytest.mark.parametrize("paper", PAPERS)
 def test_printed_issue_lists_every_article(open_page: Callable[..., PageView], poppler: None, paper: str) -> None:
-    view = open_page(PAGES["issue"], name="issue")
+    view = open_page(SAMPLE_PAGES["issue"], name="issue")
     titles = view.page.evaluate("[...document.querySelectorAll('.toc .teaser-title')].map(h => h.textContent.trim())")
     text = " ".join(pdf_text(view.pdf(paper)).split())
     assert len(titles) == 3 and all(title in text for title in titles)
 
 
+@sample_only
 @pytest.mark.parametrize("width", [320, 390])
 def test_tables_on_a_phone_show_all_their_data_or_say_they_scroll(open_page: Callable[..., PageView], width: int) -> None:
     """A table of up to five columns has no hidden columns (each row is a block, each
     value labelled with its heading); a wider one scrolls and says so above it."""
     tables = []
     for name in ("article-tables", "article-chinese"):
-        view = open_page(PAGES[name], width=width, name=name)
+        view = open_page(SAMPLE_PAGES[name], width=width, name=name)
         tables += view.page.evaluate("""[...document.querySelectorAll('.table-wrap')].map(w => ({
           columns: Number(w.dataset.columns),
           scrolls: w.scrollWidth > w.clientWidth + 1,
@@ -176,8 +188,9 @@ def test_tables_on_a_phone_show_all_their_data_or_say_they_scroll(open_page: Cal
         assert table["cue"].startswith('"Scroll sideways for all ') and "8" in table["cue"]
 
 
+@sample_only
 def test_print_leaves_the_paper_size_to_the_printer(open_page: Callable[..., PageView]) -> None:
-    view = open_page(PAGES["article-tables"], media="print", name="article-tables")
+    view = open_page(SAMPLE_PAGES["article-tables"], media="print", name="article-tables")
     sizes = view.page.evaluate("""[...document.styleSheets].flatMap(sheet => [...sheet.cssRules])
       .flatMap(rule => rule instanceof CSSMediaRule ? [...rule.cssRules] : [rule])
       .filter(rule => rule instanceof CSSPageRule).map(rule => rule.style.getPropertyValue('size'))""")
