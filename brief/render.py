@@ -300,14 +300,19 @@ class Renderer:
 
     def image_html(self, article: Article, use: ImageUse, root: str) -> str:
         """An image of the article's body, linked to its largest published file (a
-        chart or map is often too small to read in the column)."""
+        chart or map is often too small to read in the column).
+
+        Not lazy: a browser that prints the page does not wait for lazy images it
+        has not loaded yet, and the printed article would lose its figures. It is
+        fetched at low priority instead, after the text, the styles and the lead image.
+        """
         asset = self.site.images.get(resolve_image_path(article.source.path, use.src))
         if asset is None:
             return ""
         name = "" if use.alt.strip() else ' aria-label="The image at full size"'
         return (
             f'<a class="image-link" href="{escape(root + asset.url)}"{name}>'
-            + image_html(asset, use.alt, root, lazy=True, title=use.title) + "</a>"
+            + image_html(asset, use.alt, root, lazy=False, title=use.title, priority="low") + "</a>"
         )
 
     def json_ld(self, article: Article, issue: Issue, publication: Publication, lead: ImageAsset | None) -> str:

@@ -92,7 +92,7 @@ def poppler() -> None:
 def test_printed_article_has_every_figure_and_addresses_only_in_back_matter(
     open_page: Callable[..., PageView], poppler: None, paper: str
 ) -> None:
-    # A short window: the figures below it have not been loaded when printing starts.
+    # A short window, printed at once: figures far below it must print all the same.
     view = open_page(SAMPLE_PAGES["article-tables"], width=1280, height=600, name="article-tables")
     images = view.page.evaluate("document.querySelectorAll('main img').length")
     pdf = view.pdf(paper)
