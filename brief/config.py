@@ -10,7 +10,10 @@ from .model import SiteConfig
 from .schema import Checker
 from .sources import SourceError, load_yaml_file
 
-SITE_KEYS = ("title", "base_url", "language", "publisher", "description", "raw_html", "images", "time_zone")
+SITE_KEYS = (
+    "title", "base_url", "language", "publisher", "description", "raw_html", "images", "time_zone",
+    "serial_comma", "image_credit",
+)
 IMAGE_KEYS = ("max_pixels", "max_megabytes")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _BASE_URL = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
@@ -47,6 +50,16 @@ def load_config(content: Path, display: str, diagnostics: Diagnostics) -> SiteCo
     if not _LANG.match(language):
         check.error(check.line("language"), f"'language' is not a BCP 47 language tag: '{language}'", "e.g. en, en-GB, zh-Hant")
     raw_html = check.boolean("raw_html")
+    serial_comma = check.boolean("serial_comma", default=True)
+    default_credit: str = SiteConfig.__dataclass_fields__["image_credit"].default  # type: ignore[assignment]
+    image_credit = check.text("image_credit") or default_credit
+    if image_credit.count("{credit}") != 1 or re.search(r"\{(?!credit\})|(?<!\{credit)\}", image_credit):
+        check.error(
+            check.line("image_credit"),
+            f"'image_credit' must hold {{credit}} once, where the credit goes, and no other braces: '{image_credit}'",
+            "write e.g. 'image_credit: \"(Source: {credit})\"'",
+        )
+        image_credit = default_credit
     limits = SiteConfig.__dataclass_fields__
     max_pixels: int = limits["max_image_pixels"].default  # type: ignore[assignment]
     max_bytes: int = limits["max_image_bytes"].default  # type: ignore[assignment]
@@ -74,6 +87,8 @@ def load_config(content: Path, display: str, diagnostics: Diagnostics) -> SiteCo
         max_image_pixels=max_pixels,
         max_image_bytes=max_bytes,
         time_zone=time_zone,
+        serial_comma=serial_comma,
+        image_credit=image_credit,
     )
 
 

@@ -637,19 +637,23 @@ def _plan_social(
 # -- markup -------------------------------------------------------------------------------
 
 
-def image_html(asset: ImageAsset, alt: str, root: str, lazy: bool = True, title: str = "") -> str:
+def image_html(
+    asset: ImageAsset, alt: str, root: str, lazy: bool = True, title: str = "", priority: str | None = None,
+) -> str:
     """The markup of one published image; ``root`` leads from the page to the site root.
 
     A raster image is a ``<picture>``: WebP variants in a ``<source>``, the fallback
-    variants on the ``<img>``, which carries the size (no layout shift). Images below
-    the fold load lazily; the lead image does not, and is fetched first.
+    variants on the ``<img>``, which carries the size (no layout shift). A lazy image
+    loads when the reader scrolls near it; an image that is not lazy is fetched with
+    ``priority`` (``"high"`` unless said otherwise: the lead image; the article's
+    figures are fetched ``"low"``, after everything else but before printing).
     """
     attrs = [f'alt="{escape(alt)}"']
     if asset.width and asset.height:
         attrs.append(f'width="{asset.width}" height="{asset.height}"')
     if title:
         attrs.append(f'title="{escape(title)}"')
-    attrs.append('loading="lazy"' if lazy else 'fetchpriority="high"')
+    attrs.append('loading="lazy"' if lazy else f'fetchpriority="{priority or "high"}"')
     attrs.append('decoding="async"')
     webp = [v for v in asset.variants if v.media_type == "image/webp"]
     fallback = [v for v in asset.variants if v.media_type != "image/webp"]

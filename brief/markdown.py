@@ -41,6 +41,7 @@ from .mdplugins.pagelinks import LINK_MARKER, pagelinks_plugin
 from .mdplugins.rawhtml import SAFE_ATTRIBUTES, SAFE_TAGS, URL_SCHEMES, rawhtml_plugin, report_html_tags, report_removed_html
 from .mdplugins.references import References, reference_problems, references_plugin
 from .mdplugins.speedups import speedups_plugin
+from .mdplugins.tablelayout import tablelayout_plugin
 from .mdplugins.tables import tables_plugin
 from .model import ArticleContent, ArticleSource, ImageUse, Note, NoteSource, PageLink
 
@@ -61,6 +62,7 @@ def make_markdown(raw_html: bool = False) -> MarkdownIt:
     md.use(pagelinks_plugin)  # after safe_links, before sources: links to this site are not sources
     md.use(captions_plugin)
     md.use(tables_plugin)
+    md.use(tablelayout_plugin)  # a core rule: labels cells and counts columns for the phone layout
     md.use(limits_plugin)
     md.use(rawhtml_plugin)
     md.use(references_plugin)

@@ -43,6 +43,10 @@ class SiteConfig:
     max_image_bytes: int = 25 * 1024 * 1024
     #: The IANA time zone whose calendar decides when a dated issue or article is due.
     time_zone: str = "UTC"
+    #: Write a comma before the last name of three or more ("A, B, and C").
+    serial_comma: bool = True
+    #: How a lead image's credit is printed: the text with ``{credit}`` where the credit goes.
+    image_credit: str = "Image: {credit}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,8 @@ RECENT_ARTICLES = 10
 #: The most URLs one sitemap file may list (the sitemaps protocol's limit; search engines
 #: ignore the rest). A larger site gets a sitemap index, sitemap.xml, and numbered parts.
 SITEMAP_URLS = 50_000
+#: Issues per publication in the home page's archive column.
+ARCHIVE_ISSUES = 6
 
 
 @dataclass
@@ -71,10 +73,18 @@ class Renderer:
         self.env.filters["zh"] = self.mark_chinese
         self.env.filters["long_date"] = format_long_date
         self.env.filters["iso_date"] = lambda d: d.isoformat()
-        self.env.globals.update(site=self.site, config=self.site.config, csp=CSP)
+        self.env.filters["page_title"] = page_title
+        self.env.globals.update(site=self.site, config=self.site.config, csp=CSP, sections=self.sections())
         self._publications = {p.slug: p for p in self.site.publications}
 
     # -- helpers available to templates ------------------------------------------------
+    def sections(self) -> list[tuple[str, str]]:
+        """The site's sections that have something to show, as (url, name), for the
+        navigation: each publication with an issue, the authors, the topics."""
+        found = [(f"{p.slug}/", p.title) for p in self.site.publications if self.site.issues_by_publication.get(p.slug)]
+        indexes = {"authors/": ("Authors", self.site.authors), "topics/": ("Topics", self.site.topics)}
+        return found + [(url, name) for url, (name, members) in indexes.items() if members]
+
     def mark_chinese(self, text: str) -> Markup:
         return mark_text(text)
 
@@ -126,15 +136,17 @@ class Renderer:
         site = self.site
         jobs: list[PageJob] = []
 
-        base = fingerprint(base, site.config)
+        base = fingerprint(base, site.config, self.sections())
 
         def add(path: str, render: Callable[[], OutputFile], *deps: Any) -> None:
             jobs.append(PageJob(path, fingerprint(base, path, deps), render))
 
         latest, latest_articles, recent = self.home_lists()
-        add("index.html", functools.partial(self.render_home, latest, latest_articles, recent), latest,
+        archive = self.home_archive()
+        add("index.html", functools.partial(self.render_home, latest, latest_articles, recent, archive), latest,
             [self.teaser(a) for a in latest_articles],
-            [self.teaser(a) for a in recent], [(p.slug, p.title) for p in site.publications])
+            [self.teaser(a) for a in recent], [(p.slug, p.title) for p in site.publications],
+            [(p.slug, [(i.url, i.label, i.title, i.date) for i in issues]) for p, issues in archive])
         for publication in site.publications:
             add(f"{publication.slug}/index.html", functools.partial(self.render_publication, publication), publication,
                 [(site.issues[k], len(site.articles_by_issue.get(k, ()))) for k in site.issues_by_publication.get(publication.slug, ())])
@@ -150,8 +162,9 @@ class Renderer:
                 self.digest(author), [self.teaser(a) for a in articles])
         people = sorted(site.authors.values(), key=lambda a: _sort_name(a.name))
         counts = {a.id: len(by_author.get(a.id, [])) for a in people}
-        add("authors/index.html", functools.partial(self.page, "authors.html", "authors/", authors=people, counts=counts),
-            [(a.id, a.name, a.affiliation) for a in people], counts)
+        if people:
+            add("authors/index.html", functools.partial(self.page, "authors.html", "authors/", authors=people, counts=counts),
+                [(a.id, a.name, a.affiliation) for a in people], counts)
         by_topic = self.articles_by_topic()
         for topic in site.topics.values():
             articles = self.articles_newest_first(by_topic.get(topic.slug, []))
@@ -159,8 +172,9 @@ class Renderer:
                 topic, [self.teaser(a) for a in articles])
         topics = sorted(site.topics.values(), key=lambda t: t.name.lower())
         topic_counts = {t.slug: len(by_topic.get(t.slug, [])) for t in topics}
-        add("topics/index.html", functools.partial(self.page, "topics.html", "topics/", topics=topics, counts=topic_counts),
-            topics, topic_counts)
+        if topics:
+            add("topics/index.html", functools.partial(self.page, "topics.html", "topics/", topics=topics, counts=topic_counts),
+                topics, topic_counts)
         add("404.html", functools.partial(self.page, "404.html", "404.html"))
         entries = self.sitemap_entries([job.path for job in jobs if job.path != "404.html"])
         if len(entries) <= SITEMAP_URLS:
@@ -239,10 +253,23 @@ class Renderer:
         ][:RECENT_ARTICLES]
         return latest, self.issue_articles(latest) if latest else [], recent
 
-    def render_home(self, latest: Issue | None, latest_articles: list[Article], recent: list[Article]) -> OutputFile:
+    def home_archive(self) -> list[tuple[Publication, list[Issue]]]:
+        """Each publication with its newest issues (up to :data:`ARCHIVE_ISSUES`), for the home page's side column."""
+        found = []
+        for publication in self.site.publications:
+            issues = [self.site.issues[k] for k in self.site.issues_by_publication.get(publication.slug, ())]
+            issues.sort(key=lambda i: (i.date, i.volume, i.number), reverse=True)
+            if issues:
+                found.append((publication, issues[:ARCHIVE_ISSUES]))
+        return found
+
+    def render_home(
+        self, latest: Issue | None, latest_articles: list[Article], recent: list[Article],
+        archive: list[tuple[Publication, list[Issue]]],
+    ) -> OutputFile:
         return self.page(
             "home.html", "", latest=latest, latest_articles=latest_articles,
-            recent=recent, publication_of=self.publication,
+            recent=recent, archive=archive, publication_of=self.publication,
         )
 
     def render_publication(self, publication: Publication) -> OutputFile:
@@ -292,8 +319,21 @@ class Renderer:
         )
 
     def image_html(self, article: Article, use: ImageUse, root: str) -> str:
+        """An image of the article's body, linked to its largest published file (a
+        chart or map is often too small to read in the column).
+
+        Not lazy: a browser that prints the page does not wait for lazy images it
+        has not loaded yet, and the printed article would lose its figures. It is
+        fetched at low priority instead, after the text, the styles and the lead image.
+        """
         asset = self.site.images.get(resolve_image_path(article.source.path, use.src))
-        return "" if asset is None else image_html(asset, use.alt, root, lazy=True, title=use.title)
+        if asset is None:
+            return ""
+        name = "" if use.alt.strip() else ' aria-label="The image at full size"'
+        return (
+            f'<a class="image-link" href="{escape(root + asset.url)}"{name}>'
+            + image_html(asset, use.alt, root, lazy=False, title=use.title, priority="low") + "</a>"
+        )
 
     def json_ld(self, article: Article, issue: Issue, publication: Publication, lead: ImageAsset | None) -> str:
         periodical: dict[str, Any] = {"@type": "Periodical", "name": publication.title}
@@ -398,6 +438,18 @@ def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
     except OSError:
         return None
     return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+def page_title(parts: Iterable[str]) -> str:
+    """A page's ``<title>``: its parts joined with " · ", leaving out a part that an
+    earlier one already says (a publication named like its site: "China Brief", not
+    "China Brief · China Brief")."""
+    kept: list[str] = []
+    for part in parts:
+        part = part.strip()
+        if part and not any(part in earlier for earlier in kept):
+            kept.append(part)
+    return " · ".join(kept)
 
 
 def _sort_name(name: str) -> tuple[str, str]:

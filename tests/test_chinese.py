@@ -182,7 +182,7 @@ def test_runs_in_headings_tables_lists_and_quotes_are_marked() -> None:
     html = content.body_html
     assert f'<h2 id="国防部">{hans("国防部")}</h2>' in html
     assert f"<th>{hans('名称')}</th>" in html
-    assert f"<td>{hant('國防部')}</td>" in html
+    assert f'<td data-label="名称">{hant("國防部")}</td>' in html
     assert f"<li>{hans('中国')}</li>" in html
     assert f"<blockquote>\n<p>{hant('臺灣')}</p>\n</blockquote>" in html
 

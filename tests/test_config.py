@@ -33,6 +33,7 @@ def test_every_key_is_read(tmp_path: Path) -> None:
     text = BASE + (
         "language: en-GB\npublisher: Example Institute\ndescription: One sentence.\nraw_html: true\n"
         "images:\n  max_pixels: 1000000\n  max_megabytes: 2\n"
+        "serial_comma: false\nimage_credit: \"(Source: {credit})\"\n"
     )
     assert config_of(tmp_path, text) == SiteConfig(
         title="Test Brief",
@@ -43,7 +44,28 @@ def test_every_key_is_read(tmp_path: Path) -> None:
         raw_html=True,
         max_image_pixels=1_000_000,
         max_image_bytes=2 * 1024 * 1024,
+        serial_comma=False,
+        image_credit="(Source: {credit})",
     )
+
+
+def test_serial_comma_is_on_and_credit_label_is_image_by_default(tmp_path: Path) -> None:
+    config = config_of(tmp_path, BASE)
+    assert (config.serial_comma, config.image_credit) == (True, "Image: {credit}")
+
+
+@pytest.mark.parametrize("value", ["Photo", "{credit} and {credit}", "Source: {credit", "{photo}: {credit}"])
+def test_image_credit_must_hold_credit_once(tmp_path: Path, value: str) -> None:
+    assert config_errors(tmp_path, BASE + f'image_credit: "{value}"\n') == [
+        f"{S}:3: 'image_credit' must hold {{credit}} once, where the credit goes, and no other braces: '{value}'"
+        " — write e.g. 'image_credit: \"(Source: {credit})\"'"
+    ]
+
+
+def test_serial_comma_must_be_true_or_false(tmp_path: Path) -> None:
+    assert config_errors(tmp_path, BASE + "serial_comma: yes please\n") == [
+        f"{S}:3: 'serial_comma' must be true or false, not text — write 'serial_comma: true'"
+    ]
 
 
 def test_text_values_are_kept_as_typed(tmp_path: Path) -> None:
@@ -135,7 +157,7 @@ def test_language_appears_on_pages(tmp_path: Path) -> None:
         ("baseurl: https://x.example.org/", f"{S}:3: unknown key 'baseurl' in site.yaml — did you mean 'base_url'?"),
         ("theme: dark",
          f"{S}:3: unknown key 'theme' in site.yaml"
-         " — expected one of: base_url, description, images, language, publisher, raw_html, time_zone, title"),
+         " — expected one of: base_url, description, image_credit, images, language, publisher, raw_html, serial_comma, time_zone, title"),
     ],
 )
 def test_rejects_unknown_key(tmp_path: Path, line: str, expected: str) -> None:
@@ -210,5 +232,5 @@ def test_all_site_yaml_problems_at_once(tmp_path: Path) -> None:
         f"{S}:3: 'language' is not a BCP 47 language tag: 'english' — e.g. en, en-GB, zh-Hant",
         f"{S}:4: 'raw_html' must be true or false, not text — write 'raw_html: true'",
         f"{S}:5: unknown key 'colour' in site.yaml"
-        " — expected one of: base_url, description, images, language, publisher, raw_html, time_zone, title",
+        " — expected one of: base_url, description, image_credit, images, language, publisher, raw_html, serial_comma, time_zone, title",
     ]

@@ -335,14 +335,14 @@ def test_table_alignment_emits_no_inline_style() -> None:
     content, _ = render("| L | C | R |\n|:--|:-:|--:|\n| 1 | 2 | 3 |")
     assert "style=" not in content.body_html
     assert '<th class="align-left">L</th>' in content.body_html
-    assert '<td class="align-center">2</td>' in content.body_html
-    assert '<td class="align-right">3</td>' in content.body_html
+    assert '<td data-label="C" class="align-center">2</td>' in content.body_html
+    assert '<td data-label="R" class="align-right">3</td>' in content.body_html
 
 
 def test_sanitiser_no_longer_allows_inline_styles_on_cells() -> None:
     assert "style" not in SAFE_ATTRIBUTES["td"] | SAFE_ATTRIBUTES["th"]
     content, _ = render("| L |\n|:-:|\n| 1 |", raw_html=True)
-    assert '<td class="align-center">1</td>' in content.body_html
+    assert '<td data-label="L" class="align-center">1</td>' in content.body_html
 
 
 # --- Parser set-up and side texts --------------------------------------------

@@ -630,3 +630,135 @@ def test_a_site_past_the_sitemap_limit_gets_a_sitemap_index(tmp_path: Path, monk
         listed += urls
     pages = sorted(BASE_URL + p.removesuffix("index.html") for p in site.pages() if p != "404.html")
     assert sorted(listed) == pages
+# -- the frame: bylines, credits, navigation, titles, image links -----------------------------
+
+
+THREE_AUTHORS = "[a, b, {name: Cy Third}]"
+
+
+@pytest.mark.parametrize(("setting", "expected"), [
+    ("", "By Ann Author, Bo Byline, and Cy Third"),
+    ("serial_comma: true\n", "By Ann Author, Bo Byline, and Cy Third"),
+    ("serial_comma: false\n", "By Ann Author, Bo Byline and Cy Third"),
+])
+def test_byline_of_three_follows_the_serial_comma_setting(tmp_path: Path, setting: str, expected: str) -> None:
+    site = make_site(tmp_path, {
+        "content/site.yaml": f"title: Test Brief\nbase_url: {BASE_URL}\n{setting}",
+        "content/pub/i1/issue.yaml": issue(1, 1, "2025-03-04"),
+        "content/pub/i1/01-three.md": article("Three", authors=THREE_AUTHORS),
+        "content/pub/i1/02-two.md": article("Two", authors="[a, b]"),
+    })
+    meta_line = site.article("i1/01-three.md").find("h1").find_next("p")
+    assert norm(meta_line.get_text()).startswith(expected + " ")
+    two = site.article("i1/02-two.md").find("h1").find_next("p")
+    assert norm(two.get_text()).startswith("By Ann Author and Bo Byline ")
+    issue_page = site.soup("pub/volume-1/issue-1/index.html")
+    assert expected.removeprefix("By ") in norm(issue_page.get_text())
+
+
+LEAD = (
+    "image:\n  src: images/harbour.png\n  alt: \"A harbour\"\n"
+    '  caption: "A harbour."\n  credit: "Xinhua"\n'
+)
+
+
+@pytest.mark.parametrize(("setting", "expected"), [
+    ("", "A harbour. Image: Xinhua"),
+    ('image_credit: "(Source: {credit})"\n', "A harbour. (Source: Xinhua)"),
+])
+def test_lead_image_credit_carries_the_house_label(tmp_path: Path, setting: str, expected: str) -> None:
+    site = make_site(tmp_path, {
+        "content/site.yaml": f"title: Test Brief\nbase_url: {BASE_URL}\n{setting}",
+        "content/pub/i1/issue.yaml": issue(1, 1, "2025-03-04"),
+        "content/pub/i1/images/harbour.png": png(1600, 900),
+        "content/pub/i1/01-lead.md": article("Lead", LEAD),
+    })
+    caption = site.article("i1/01-lead.md").find("img", alt="A harbour").find_parent("figure").find("figcaption")
+    assert norm(caption.get_text()) == expected
+
+
+def test_lead_image_and_body_images_link_to_their_largest_file(tmp_path: Path) -> None:
+    body = "Figure 1: A wide map\n\n![A wide map of the strait](images/map.png)\n\n(Source: Survey office)\n"
+    site = make_site(tmp_path, {
+        "content/pub/i1/issue.yaml": issue(1, 1, "2025-03-04"),
+        "content/pub/i1/images/harbour.png": png(1600, 900),
+        "content/pub/i1/images/map.png": png(2400, 1200),
+        "content/pub/i1/01-lead.md": article("Lead", LEAD, body=body),
+    })
+    page = site.article_page("i1/01-lead.md")
+    soup = site.soup(page)
+    for alt in ("A harbour", "A wide map of the strait"):
+        img = soup.find("img", alt=alt)
+        link = img.find_parent("a", href=True)
+        assert link is not None, f"the image '{alt}' is not a link"
+        target = site.follow(page, link["href"])
+        assert target is not None and (site.out / target).is_file()
+        widths = [int(w.split()[-1].rstrip("w")) for w in img["srcset"].split(",")]
+        with Image.open(site.out / target) as opened:
+            assert opened.width == max(widths), f"'{alt}' links to a {opened.width} px file, not the largest"
+
+
+def test_navigation_and_404_offer_only_sections_with_content(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "content/pub/i1/issue.yaml": issue(1, 1, "2025-03-04"),
+        "content/pub/i1/01-only.md": article("Only"),
+        "content/empty/publication.yaml": "title: The Empty Brief\n",
+    })
+    assert not (site.out / "topics/index.html").exists()
+    for page in ("index.html", "404.html", site.article_page("i1/01-only.md")):
+        soup = site.soup(page)
+        nav = soup.find("nav", attrs={"aria-label": "Site"})
+        assert [norm(a.get_text()) for a in nav.find_all("a")] == ["The Harbour Brief", "Authors"]
+        assert not [a for a in soup.find_all("a", href=True) if "topics" in a["href"]], page
+    not_found = norm(site.soup("404.html").find("main").get_text())
+    assert "or browse The Harbour Brief and Authors." in not_found
+
+
+def test_navigation_offers_topics_when_there_are_some(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "content/pub/i1/issue.yaml": issue(1, 1, "2025-03-04"),
+        "content/pub/i1/01-only.md": article("Only", "topics: [Ports]\n"),
+    })
+    nav = site.soup("index.html").find("nav", attrs={"aria-label": "Site"})
+    assert [norm(a.get_text()) for a in nav.find_all("a")] == ["The Harbour Brief", "Authors", "Topics"]
+    assert (site.out / "topics/index.html").is_file()
+    assert "The Harbour Brief, Authors, and Topics." in norm(site.soup("404.html").find("main").get_text())
+
+
+def test_page_titles_do_not_repeat_a_publication_named_like_its_site(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "content/site.yaml": f"title: The Harbour Brief\nbase_url: {BASE_URL}\n",
+        "content/pub/i1/issue.yaml": issue(1, 1, "2025-03-04"),
+        "content/pub/i1/01-only.md": article("Only", "topics: [Ports]\n"),
+    })
+    titles = {page: norm(soup.find("title").get_text()) for page, soup in site.pages().items()}
+    assert titles["pub/index.html"] == "The Harbour Brief"
+    assert titles["pub/volume-1/issue-1/index.html"] == "The Harbour Brief, Volume 1, Issue 1"
+    assert titles[site.article_page("i1/01-only.md")] == "Only · The Harbour Brief"
+    assert titles["authors/a/index.html"] == "Ann Author · The Harbour Brief"
+    assert titles["topics/ports/index.html"] == "Ports · Topics · The Harbour Brief"
+    assert all(" · ".join([t.split(" · ")[-1]] * 2) not in t for t in titles.values())
+
+
+def test_article_uses_no_deprecated_aria_roles(tmp_path: Path) -> None:
+    body = "A claim ([Outlet](https://example.org/a), March 1).[^n]\n\n[^n]: A note.\n"
+    site = make_site(tmp_path, {
+        "content/pub/i1/issue.yaml": issue(1, 1, "2025-03-04"),
+        "content/pub/i1/01-only.md": article("Only", body=body),
+    })
+    soup = site.article("i1/01-only.md")
+    assert soup.find(attrs={"role": "doc-endnotes"}).find("li") is not None
+    assert soup.find(attrs={"role": "doc-bibliography"}).find("li") is not None
+    deprecated = {"doc-endnote", "doc-biblioentry"}
+    assert [tag.name for tag in soup.find_all(attrs={"role": True}) if tag["role"] in deprecated] == []
+
+
+def test_home_page_shows_the_archive_beside_the_latest_issue(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "content/pub/i1/issue.yaml": issue(1, 1, "2025-03-04"),
+        "content/pub/i1/01-only.md": article("Only"),
+    })
+    home = site.soup("index.html")
+    archive = home.find("h2", string="Archive").find_parent("section")
+    targets = [site.follow("index.html", a["href"]) for a in archive.find_all("a", href=True)]
+    assert targets == ["pub/volume-1/issue-1/index.html", "pub/index.html"]

@@ -22,6 +22,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from ..model import Figure
+from .tablelayout import table_layout
 from ..errors import report
 
 CAPTION = re.compile(r"^(Table|Figure)\s+(\d+)\s*[:.]\s*")
@@ -41,9 +42,14 @@ def render_figure_label(self: RendererHTML, tokens: list[Token], idx: int, optio
 
 def render_table_open(self: RendererHTML, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     # A focusable, labelled region, so that keyboard users can scroll a wide table.
-    caption = (tokens[idx].meta or {}).get("caption_id")
+    meta = tokens[idx].meta or {}
+    caption = meta.get("caption_id")
     label = f'aria-labelledby="{caption}"' if caption else 'aria-label="Table"'
-    return f'<div class="table-wrap" role="region" tabindex="0" {label}><table>\n'
+    columns = meta.get("columns", 0)
+    return (
+        f'<div class="table-wrap {table_layout(columns)}" role="region" tabindex="0" {label}'
+        f' data-columns="{columns}"><table>\n'
+    )
 
 
 def render_table_close(self: RendererHTML, tokens: list[Token], idx: int, options: Any, env: Any) -> str:

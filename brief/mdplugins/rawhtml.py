@@ -55,7 +55,8 @@ SAFE_ATTRIBUTES = {
     "*": {"class", "id", "lang", "title", "role", "aria-label", "dir"},
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
-    "td": {"colspan", "rowspan"},
+    "td": {"colspan", "rowspan", "data-label"},  # data-label, data-columns: the phone layout of our tables
+    "div": {"data-columns"},
     "th": {"colspan", "rowspan", "scope"},
     "time": {"datetime"},
     "ol": {"start"},
