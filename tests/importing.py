@@ -3,7 +3,7 @@ of a built article page that a round trip must keep."""
 
 from __future__ import annotations
 
-import contextlib
+import difflib
 import io
 import os
 import re
@@ -57,14 +57,15 @@ def build_project(project: Path) -> Path:
 
 
 def text(tag: Any) -> str:
-    return re.sub(r"\s+", " ", tag.get_text(" ") if isinstance(tag, Tag) else "").replace(" ,", ",").replace(" .", ".").strip()
+    """The text a reader sees, whitespace collapsed."""
+    return re.sub(r"\s+", " ", tag.get_text() if isinstance(tag, Tag) else "").strip()
 
 
 def article_fields(path: Path) -> dict[str, Any]:
     """The fields of a built article page that an import must keep."""
     soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-    for back in soup.select("a[role=doc-backlink]"):
-        back.decompose()
+    for marker in soup.select("a[role=doc-backlink], sup.note-ref"):
+        marker.decompose()
     body = soup.select_one("div.article-body")
     assert isinstance(body, Tag)
     lead = soup.select_one("figure.lead-image")
@@ -80,14 +81,33 @@ def article_fields(path: Path) -> dict[str, Any]:
             (text(li.find("cite")), str(li.select_one("a.source-url")["href"]), str(li.find("time")["datetime"]) if li.find("time") else "")  # type: ignore[index]
             for li in soup.select("[role=doc-bibliography] li")
         ],
-        "tables": [[[text(c) for c in tr.find_all(["td", "th"])] for tr in table.find_all("tr")] for table in body.find_all("table")],
+        "tables": [[[text(c) for c in tr.find_all(["td", "th"])] for tr in table.find_all("tr")] for table in body.find_all("table")]
+        + [[line.split(" | ") for line in code.get_text().strip().split("\n")] for code in body.select("pre > code") if " | " in code.get_text()],
+        "pipe_tables": len(body.find_all("table")),
         "figures": [
-            (text(f.find("figcaption")), str(f.find("img")["alt"]) if f.find("img") else "", text(f.select_one(".figure-source")))  # type: ignore[index]
+            (text(f.find("figcaption")), str(f.find("img")["alt"]) if f.find("img") else "", source_text(f.select_one(".figure-source")))  # type: ignore[index]
             for f in body.select("figure.captioned")
         ],
-        "lead": (str(lead.find("img")["alt"]), text(lead.find("figcaption"))) if isinstance(lead, Tag) else None,  # type: ignore[index]
+        "lead": lead_fields(lead) if isinstance(lead, Tag) else None,
+        "bios": [text(bio) for bio in soup.select("section.bios .bio")],
+        "disclaimer": text(soup.select_one("aside.disclaimer")),
     }
     return fields
+
+
+def source_text(tag: Any) -> str:
+    """A source line's content, without its ``(Source: …)`` wrapping."""
+    return re.sub(r"^\(?\s*(Sources?|Data)\s*:\s*(.*?)\)?$", r"\2", text(tag))
+
+
+def lead_fields(figure: Tag) -> tuple[str, str, str]:
+    """The lead image's alt text, caption and credit."""
+    caption = figure.find("figcaption")
+    credit = caption.select_one(".credit") if isinstance(caption, Tag) else None
+    credit_text = text(credit)
+    if isinstance(credit, Tag):
+        credit.decompose()
+    return str(figure.find("img")["alt"]), text(caption), credit_text  # type: ignore[index]
 
 
 def article_pages(site: Path) -> dict[str, Path]:
@@ -100,21 +120,25 @@ def article_pages(site: Path) -> dict[str, Path]:
 
 
 def compare(expected: dict[str, Any], actual: dict[str, Any]) -> tuple[int, list[str]]:
-    """Field by field (each paragraph, note, source, table cell, figure is one field):
-    how many agree, and a line for each that does not."""
+    """Field by field (each paragraph, note, source, table cell and figure is one field):
+    how many agree, and a line for each that does not. Lists are aligned, so that one
+    missing paragraph counts once and does not shift the rest."""
     agree, differences = 0, []
     for key, want in expected.items():
         got = actual.get(key)
-        if isinstance(want, list) and key != "authors" and key != "topics":
-            rows_want = [cell for row in want for cell in row] if key == "tables" else want
-            rows_got = [cell for row in (got or []) for cell in row] if key == "tables" else (got or [])
-            for i in range(max(len(rows_want), len(rows_got))):
-                w = rows_want[i] if i < len(rows_want) else None
-                g = rows_got[i] if i < len(rows_got) else None
-                if w == g:
-                    agree += 1
-                else:
-                    differences.append(f"{key}[{i}]: expected {w!r}, got {g!r}")
+        if key in ("paragraphs", "notes", "sources", "figures", "summary", "tables"):
+            if key == "tables":
+                want = [(t, r, c, cell) for t, table in enumerate(want) for r, row in enumerate(table) for c, cell in enumerate(row)]
+                got = [(t, r, c, cell) for t, table in enumerate(got or []) for r, row in enumerate(table) for c, cell in enumerate(row)]
+            matcher = difflib.SequenceMatcher(None, want, got or [], autojunk=False)
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+                if tag == "equal":
+                    agree += i2 - i1
+                    continue
+                for k in range(max(i2 - i1, j2 - j1)):
+                    w = want[i1 + k] if i1 + k < i2 else None
+                    g = got[j1 + k] if j1 + k < j2 else None  # type: ignore[index]
+                    differences.append(f"{key}: expected {w!r}, got {g!r}")
         elif want == got:
             agree += 1
         else:

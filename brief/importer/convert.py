@@ -58,8 +58,9 @@ class Conversion:
 
 def escape(text: str) -> str:
     """Plain text as Markdown that renders back to the same text."""
-    text = re.sub(r"([\\`*_\[\]<~|])", r"\\\1", text)
-    return re.sub(r"&(?=#?\w+;)", r"\\&", text)
+    text = re.sub(r"([\\`*_\[\]~|])", r"\\\1", text)
+    text = re.sub(r"&(?=#?\w+;)", r"\\&", text)
+    return text.replace("<", "&lt;")  # never a tag, not even an escaped one, in the written file
 
 
 def escape_line_start(line: str) -> str:
@@ -111,6 +112,12 @@ class Converter:
 
     def convert(self, container: Tag) -> Conversion:
         blocks = self.blocks(container)
+        left = self.take_problems()  # found after the last block
+        if left and blocks:
+            blocks[-1].problems.extend(left)
+        elif left:
+            for problem in left:
+                self.warn(problem)
         return Conversion(self.captioned(blocks), list(self.referenced))
 
     def blocks(self, container: Tag) -> list[Block]:
@@ -145,7 +152,6 @@ class Converter:
         lines = [line.strip() for line in text.split("\n")]
         text = "\n".join(line for line in lines if line)
         if not text.strip() or text.strip() == "\\":
-            self._pending.clear() if not text.strip() else None
             return
         text = text.rstrip("\\").rstrip()
         kind = "image" if re.fullmatch(r"!\[[^\n]*\]\([^\n]*\)", text) else "p"

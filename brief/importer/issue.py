@@ -82,20 +82,27 @@ class Authors:
     def id_for(self, person: Person, bio: str) -> str:
         key = normal(person.name)
         if key in self.by_name:
-            return self.by_name[key]
+            author_id = self.by_name[key]
+            if bio and author_id in self.new and not self.bios.get(author_id):
+                self.new[author_id] = self.author_file(author_id, person, bio)  # the first page with a bio gives it
+                self.bios[author_id] = bio
+            return author_id
         base = slugify(person.name) or "author"
         author_id, n = base, 2
         while (self.folder / f"{author_id}.md").exists() or author_id in self.new:
             author_id, n = f"{base}-{n}", n + 1
+        self.new[author_id] = self.author_file(author_id, person, bio)
+        self.by_name[key] = author_id
+        self.bios[author_id] = bio
+        return author_id
+
+    def author_file(self, author_id: str, person: Person, bio: str) -> PlannedFile:
         lines = ["---", f"name: {quote(person.name)}"]
         if person.affiliation:
             lines.append(f"affiliation: {quote(person.affiliation)}")
         lines += ["---", ""]
         text = "\n".join(lines) + (f"\n{bio}\n" if bio else "")
-        self.new[author_id] = PlannedFile(self.folder / f"{author_id}.md", text.encode("utf-8"))
-        self.by_name[key] = author_id
-        self.bios[author_id] = bio
-        return author_id
+        return PlannedFile(self.folder / f"{author_id}.md", text.encode("utf-8"))
 
 
 def normal(text: str) -> str:

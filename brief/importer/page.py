@@ -146,7 +146,7 @@ def read_page(soup: BeautifulSoup) -> Page:
 def find_body(soup: BeautifulSoup) -> Tag | None:
     for selector in BODY_SELECTORS:
         found = soup.select_one(selector)
-        if isinstance(found, Tag) and found.get_text(strip=True):
+        if isinstance(found, Tag) and visible_text(found):
             if found.name in ("article", "main", "body"):
                 # the whole article: leave out its header (title, byline) and footer
                 for part in found.find_all(["header", "footer"]):
@@ -155,6 +155,12 @@ def find_body(soup: BeautifulSoup) -> Tag | None:
                     h1.decompose()
             return found
     return None
+
+
+def visible_text(tag: Tag) -> str:
+    """The text of ``tag`` outside menus, headers, footers, scripts and forms."""
+    chrome = ("nav", "header", "footer", "script", "style", "noscript", "form", "aside", "template")
+    return "".join(s for s in tag.find_all(string=True) if not any(p.name in chrome for p in s.parents)).strip()
 
 
 def clean(body: Tag) -> None:
@@ -197,7 +203,7 @@ def take_summary(soup: BeautifulSoup, body: Tag) -> list[Tag]:
         items = [li for li in box.find_all("li")]
         if not items:
             items = [p for p in box.find_all("p")]
-        box.decompose() if box in body.descendants else None
+        box.extract()
         return [i for i in items if text_of(i)]
     for heading in body.find_all(["h2", "h3", "h4", "h5", "h6", "p"]):
         if not heading_like(heading) or not SUMMARY_HEADING.match(text_of(heading)):

@@ -1,0 +1,512 @@
+"""``brief import``: published pages and WordPress exports become Brief content.
+
+The round trip is the test: pages are imported, the result is built, and the built pages are
+compared field by field with what the original pages say (title, authors, date, summary,
+paragraphs, notes, sources with outlet, address and date, tables cell by cell, figures and
+captions, lead image).
+
+Aliases: the importer writes each article's old address under ``aliases:``. Until the build
+accepts that key (another branch adds it), the tests check the value the importer wrote and
+then take the line out before building; that is the only tolerance here (:func:`buildable`).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from brief.load import ARTICLE_KEYS
+from importing import REPO, article_fields, article_pages, brief, build_project, compare, new_project
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
+ALIASES_ACCEPTED = "aliases" in ARTICLE_KEYS
+ISSUE = "content/field-notes/2024-05-vol24-no9"
+
+
+def buildable(project: Path) -> dict[str, list[str]]:
+    """The aliases each imported article records; while the build does not know the key yet,
+    the line is taken out so that the rest can be built and compared."""
+    found: dict[str, list[str]] = {}
+    for path in sorted((project / "content").rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        match = re.search(r"^aliases: \[(.*)\]\n", text, re.M)
+        if match:
+            found[path.stem] = re.findall(r'"([^"]*)"', match.group(1))
+            if not ALIASES_ACCEPTED:
+                path.write_text(text.replace(match.group(0), ""), encoding="utf-8")
+    return found
+
+
+def problems(err: str) -> list[str]:
+    """The importer's report, without the one complaint the aliases key draws before the build knows it."""
+    lines = err.strip().splitlines()
+    if not ALIASES_ACCEPTED:
+        lines = [line for line in lines if "unknown key 'aliases'" not in line]
+    return lines
+
+
+def image(path: Path, colour: tuple[int, int, int] = (40, 80, 120), size: tuple[int, int] = (320, 200)) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, colour).save(path)
+    return path
+
+
+# -- Brief's own pages ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample site (content/), built."""
+    root = tmp_path_factory.mktemp("sample")
+    shutil.copytree(REPO / "content", root / "content")
+    return build_project(root)
+
+
+def issue_pages(site: Path) -> dict[str, list[Path]]:
+    """Each issue's article pages, by the issue's folder name in the sample content, read
+    from the built issue pages' tables of contents."""
+    from bs4 import BeautifulSoup
+
+    found = {}
+    for folder in sorted((REPO / "content" / "field-notes").iterdir()):
+        if not (folder / "issue.yaml").exists():
+            continue
+        number = re.search(r"vol(\d+)-no(\d+)", folder.name)
+        assert number
+        toc = site / "field-notes" / f"volume-{number.group(1)}" / f"issue-{number.group(2)}" / "index.html"
+        soup = BeautifulSoup(toc.read_text(encoding="utf-8"), "html.parser")
+        links = [a["href"] for a in soup.select("[role=doc-toc] a") if "authors/" not in a["href"] and "topics/" not in a["href"]]
+        found[folder.name] = [(toc.parent / str(href) / "index.html").resolve() for href in dict.fromkeys(links)]
+    return found
+
+
+def test_round_trip_of_brief_pages_agrees_on_every_field(sample_site: Path, tmp_path: Path) -> None:
+    project = new_project(tmp_path / "new")
+    for folder, pages in issue_pages(sample_site).items():
+        assert pages
+        run = brief(project, "import", *map(str, pages), "--into", f"content/field-notes/{folder}")
+        assert run.code == 0, run.err
+        assert "passes brief check --strict" in run.out
+        assert run.err == ""
+    assert buildable(project) == {}, "Brief's own pages keep their addresses: no alias is needed"
+    built = build_project(project)
+    original, imported = article_pages(sample_site), article_pages(built)
+    assert sorted(imported) == sorted(original)
+    total = 0
+    for address, page in original.items():
+        agree, differences = compare(article_fields(page), article_fields(imported[address]))
+        assert differences == [], address
+        total += agree
+    assert total > 300
+
+
+def test_round_trip_keeps_chinese_text_byte_for_byte(sample_site: Path, tmp_path: Path) -> None:
+    project = new_project(tmp_path / "new")
+    pages = issue_pages(sample_site)["2025-12-vol1-no1"]
+    assert brief(project, "import", *map(str, pages), "--into", "content/field-notes/2025-12-vol1-no1").code == 0
+    original = (REPO / "content/field-notes/2025-12-vol1-no1/marking-chinese-script.md").read_text(encoding="utf-8")
+    imported = (project / "content/field-notes/2025-12-vol1-no1/marking-chinese-script.md").read_text(encoding="utf-8")
+    han = re.compile(r"[\u3400-\u9fff]+")
+    assert han.findall(original) and set(han.findall(imported)) == set(han.findall(original))
+
+
+def test_round_trip_recreates_authors_issue_and_lead_images(sample_site: Path, tmp_path: Path) -> None:
+    project = new_project(tmp_path / "new")
+    pages = issue_pages(sample_site)["2026-01-vol1-no2"]
+    run = brief(project, "import", *map(str, pages), "--into", "content/field-notes/2026-01-vol1-no2")
+    assert run.code == 0, run.err
+    issue = (project / "content/field-notes/2026-01-vol1-no2/issue.yaml").read_text(encoding="utf-8")
+    assert issue.startswith("volume: 1\nnumber: 2\ndate: 2026-01-14\n")
+    assert "articles:\n  - tables-and-figures-that-cite-their-sources\n" in issue
+    dawit = (project / "content/authors/dawit-bekele.md").read_text(encoding="utf-8")
+    assert dawit.startswith('---\nname: "Dawit Bekele"\naffiliation: "Lantern Hill Publishing Practice Program, data desk"\n---\n')
+    assert "designs the brief's" in dawit
+    article = (project / "content/field-notes/2026-01-vol1-no2/tables-and-figures-that-cite-their-sources.md").read_text(encoding="utf-8")
+    assert '  src: "images/tables-lead.jpg"\n' in article
+    assert '  credit_url: "https://brief.example.org/"\n' in article
+    with Image.open(project / "content/field-notes/2026-01-vol1-no2/images/tables-lead.jpg") as lead:
+        assert lead.width == 1600  # the widest variant the page offered
+    # the article whose bio differs from the author's page keeps it as a per-article bio
+    dpub = (project / "content/field-notes/2026-01-vol1-no2/accessible-publishing-with-dpub-aria.md").read_text(encoding="utf-8")
+    assert "bios:\n  tomas-reyes-halloran: " in dpub
+
+
+# -- pages in the shape of CMS themes --------------------------------------------------------
+
+#: What the hand-written pages in tests/fixtures/import say, read off the pages as a reader would.
+CMS_EXPECTED = {
+    "coast-guard-boardings-near-kinmen": {
+        "title": "Coast Guard Boardings Near Kinmen Become Routine",
+        "authors": ["Ana Lindqvist", "Chen Yu-ting"],
+        "date": "2024-05-08",
+        "summary": [
+            "The China Coast Guard has boarded Taiwanese vessels near Kinmen at least eleven times since February.",
+            "Boardings are now announced in advance, a sign that Beijing treats them as law enforcement rather than incidents.",
+        ],
+        "topics": ["Coast Guard", "Kinmen"],
+        "paragraphs": [
+            "The first boarding, of a tourist boat on February 19, was reported within hours by Taiwan’s Ocean Affairs Council (Ocean Affairs Council, February 19). Beijing’s coast guard (中国海警) described it as a routine inspection, while Taipei’s coast guard administration (海巡署) called it harassment.",
+            "Since then, the pattern has settled into two or three boardings a month, almost all inside the restricted waters that Taiwan claims around the island (Coast Guard Administration, April 30, 2024).",
+            "A law-enforcement framing",
+            "The framing matters. A boarding presented as law enforcement asserts jurisdiction without the risks of a military exercise. State media repeated the phrase “regular law enforcement patrols” on each occasion (Xinhua, March 14).",
+            "Whether the boardings continue after the summer fishing moratorium is the next test.",
+        ],
+        "notes": [
+            "Taiwan’s government writes the island’s name 臺灣 in official documents; the press often uses 台灣.",
+            "On the distinction between law enforcement and military activity, see our earlier analysis.",
+        ],
+        "sources": [
+            ("Ocean Affairs Council", "https://example.org/oac/2024-02-19", "2024-02-19"),
+            ("Coast Guard Administration", "https://example.org/cgac/2024-04-30", "2024-04-30"),
+            ("Xinhua", "https://example.org/xinhua/2024-03-14", "2024-03-14"),
+            ("Ocean Affairs Council", "https://example.org/oac/monthly", "2024-05-06"),
+            ("", "https://example.org/briefs/2023-11-02", ""),
+        ],
+        "tables": [[["Month", "Boardings", "Vessels inspected"], ["February", "2", "2"], ["March", "4", "5"], ["April", "5", "7"]]],
+        "pipe_tables": 1,
+        "figures": [("Table 1: Boardings near Kinmen by month, 2024", "", "Ocean Affairs Council, accessed May 6")],
+        "lead": ("A grey coast guard cutter alongside a small fishing boat", "A China Coast Guard cutter off Kinmen in March.", "Ocean Affairs Council"),
+        "bios": ["Ana Lindqvist Ana Lindqvist is a senior fellow who researches maritime law enforcement in the Taiwan Strait.", "Chen Yu-ting"],
+    },
+    "counting-ships": {
+        "title": "Counting Ships: What the Daily Reports Leave Out",
+        "authors": ["Tomas Berg"],
+        "date": "2024-05-08",
+        "summary": [
+            "Taiwan’s daily counts cover only ships within 24 nautical miles of its coast.",
+            "Counts from Japan’s Joint Staff fill part of the gap.",
+        ],
+        "topics": ["PLA Navy"],
+        "paragraphs": [
+            "Every morning Taiwan’s Ministry of National Defense publishes a count of the Chinese ships and aircraft it tracked the day before (MND, March 4; Xinhua, March 5). The numbers are widely quoted and rarely read closely.",
+            "Chinese commentators dismiss the counts as political theater (Global Times, March 6). Yet the series is the only daily record available, and it shows the rhythm of deployments clearly.",
+            "The count is a floor, not a total.",
+            "A retired navy officer",
+            "Readers who want the raw numbers can download the spreadsheet or write to the desk.",
+        ],
+        "notes": ["The ministry changed its reporting format in January 2022 (MND, January 7, 2022)."],
+        "sources": [
+            ("MND", "https://example.org/mnd/2024-03-04", "2024-03-04"),
+            ("Xinhua", "https://example.org/xinhua/2024-03-05", "2024-03-05"),
+            ("Global Times", "https://example.org/gt/2024-03-06", "2024-03-06"),
+            ("MND", "https://example.org/mnd/format", "2022-01-07"),
+        ],
+        "tables": [[["Date", "Navy", "Coast guard"], ["March 4", "11", "3"], ["March 5", "14", "4"]]],
+        "pipe_tables": 1,
+        "figures": [
+            ("Table 1: Ships reported near Taiwan, March 4–5", "", "MND daily reports"),
+            ("Figure 1: Navy ships per day, March 2024", "Bar chart of navy ships per day in March, peaking at 14 on March 5", "MND"),
+            ("Ships at anchor in a Fujian harbour.", "Warships moored in a harbour", ""),
+        ],
+        "lead": None,
+    },
+    "fujian-fishing-fleet": {
+        "title": "Fujian’s Fishing Fleet in the Strait",
+        "authors": ["Tomas Berg", "Ana Lindqvist"],
+        "date": "2024-05-08",
+        "summary": [
+            "Fishing boats from Fujian double as a maritime militia.",
+            "Their numbers near Kinmen rise during coast guard operations.",
+        ],
+        "topics": ["Maritime Militia"],
+        "paragraphs": [
+            "Fujian’s fishing fleet is the largest in the province’s history (Fujian Daily, December 30, 2023). Some of its boats carry militia crews trained by the local armed forces department (武装部).",
+            "Where the boats go",
+            "The boats cluster in three areas:",
+            "north of Kinmen, near Weitou Bay;",
+            "around the Matsu islands;",
+            "along the median line in summer.",
+            "Table 1: Boats observed, by area and season",
+            "(Source: Policy Desk analysis of satellite imagery)",
+            "The militia boats rarely act alone; they follow coast guard ships at a distance.",
+            "“A fishing boat is never only a fishing boat.”",
+        ],
+        "notes": [
+            "Provincial statistics count boats over 12 metres only (Fujian Statistical Bureau, accessed May 2).",
+            "Observed on eleven of fourteen days in March.",
+        ],
+        "sources": [
+            ("Fujian Daily", "https://example.org/fujian/2023-12-30", "2023-12-30"),
+            ("Fujian Statistical Bureau", "https://example.org/fujian/stats", "2024-05-02"),
+        ],
+        "tables": [[["Area", "Boats observed"], ["Winter", "Summer"], ["Kinmen", "40", "65"]]],
+        "pipe_tables": 1,
+        "figures": [],
+        "lead": None,
+    },
+}
+
+#: Where the import differs from the pages, and why (the closing note of the issue lists them too).
+CMS_DIFFERENCES = {
+    # Brief captions every captioned image as a numbered figure: an unnumbered WordPress
+    # image caption becomes "Figure 2: …".
+    "counting-ships": ["figures: expected ('Ships at anchor in a Fujian harbour.', 'Warships moored in a harbour', ''), got ('Figure 2: Ships at anchor in a Fujian harbour.', 'Warships moored in a harbour', '')"],
+    # A pull quote (<aside>) is dropped with the site's other asides; a table with merged cells
+    # cannot be a pipe table and stays a text block of its cells, reported to the editor.
+    "fujian-fishing-fleet": [
+        "paragraphs: expected '“A fishing boat is never only a fishing boat.”', got None",
+        "pipe_tables: expected 1, got 0",
+    ],
+}
+
+
+@pytest.fixture
+def cms_import(tmp_path: Path) -> tuple[Path, object]:
+    """The three CMS-shaped pages, saved with their image folders, imported into a new project."""
+    pages = tmp_path / "saved"
+    pages.mkdir()
+    for page in FIXTURES.glob("*.html"):
+        shutil.copy(page, pages / page.name)
+    image(pages / "counting-ships_files" / "ships-per-day.png", (90, 60, 90))
+    image(pages / "counting-ships_files" / "harbour.jpg", (90, 60, 20))
+    uploads = tmp_path / "uploads"
+    image(uploads / "2024/05/kinmen-cutter.jpg", (20, 60, 90), (1200, 800))
+    project = new_project(tmp_path / "project")
+    run = brief(project, "import", str(pages), "--into", ISSUE, "--uploads", str(uploads))
+    return project, run
+
+
+def test_cms_pages_round_trip_agrees_on_at_least_95_percent_of_fields(cms_import) -> None:  # type: ignore[no-untyped-def]
+    project, run = cms_import
+    aliases = buildable(project)
+    assert aliases == {
+        "coast-guard-boardings-near-kinmen": ["/2024/05/coast-guard-boardings-near-kinmen/"],
+        "counting-ships": ["/analysis/counting-ships/"],
+        "fujian-fishing-fleet": ["/research/fujian-fishing-fleet"],
+    }
+    built = article_pages(build_project(project))
+    agree = total = 0
+    for slug, expected in CMS_EXPECTED.items():
+        fields = article_fields(built[f"field-notes/{slug}"])
+        if "bios" not in expected:
+            fields.pop("bios")
+        count, differences = compare(expected, fields)
+        assert differences == CMS_DIFFERENCES.get(slug, []), slug
+        agree += count
+        total += count + len(differences)
+    assert total >= 90
+    assert agree / total >= 0.95, f"{agree} of {total} fields agree"
+
+
+def test_cms_import_reports_what_did_not_come_over(cms_import) -> None:  # type: ignore[no-untyped-def]
+    project, run = cms_import
+    assert run.code == 1  # warnings to read
+    assert problems(run.err) == [
+        f"{ISSUE}/counting-ships.md:32: warning: an embedded iframe (https://www.youtube.example.com/embed/abc123) was dropped: Brief pages show no embedded content",
+        f"{ISSUE}/counting-ships.md:36: warning: a link to a 'javascript:' address was dropped; its text is kept",
+        f"{ISSUE}/fujian-fishing-fleet.md:26: warning: this table has merged cells, so it cannot be a pipe table: its cells are kept as a text block, one row per line — rewrite it as a pipe table or split it",
+        f"{ISSUE}/fujian-fishing-fleet.md:34: warning: an embedded iframe (https://maps.example.com/embed?kinmen) was dropped: Brief pages show no embedded content",
+        "brief: the imported content builds, but read the warnings above: they say what did not come over as it was"
+        if ALIASES_ACCEPTED else "brief: fix the problems above, then run brief check --strict",
+    ]
+    lines = (project / ISSUE / "fujian-fishing-fleet.md").read_text(encoding="utf-8").split("\n")
+    assert lines[25] == "````text" and lines[26] == "Area | Boats observed"
+    counting = (project / ISSUE / "counting-ships.md").read_text(encoding="utf-8").split("\n")
+    assert counting[35] == "Readers who want the raw numbers can download the spreadsheet or [write to the desk](mailto:desk@oldsite.example.org)."
+
+
+def test_cms_import_writes_front_matter_authors_and_issue(cms_import) -> None:  # type: ignore[no-untyped-def]
+    project, run = cms_import
+    issue = project / ISSUE
+    assert (issue / "issue.yaml").read_text(encoding="utf-8") == (
+        "volume: 24\nnumber: 9\ndate: 2024-05-08\narticles:\n  - fujian-fishing-fleet\n  - counting-ships\n  - coast-guard-boardings-near-kinmen\n"
+    )  # in the order of the pages' files (newsroom.html, wordpress-blocks.html, wordpress-classic.html)
+    assert sorted(p.name for p in (project / "content/authors").iterdir()) == ["ana-lindqvist.md", "chen-yu-ting.md", "tomas-berg.md"]
+    ana = (project / "content/authors/ana-lindqvist.md").read_text(encoding="utf-8")
+    assert ana == '---\nname: "Ana Lindqvist"\n---\n\nAna Lindqvist is a senior fellow who researches maritime law enforcement in the Taiwan Strait.\n'
+    article = (issue / "coast-guard-boardings-near-kinmen.md").read_text(encoding="utf-8")
+    front = article.split("\n---\n", 1)[0]
+    assert "authors: [ana-lindqvist, chen-yu-ting]" in front
+    assert '  src: "images/kinmen-cutter.jpg"\n  alt: "A grey coast guard cutter alongside a small fishing boat"\n  caption: "A China Coast Guard cutter off Kinmen in March."\n  credit: "Ocean Affairs Council"' in front
+    assert 'topics: ["Coast Guard", "Kinmen"]' in front  # the issue's category is not a topic
+    assert "date:" not in front  # the issue's date
+    with Image.open(issue / "images/kinmen-cutter.jpg") as lead:
+        assert lead.size == (1200, 800)  # the original upload, not the 1024x683 copy the page showed
+    assert sorted(p.name for p in (issue / "images").iterdir()) == ["harbour.jpg", "kinmen-cutter.jpg", "ships-per-day.png"]
+
+
+def test_site_chrome_is_dropped(cms_import) -> None:  # type: ignore[no-untyped-def]
+    project, run = cms_import
+    written = "\n".join(p.read_text(encoding="utf-8") for p in (project / "content").rglob("*.md"))
+    for chrome in ("Share this", "Twitter", "Facebook", "Related", "You may also like", "Older post", "replies on",
+                   "Great piece", "Subscribe", "Skip to the content", "Donate", "pixel", "track.gif", "gravatar",
+                   "googletagmanager", "Advertisement", "Post Comment", "Strait Monitor", "addtoany"):
+        assert chrome not in written, chrome
+
+
+# -- hostile pages --------------------------------------------------------------------------
+
+HOSTILE = """<!doctype html><html><head><title>Hostile</title>
+<script>alert(1)</script><meta http-equiv="refresh" content="0;url=javascript:alert(1)"></head>
+<body onload="alert(1)"><article><h1 onmouseover="alert(1)">A Hostile Page</h1>
+<p class="byline">By Eve Mallory</p><time datetime="2024-05-08">May 8, 2024</time>
+<div class="entry-content">
+<p>Text <a href="javascript:alert(1)">one</a>, <a href=" JaVaScRiPt:alert(2)">two</a>, <a href="&#106;avascript:alert(3)">three</a>,
+<a href="vbscript:msgbox(4)">four</a>, <a href="data:text/html;base64,PHNjcmlwdD4=">five</a> and <a href="https://example.org/ok" onclick="alert(5)">six</a>.</p>
+<p><img src="x.png" onerror="alert(6)" alt="broken"><iframe src="https://evil.example.com/"></iframe><object data="evil.swf"></object><embed src="evil.swf"></p>
+<p>Literal markup stays text: &lt;script&gt;alert(7)&lt;/script&gt; and [a](javascript:alert(8)) and &lt;img src=x onerror=alert(9)&gt;.</p>
+<svg><script>alert(10)</script></svg><style>body{}</style><form action="https://evil.example.com/"><input name="q"></form>
+<p style="display:none">Hidden text</p>
+</div></article></body></html>
+"""
+
+
+def test_hostile_page_brings_no_script_handler_frame_or_javascript_link(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "project")
+    (tmp_path / "hostile.html").write_text(HOSTILE, encoding="utf-8")
+    run = brief(project, "import", str(tmp_path / "hostile.html"), "--into", ISSUE)
+    written = (project / ISSUE / "a-hostile-page.md").read_text(encoding="utf-8")
+    lowered = written.lower()
+    assert "<" not in written  # no markup at all: text that looks like markup is written &lt;
+    for bad in ("alert(1)", "alert(2)", "alert(3)", "alert(4)", "alert(5)", "alert(6)", "alert(10)", "evil", "hidden text", "body{}"):
+        assert bad not in lowered, bad  # what scripts, handlers, frames, styles and hidden elements held
+    assert re.search(r"\]\(\s*(javascript|vbscript|data):", lowered) is None
+    assert "Text one, two, three, four, five and [six](https://example.org/ok)." in written
+    assert "Literal markup stays text: &lt;script>alert(7)&lt;/script> and \\[a\\](javascript:alert(8)) and &lt;img src=x onerror=alert(9)>." in written
+    assert run.err.count("was dropped; its text is kept") == 5
+    assert "an embedded iframe (https://evil.example.com/) was dropped" in run.err
+    buildable(project)
+    site = build_project(project)
+    html = (site / "field-notes/a-hostile-page/index.html").read_text(encoding="utf-8")
+    body = html.split('<div class="article-body">', 1)[1].split("</div>", 1)[0]
+    assert "<script" not in body and "javascript:" not in body.lower() and " on" not in re.sub(r"\s+", " ", "".join(re.findall(r"<[^>]+>", body)))
+    assert "&lt;script&gt;alert(7)&lt;/script&gt;" in body
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64), "cannot import the page: the page is not HTML text (it contains NUL bytes)"),
+        (b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "cannot import the page: found no article text in the page (no <article>, entry-content or <main>)"),
+        (b"<html><body><p>" + b"<div>" * 1000 + b"deep" + b"</div>" * 1000 + b"</p></body></html>", "cannot import the page: the page nests elements"),
+        (b"just some words, no markup at all", "cannot import the page: found no title in the page (no <h1>, citation_title, og:title or <title>)"),
+    ],
+)
+def test_malformed_page_gets_a_clear_error_naming_the_file(tmp_path: Path, data: bytes, message: str) -> None:
+    project = new_project(tmp_path / "project")
+    (tmp_path / "bad.html").write_bytes(data)
+    run = brief(project, "import", str(tmp_path / "bad.html"), "--into", ISSUE)
+    assert run.code == 1
+    assert run.err.startswith(f"{tmp_path / 'bad.html'}: {message}"), run.err
+    assert "Traceback" not in run.err
+    assert not (project / ISSUE).exists()
+
+
+def test_huge_page_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "project")
+    huge = tmp_path / "huge.html"
+    with huge.open("wb") as handle:
+        handle.truncate(17 * 1024 * 1024)
+    run = brief(project, "import", str(huge), "--into", ISSUE)
+    assert run.code == 1
+    assert f"{huge}: cannot import the page: the page is 17408 KiB, larger than the 16 MiB an imported page may be" in run.err
+    assert not (project / ISSUE).exists()
+
+
+def test_nothing_is_written_outside_the_issue_folder_and_authors(cms_import, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    project, run = cms_import
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    outside = [p for p in written if not p.startswith((f"project/{ISSUE}/", "project/content/authors/", "saved/", "uploads/"))]
+    assert outside == ["project/content/field-notes/publication.yaml", "project/content/site.yaml"]
+
+
+def test_page_cannot_name_a_file_outside_the_issue(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "project")
+    secret = image(tmp_path / "secret.png")
+    page = tmp_path / "pages" / "evil.html"
+    page.parent.mkdir()
+    page.write_text(
+        '<html><head><link rel="canonical" href="https://x.example/../../../../escape/"></head><body><article><h1>../../Escape</h1>'
+        '<div class="entry-content"><p>Text.</p><p><img src="../../../../etc/passwd.png" alt="a"><img src="../secret.png" alt="b"></p></div></article></body></html>',
+        encoding="utf-8",
+    )
+    run = brief(project, "import", str(page), "--into", ISSUE)
+    files = sorted(p.relative_to(project).as_posix() for p in (project / "content").rglob("*") if p.is_file())
+    assert f"{ISSUE}/escape.md" in files
+    assert f"{ISSUE}/images/secret.png" in files  # an image the page shows is copied in, under its own name
+    assert all(f.startswith((f"{ISSUE}/", "content/authors/")) or f in ("content/site.yaml", "content/field-notes/publication.yaml") for f in files)
+    assert "the image '../../../../etc/passwd.png' was not found" in run.err
+    assert secret.exists()
+
+
+def test_existing_article_is_not_overwritten_without_force(cms_import) -> None:  # type: ignore[no-untyped-def]
+    project, first = cms_import
+    article = project / ISSUE / "counting-ships.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("Every morning", "Each morning"), encoding="utf-8")
+    saved = project.parent / "saved"
+    again = brief(project, "import", str(saved / "wordpress-blocks.html"), "--into", ISSUE)
+    assert f"{ISSUE}/counting-ships.md: warning: not imported from {saved / 'wordpress-blocks.html'}: the article file already exists and was not overwritten — use --force to replace it" in again.err
+    assert "Each morning" in article.read_text(encoding="utf-8")
+    forced = brief(project, "import", str(saved / "wordpress-blocks.html"), "--into", ISSUE, "--force")
+    assert f"  replaced {ISSUE}/counting-ships.md (--force)" in forced.out.splitlines()
+    assert "Every morning" in article.read_text(encoding="utf-8")
+
+
+def test_missing_issue_facts_become_values_check_rejects(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "project")
+    page = tmp_path / "plain.html"
+    page.write_text('<html><body><article><h1>A Plain Page</h1><p class="byline">By Ann Lee</p><div class="entry-content"><p>Text.</p></div></article></body></html>', encoding="utf-8")
+    run = brief(project, "import", str(page), "--into", "content/field-notes/new-issue")
+    assert run.code == 1
+    issue = "content/field-notes/new-issue/issue.yaml"
+    assert (project / issue).read_text(encoding="utf-8").startswith(
+        "volume: 0  # the imported pages do not say the volume: write it here\n"
+        "number: 0  # the imported pages do not say the issue number: write it here\n"
+        "date: YYYY-MM-DD  # the imported pages do not say the issue's date: write it here\n"
+    )
+    lines = problems(run.err)
+    assert f"{issue}:1: warning: the imported pages do not say the issue's volume — write it in issue.yaml" in lines
+    assert f"{issue}:3: warning: the imported pages do not say the issue's date — write it in issue.yaml" in lines
+    assert any(line.startswith(f"{issue}:3: 'date' must be a date written YYYY-MM-DD, not 'YYYY-MM-DD'") for line in lines), lines
+    check = brief(project, "check", "--strict")
+    assert check.code == 1 and f"{issue}:3: 'date' must be a date" in check.err
+
+
+def test_import_adds_articles_to_an_existing_issue_list(cms_import, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    project, run = cms_import
+    issue = project / ISSUE / "issue.yaml"
+    issue.write_text("volume: 24\nnumber: 9\ndate: 2024-05-08\narticles:\n  - counting-ships\n  - coast-guard-boardings-near-kinmen\n  - fujian-fishing-fleet\n# the desk's order\n", encoding="utf-8")
+    page = tmp_path / "late.html"
+    page.write_text('<html><head><link rel="canonical" href="https://oldsite.example.org/late-addition/"></head><body><article><h1>A Late Addition</h1><p class="byline">By Tomas Berg</p><time datetime="2024-05-09">May 9</time><div class="entry-content"><p>Text.</p></div></article></body></html>', encoding="utf-8")
+    again = brief(project, "import", str(page), "--into", ISSUE)
+    assert issue.read_text(encoding="utf-8") == (
+        "volume: 24\nnumber: 9\ndate: 2024-05-08\narticles:\n  - counting-ships\n  - coast-guard-boardings-near-kinmen\n  - fujian-fishing-fleet\n  - late-addition\n# the desk's order\n"
+    )
+    front = (project / ISSUE / "late-addition.md").read_text(encoding="utf-8").split("\n---\n")[0]
+    assert "date: 2024-05-09" in front and "authors: [tomas-berg]" in front
+    assert len(list((project / "content/authors").glob("tomas-berg*.md"))) == 1
+
+
+def test_images_not_found_are_listed_and_never_downloaded(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "project")
+    page = tmp_path / "remote.html"
+    page.write_text('<html><body><article><h1>Remote Images</h1><p class="byline">By Ann Lee</p><div class="entry-content">'
+                    '<p>Text.</p><figure><img src="https://cdn.example.com/uploads/2024/05/chart-768x512.png" alt="A chart"><figcaption>Figure 1: A chart</figcaption></figure>'
+                    '</div></article></body></html>', encoding="utf-8")
+    run = brief(project, "import", str(page), "--into", ISSUE)
+    text = (project / ISSUE / "remote-images.md").read_text(encoding="utf-8")
+    assert "Figure 1: A chart\n\n![A chart](images/chart.png)" in text
+    assert f"{ISSUE}/remote-images.md:" in run.err and f"the image 'https://cdn.example.com/uploads/2024/05/chart-768x512.png' was not found — copy it to {ISSUE}/images/chart.png" in run.err
+    assert f"brief: 1 image not found (the importer never downloads):\n  {ISSUE}/remote-images.md: https://cdn.example.com/uploads/2024/05/chart-768x512.png\n" in run.err
+    assert not (project / ISSUE / "images").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["import", "x.html"], "brief: --into is missing: name the issue folder to import into, content/<publication>/<issue-folder>\n"),
+        (["import", "--into", ISSUE], "brief: name the pages to import (files or folders), or a WordPress export with --wxr\n"),
+        (["import", "nowhere.html", "--into", ISSUE], "brief: nowhere.html does not exist\n"),
+        (["import", "x.html", "--into", "content/nowhere/issue"], "brief: content/nowhere is not a publication folder: it has no publication.yaml (create it first, with at least 'title:')\n"),
+        (["import", "--wxr", "export.xml"], "brief: --wxr needs --publication content/<publication>\n"),
+    ],
+)
+def test_usage_errors(tmp_path: Path, argv: list[str], message: str) -> None:
+    project = new_project(tmp_path / "project")
+    (project / "x.html").write_text("<html></html>", encoding="utf-8")
+    run = brief(project, *argv)
+    assert (run.code, run.err) == (2, message)
