@@ -521,3 +521,122 @@ def test_usage_errors(tmp_path: Path, argv: list[str], message: str) -> None:
     (project / "x.html").write_text("<html></html>", encoding="utf-8")
     run = brief(project, *argv)
     assert (run.code, run.err) == (2, message)
+
+
+# -- WordPress exports ----------------------------------------------------------------------
+
+@pytest.fixture
+def wxr_project(tmp_path: Path) -> tuple[Path, Path]:
+    uploads = tmp_path / "uploads"
+    image(uploads / "2024/05/kinmen-cutter.jpg", (20, 60, 90), (900, 600))
+    image(uploads / "2024/05/boardings-chart.png", (90, 60, 90), (600, 400))
+    image(uploads / "2024/05/harbour.jpg", (90, 60, 20))
+    return new_project(tmp_path / "project"), uploads
+
+
+def test_wordpress_export_groups_posts_into_issues(wxr_project) -> None:  # type: ignore[no-untyped-def]
+    project, uploads = wxr_project
+    run = brief(project, "import", "--wxr", str(FIXTURES / "export.xml"), "--publication", "content/field-notes", "--uploads", str(uploads))
+    publication = project / "content/field-notes"
+    assert sorted(p.relative_to(publication).as_posix() for p in publication.rglob("*") if p.is_file()) == [
+        "2023-12-12/issue.yaml",
+        "2023-12-12/older-note-on-fishing-boats.md",
+        "2024-05-vol24-no9/coast-guard-boardings-near-kinmen.md",
+        "2024-05-vol24-no9/counting-ships.md",
+        "2024-05-vol24-no9/draft-militia-boats.md",
+        "2024-05-vol24-no9/images/boardings-chart.png",
+        "2024-05-vol24-no9/images/harbour.jpg",
+        "2024-05-vol24-no9/images/kinmen-cutter.jpg",
+        "2024-05-vol24-no9/issue.yaml",
+        "publication.yaml",
+    ]  # the trashed post, the attachment and the page are not articles
+    assert (publication / "2024-05-vol24-no9/issue.yaml").read_text(encoding="utf-8") == (
+        "volume: 24\nnumber: 9\ndate: 2024-05-08\narticles:\n  - coast-guard-boardings-near-kinmen\n  - counting-ships\n  - draft-militia-boats\n"
+    )
+    assert (publication / "2023-12-12/issue.yaml").read_text(encoding="utf-8").startswith("volume: 1\nnumber: 1\ndate: 2023-12-12\n")
+    boardings = (publication / "2024-05-vol24-no9/coast-guard-boardings-near-kinmen.md").read_text(encoding="utf-8")
+    assert boardings.startswith(
+        '---\ntitle: "Coast Guard Boardings Near Kinmen Become Routine"\nauthors: [ana-lindqvist]\nsummary:\n'
+        '  - "The China Coast Guard has boarded Taiwanese vessels near Kinmen at least eleven times since February."\n'
+        '  - "Boardings are now announced in advance."\nimage:\n  src: "images/kinmen-cutter.jpg"\n'
+        '  alt: "A grey coast guard cutter alongside a small fishing boat"\n  caption: "A China Coast Guard cutter off Kinmen in March."\n'
+        'topics: ["Coast Guard", "Kinmen"]\nnotes:\n  1: "The coast guard\'s name in Chinese is 中国海警局."\n'
+        'aliases: ["/2024/05/coast-guard-boardings-near-kinmen/"]\n---\n\n'
+        "The first boarding, of a tourist boat on February 19, was reported within hours ([Ocean Affairs Council](https://example.org/oac/2024-02-19), February 19). "
+        "Beijing's coast guard (中国海警) called it a routine inspection.[^1]\n\n"
+        "Since then the pattern has settled into two or three boardings a month.\\\nMost are inside the restricted waters.\n\n"
+        "Figure 1: Boardings per month\n\n![Bar chart of boardings per month, rising from 2 in February to 5 in April](images/boardings-chart.png)\n\n"
+        "(Source: Ocean Affairs Council)\n\n"
+    )
+    counting = (publication / "2024-05-vol24-no9/counting-ships.md").read_text(encoding="utf-8")
+    assert 'title: "Counting Ships & What They Miss"\nauthors: [tomas-berg]\nsummary:\n  - "The daily counts are a floor, not a total."\naliases: ["/2024/05/counting-ships/"]\n' in counting
+    draft = (publication / "2024-05-vol24-no9/draft-militia-boats.md").read_text(encoding="utf-8")
+    assert "draft: true\n" in draft and 'aliases: ["/?p=160"]' in draft
+    lines = problems(run.err)
+    assert "content/field-notes/2023-12-12/issue.yaml: warning: the posts do not say their volume and issue: numbered by date as volume 1, issue 1 — check the numbers in issue.yaml" in lines
+    assert "content/field-notes/2024-05-vol24-no9/coast-guard-boardings-near-kinmen.md:1: warning: the shortcode [gallery] is not understood: it was kept as text — rewrite it in Markdown" in lines
+    assert "content/field-notes/2024-05-vol24-no9/draft-militia-boats.md:1: warning: the post's status is 'draft': it was imported as a draft" in lines
+    assert "brief: 1 image not found (the importer never downloads):" in lines
+    assert "  content/field-notes/2024-05-vol24-no9/counting-ships.md: https://oldsite.example.org/wp-content/uploads/2024/05/missing-map.png" in lines
+    assert "content/field-notes/2024-05-vol24-no9/counting-ships.md:13: the file 'images/missing-map.png' does not exist — did you mean 'images/boardings-chart.png'?" in lines
+    assert run.code == 1
+
+
+def test_wordpress_export_builds_once_the_editor_has_fixed_what_was_reported(wxr_project) -> None:  # type: ignore[no-untyped-def]
+    project, uploads = wxr_project
+    image(uploads / "2024/05/missing-map.png")
+    brief(project, "import", "--wxr", str(FIXTURES / "export.xml"), "--publication", "content/field-notes", "--uploads", str(uploads))
+    buildable(project)
+    article = project / "content/field-notes/2024-05-vol24-no9/coast-guard-boardings-near-kinmen.md"
+    article.write_text(article.read_text(encoding="utf-8").replace('\\[gallery ids="7,8,9"\\]\n', ""), encoding="utf-8")
+    site = build_project(project)
+    fields = article_fields(site / "field-notes/coast-guard-boardings-near-kinmen/index.html")
+    assert fields["sources"] == [("Ocean Affairs Council", "https://example.org/oac/2024-02-19", "2024-02-19")]
+    assert fields["notes"] == ["The coast guard's name in Chinese is 中国海警局."]
+    assert fields["figures"] == [("Figure 1: Boardings per month", "Bar chart of boardings per month, rising from 2 in February to 5 in April", "Ocean Affairs Council")]
+    assert fields["lead"] == ("A grey coast guard cutter alongside a small fishing boat", "A China Coast Guard cutter off Kinmen in March.", "")
+    older = article_fields(site / "field-notes/older-note-on-fishing-boats/index.html")
+    assert older["sources"] == [("Fujian Daily", "https://example.org/fujian/2023-11-30", "2023-11-30")]
+
+
+def test_wordpress_export_grouped_by_date_or_by_a_field(wxr_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    project, uploads = wxr_project
+    brief(project, "import", "--wxr", str(FIXTURES / "export.xml"), "--publication", "content/field-notes", "--issue-from", "date")
+    assert sorted(p.name for p in (project / "content/field-notes").iterdir() if p.is_dir()) == ["2023-12-12", "2024-05-08"]
+    assert (project / "content/field-notes/2024-05-08/issue.yaml").read_text(encoding="utf-8").startswith("volume: 2\nnumber: 1\ndate: 2024-05-08\n")
+    export = (FIXTURES / "export.xml").read_text(encoding="utf-8").replace(
+        "<wp:post_name><![CDATA[older-note-on-fishing-boats]]></wp:post_name>",
+        "<wp:post_name><![CDATA[older-note-on-fishing-boats]]></wp:post_name>"
+        "<wp:postmeta><wp:meta_key>brief_issue</wp:meta_key><wp:meta_value>Volume 23 Number 12</wp:meta_value></wp:postmeta>",
+    )
+    (tmp_path / "fields.xml").write_text(export, encoding="utf-8")
+    other = new_project(tmp_path / "other")
+    run = brief(other, "import", "--wxr", str(tmp_path / "fields.xml"), "--publication", "content/field-notes",
+                "--issue-from", "field:brief_issue", "--issue-pattern", r"Volume (\d+) Number (\d+)")
+    assert (other / "content/field-notes/2023-12-vol23-no12/issue.yaml").read_text(encoding="utf-8").startswith("volume: 23\nnumber: 12\n"), run.err
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>\n<rss><channel><item><title>&c;</title></item></channel></rss>',
+         "this is not a WordPress export (it has no <rss><channel> with the wp: namespace)"),
+        ('<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><item><title>&x;</title><wp:post_type>post</wp:post_type></item></channel></rss>',
+         None),
+        ("<rss><channel><item>never closed", "cannot read the WordPress export: "),
+        ('<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel></channel></rss>', "the WordPress export holds no posts"),
+    ],
+)
+def test_bad_export_gets_a_clear_error_naming_the_file(tmp_path: Path, text: str, message: str | None) -> None:
+    project = new_project(tmp_path / "project")
+    export = tmp_path / "export.xml"
+    export.write_text(text, encoding="utf-8")
+    run = brief(project, "import", "--wxr", str(export), "--publication", "content/field-notes")
+    assert "Traceback" not in run.err and "root:" not in run.err
+    if message is None:  # an external entity is never read
+        written = "".join(p.read_text(encoding="utf-8") for p in (project / "content").rglob("*.md"))
+        assert "root:" not in written
+        return
+    assert run.code == 1
+    assert run.err.startswith(f"{export}: {message}"), run.err
+    assert [p.name for p in (project / "content/field-notes").iterdir()] == ["publication.yaml"]

@@ -212,8 +212,9 @@ class IssueImport:
                     header_problems.append("the lead image has no alt text in the page — describe the picture in 'alt'")
         disclaimer = blocks_text(page.disclaimer)
         aliases = []
-        old_path = urlsplit(page.address).path if page.address else ""
-        if old_path and old_path.rstrip("/") != f"/{self.publication_slug}/{article.slug}":
+        old = urlsplit(page.address)
+        old_path = (old.path or "/") + (f"?{old.query}" if old.query else "")
+        if page.address and old_path != "/" and old_path.rstrip("/") != f"/{self.publication_slug}/{article.slug}":
             aliases.append(old_path)
 
         lines = ["---", f"title: {quote(page.title)}", "authors: [" + ", ".join(ids) + "]"]

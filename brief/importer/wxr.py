@@ -20,7 +20,7 @@ CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
 #: Post statuses imported as drafts; others than these and "publish" are skipped.
 DRAFT_STATUSES = ("draft", "pending", "private", "future")
-BLOCK_START = re.compile(r"^\s*<(p|div|h[1-6]|ul|ol|li|blockquote|table|figure|pre|hr|dl|section|img|!--)\b", re.I)
+BLOCK_START = re.compile(r"^\s*<(?:!--|(?:p|div|h[1-6]|ul|ol|li|blockquote|table|figure|pre|hr|dl|section|img)\b)", re.I)
 SHORTCODE = re.compile(r"\[(/?)([a-z][\w-]*)((?:\s+[^\]]*)?)\]", re.I)
 KNOWN_SHORTCODES = frozenset({"caption", "wp_caption", "gallery", "embed", "video", "audio", "playlist", "footnote", "ref", "efn_note"})
 
@@ -61,7 +61,7 @@ def read_export(path: Path) -> list[Post]:
     except OSError as exc:
         raise ExportError(f"cannot read the WordPress export: {exc.strerror or exc}") from exc
     channel = root.find("channel")
-    wp = next((uri for uri in (root.nsmap or {}).values() if uri and re.match(r"^https?://wordpress\.org/export/\d", uri)), None)
+    wp = next((uri for uri in (root.nsmap or {}).values() if uri and re.match(r"^https?://wordpress\.org/export/\d[.\d]*/?$", uri)), None)
     if root.tag != "rss" or channel is None or wp is None:
         raise ExportError("this is not a WordPress export (it has no <rss><channel> with the wp: namespace)")
     W = "{" + wp + "}"
