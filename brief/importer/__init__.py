@@ -86,8 +86,8 @@ class Session:
                 )
                 continue
             written.append(article)
-        issue_file = issue.issue_file(written, **stated)  # type: ignore[arg-type]
-        used_authors = {a for article in written for a in re.findall(r"^authors: \[(.*)\]$", article.text, re.M)[0].split(", ") if a}
+        issue_file, issue_date = issue.issue_file(written, **stated)  # type: ignore[arg-type]
+        used_authors = {author_id for article in written for author_id in article.authors}
         for author_id, planned in list(self.authors.new.items()):
             if author_id in used_authors and self.write(planned, self.content / "authors"):
                 del self.authors.new[author_id]
@@ -96,10 +96,11 @@ class Session:
             for image in article.images:
                 if not image.path.exists() and self.write(image, issue.folder):
                     self.images += 1
-            self.write(PlannedFile(article.file, article.text.encode("utf-8")), issue.folder)
+            text, problems = article.render(issue_date)
+            self.write(PlannedFile(article.file, text.encode("utf-8")), issue.folder)
             self.articles += 1
             where = self.display(article.file)
-            for line, message in article.problems:
+            for line, message in problems:
                 self.diagnostics.warning(SourceLocation(where, line), message)
         if issue_file is not None:
             self.write(issue_file, issue.folder)
@@ -241,9 +242,9 @@ def import_export(session: Session, export: Path, publication: Path, uploads: Pa
         for post in members:
             post.page.topics = [t for t in post.page.topics if not regex.search(t)]
             article = issue.add(post.page, f"{where.path}: post {post.id}", None, post.slug.lower(), draft=post.status != "publish")
-            article.problems += [(1, p) for p in post.problems]
+            article.problems += post.problems
             if post.status != "publish":
-                article.problems.append((1, f"the post's status is '{post.status}': it was imported as a draft"))
+                article.problems.append(f"the post's status is '{post.status}': it was imported as a draft")
         if not isinstance(key, tuple) and not (folder / "issue.yaml").exists():
             session.diagnostics.warning(
                 SourceLocation(session.display(folder / "issue.yaml")),

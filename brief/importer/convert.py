@@ -157,6 +157,10 @@ class Converter:
         kind = "image" if re.fullmatch(r"!\[[^\n]*\]\([^\n]*\)", text) else "p"
         result.append(Block(kind, escape_line_start(text), self.take_problems()))
 
+    def problem(self, message: str) -> None:
+        """Report ``message`` at the block being converted."""
+        self._pending.append(message)
+
     def take_problems(self) -> list[str]:
         problems, self._pending = self._pending, []
         return problems

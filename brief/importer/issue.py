@@ -9,7 +9,6 @@ are slugs, never paths, so a hostile page cannot make the importer write elsewhe
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -23,9 +22,9 @@ from bs4 import Tag
 
 from ..errors import Diagnostics, SourceLocation
 from ..load import RESERVED_SLUGS, _ORDER_PREFIX, slugify
-from ..sources import SourceError, is_within, parse_yaml, split_front_matter
-from .convert import Block, Converter, escape, number_captions
-from .page import Page, Person, text_of
+from ..sources import SourceError, parse_yaml, split_front_matter
+from .convert import Block, Converter, number_captions
+from .page import Page, Person
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif")
@@ -49,16 +48,32 @@ class PlannedFile:
 
 @dataclass
 class Imported:
-    """One article ready to write."""
+    """One article converted and ready to write (its front-matter lacks only the date,
+    which depends on the issue's date)."""
 
     origin: str  #: where it came from, as the editor named it (a file, or an export's post)
     page: Page
     slug: str = ""
     file: Path | None = None
-    text: str = ""
-    images: list[PlannedFile] = field(default_factory=list)
-    problems: list[tuple[int, str]] = field(default_factory=list)  #: (line in the written file, message)
     draft: bool = False
+    authors: list[str] = field(default_factory=list)  #: author ids
+    head: list[str] = field(default_factory=list)  #: front-matter lines up to the date
+    tail: list[str] = field(default_factory=list)  #: front-matter lines after the date
+    blocks: list[Block] = field(default_factory=list)
+    images: list[PlannedFile] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  #: about the article as a whole
+
+    def render(self, issue_date: dt.date | None) -> tuple[str, list[tuple[int, str]]]:
+        """The file's text, and each problem with its line in that text. The date is
+        written only when it is not the issue's (an article takes its issue's date)."""
+        date = self.page.date
+        lines = ["---", *self.head, *([f"date: {date.isoformat()}"] if date and date != issue_date else []), *self.tail, "---", ""]
+        problems = [(1, p) for p in self.problems]
+        line = len(lines) + 1
+        for block in self.blocks:
+            problems += [(line, p) for p in block.problems]
+            line += block.text.count("\n") + 2
+        return "\n".join(lines) + "\n" + "\n\n".join(b.text for b in self.blocks) + "\n", problems
 
 
 class Authors:
@@ -159,101 +174,101 @@ class IssueImport:
 
     def convert(self, article: Imported, page_file: Path | None) -> None:
         page = article.page
-        found_problems: list[str] = []
+        problems = article.problems
         note_ids = {note_id: str(i) for i, note in enumerate(page.notes, 1) for note_id in note.ids}
-        converter = Converter(page.address, lambda img: self.image_path(article, img, page_file, converter), note_ids, found_problems.append)
-        body = converter.convert(page.body)
-        blocks = body.blocks
-        number_captions(blocks)
-        header_problems: list[str] = []
+        converter = Converter(page.address, lambda img: self.image_path(article, img, page_file, converter), note_ids, problems.append)
+        article.blocks = converter.convert(page.body).blocks
+        number_captions(article.blocks)
+        if not article.blocks:
+            problems.append("found no text in the page's body")
 
         def blocks_text(tag: Tag | None) -> str:
             if not isinstance(tag, Tag):
                 return ""
             inner = converter.blocks(tag)
-            header_problems.extend(p for b in inner for p in b.problems)
+            problems.extend(p for b in inner for p in b.problems)
             return "\n\n".join(b.text for b in inner)
 
         notes: dict[str, str] = {}
         for i, note in enumerate(page.notes, 1):
             text = blocks_text(note.content)
             if not text.strip():
-                header_problems.append(f"note {i} of the page is empty; it was left out")
+                problems.append(f"note {i} of the page is empty; it was left out")
                 continue
             notes[str(i)] = text
             if str(i) not in converter.referenced:
-                header_problems.append(f"note {i} is never referred to in the page's text — refer to it with [^{i}] where it belongs, or delete it")
+                problems.append(f"note {i} is never referred to in the page's text — refer to it with [^{i}] where it belongs, or delete it")
         summary = [converter.inline_text(item) for item in page.summary]
-        ids: list[str] = []
         bios: dict[str, str] = {}
         for person in page.authors:
             bio = blocks_text(person.bio)
             author_id = self.authors.id_for(person, bio)
-            ids.append(author_id)
+            article.authors.append(author_id)
             if bio and normal(bio) != normal(self.authors.bios.get(author_id, "")):
                 bios[author_id] = bio
-        if not ids:
-            header_problems.append("the page names no author — write the author ids in 'authors'")
-        image: dict[str, str] = {}
-        if page.lead is not None:
-            src = self.image_path(article, page.lead.img, page_file, converter)
-            if src:
-                image["src"] = src
-                image["alt"] = re.sub(r"\s+", " ", str(page.lead.img.get("alt") or "")).strip()
-                if page.lead.caption is not None:
-                    caption = converter.inline_text(page.lead.caption)
-                    if caption:
-                        image["caption"] = caption
-                if page.lead.credit:
-                    image["credit"] = page.lead.credit
-                    if urlsplit(page.lead.credit_url).scheme in ("http", "https"):
-                        image["credit_url"] = page.lead.credit_url
-                if not image["alt"]:
-                    header_problems.append("the lead image has no alt text in the page — describe the picture in 'alt'")
+        if not article.authors:
+            problems.append("the page names no author — write the author ids in 'authors'")
+        image = self.lead_image(article, converter, page_file)
         disclaimer = blocks_text(page.disclaimer)
-        aliases = []
-        old = urlsplit(page.address)
-        old_path = (old.path or "/") + (f"?{old.query}" if old.query else "")
-        if page.address and old_path != "/" and old_path.rstrip("/") != f"/{self.publication_slug}/{article.slug}":
-            aliases.append(old_path)
 
-        lines = ["---", f"title: {quote(page.title)}", "authors: [" + ", ".join(ids) + "]"]
+        head = [f"title: {quote(page.title)}", "authors: [" + ", ".join(article.authors) + "]"]
         if article.slug != slugify(_ORDER_PREFIX.sub("", article.slug)):
-            lines.append(f"slug: {article.slug}")
-        if page.date is not None:
-            lines.append(f"date: {page.date.isoformat()}")
+            head.append(f"slug: {article.slug}")
+        tail = []
         if summary:
-            lines.append("summary:")
-            lines += [f"  - {quote(item)}" for item in summary]
+            tail.append("summary:")
+            tail += [f"  - {quote(item)}" for item in summary]
         if image:
-            lines.append("image:")
-            lines += [f"  {key}: {quote(value)}" for key, value in image.items()]
+            tail.append("image:")
+            tail += [f"  {key}: {quote(value)}" for key, value in image.items()]
         if page.topics:
-            lines.append("topics: [" + ", ".join(quote(t) for t in page.topics) + "]")
+            tail.append("topics: [" + ", ".join(quote(t) for t in page.topics) + "]")
         if notes:
-            lines.append("notes:")
-            lines += [f"  {label}: {quote(text)}" for label, text in notes.items()]
+            tail.append("notes:")
+            tail += [f"  {label}: {quote(text)}" for label, text in notes.items()]
         if bios:
-            lines.append("bios:")
-            lines += [f"  {author_id}: {quote(text)}" for author_id, text in bios.items()]
+            tail.append("bios:")
+            tail += [f"  {author_id}: {quote(text)}" for author_id, text in bios.items()]
         if disclaimer:
-            lines.append(f"disclaimer: {quote(disclaimer)}")
+            tail.append(f"disclaimer: {quote(disclaimer)}")
         if article.draft:
-            lines.append("draft: true")
-        if aliases:
-            lines.append("aliases: [" + ", ".join(quote(a) for a in aliases) + "]")
-        lines += ["---", ""]
-        article.problems += [(1, p) for p in found_problems + header_problems]
-        text = "\n".join(lines)
-        line = len(lines) + 1
-        parts = []
-        for block in blocks:
-            parts.append(block.text)
-            article.problems += [(line, p) for p in block.problems]
-            line += block.text.count("\n") + 2
-        if not blocks:
-            article.problems.append((1, "found no text in the page's body"))
-        article.text = text + "\n" + "\n\n".join(parts) + "\n"
+            tail.append("draft: true")
+        alias = self.old_address(article)
+        if alias:
+            tail.append(f"aliases: [{quote(alias)}]")
+        article.head, article.tail = head, tail
+
+    def lead_image(self, article: Imported, converter: Converter, page_file: Path | None) -> dict[str, str]:
+        """The front-matter's ``image`` mapping for the page's lead image."""
+        lead = article.page.lead
+        if lead is None:
+            return {}
+        src = self.image_path(article, lead.img, page_file, converter)
+        if not src:
+            return {}
+        image = {"src": src, "alt": re.sub(r"\s+", " ", str(lead.img.get("alt") or "")).strip()}
+        if lead.caption is not None:
+            caption = converter.inline_text(lead.caption)
+            if caption:
+                image["caption"] = caption
+        if lead.credit:
+            image["credit"] = lead.credit
+            if urlsplit(lead.credit_url).scheme in ("http", "https"):
+                image["credit_url"] = lead.credit_url
+        if not image["alt"]:
+            article.problems.append("the lead image has no alt text in the page — describe the picture in 'alt'")
+        return image
+
+    def old_address(self, article: Imported) -> str:
+        """The page's address on the old site, for ``aliases``; empty when there is none, or
+        when it is the article's new address (a page of a Brief site)."""
+        if not article.page.address:
+            return ""
+        old = urlsplit(article.page.address)
+        path = (old.path or "/") + (f"?{old.query}" if old.query else "")
+        if path == "/" or path.rstrip("/") == f"/{self.publication_slug}/{article.slug}":
+            return ""
+        return path
 
     # -- images -------------------------------------------------------------------------
 
@@ -265,10 +280,10 @@ class IssueImport:
         if src:
             candidates.append(src)
         if not candidates:
-            converter._pending.append("an image with no address was dropped")
+            converter.problem("an image with no address was dropped")
             return None
         if all(c.lower().startswith("data:") for c in candidates):
-            converter._pending.append("an image embedded in the page as a data: address was dropped — save it as a file and add it by hand")
+            converter.problem("an image embedded in the page as a data: address was dropped — save it as a file and add it by hand")
             return None
         for address in candidates:
             for path in self.local_files(address, page_file):
@@ -279,7 +294,7 @@ class IssueImport:
         name = image_name(address, None)
         where = self.display(self.folder / "images" / name)
         self.missing_images.append((self.display(article.file) if article.file else article.origin, address))
-        converter._pending.append(f"the image '{address}' was not found — copy it to {where}")
+        converter.problem(f"the image '{address}' was not found — copy it to {where}")
         return f"images/{name}"
 
     def local_files(self, address: str, page_file: Path | None) -> list[Path]:
@@ -320,10 +335,10 @@ class IssueImport:
     # -- issue.yaml ---------------------------------------------------------------------
 
     def issue_file(self, written: list[Imported], volume: int | None = None, number: int | None = None,
-                   date: dt.date | None = None, title: str = "") -> PlannedFile | None:
-        """``issue.yaml``, created from what the pages say, or the existing one with the new
-        articles added to its ``articles`` list. The article dates equal to the issue's are
-        taken out of the articles (an article takes its issue's date by default)."""
+                   date: dt.date | None = None, title: str = "") -> tuple[PlannedFile | None, dt.date | None]:
+        """``issue.yaml`` (created from what the pages say, or the existing one with the new
+        articles added to its ``articles`` list; None when it needs no change), and the
+        issue's date."""
         path = self.folder / "issue.yaml"
         names = [a.file.stem for a in written if a.file is not None]
         pages = [a.page for a in self.articles]
@@ -333,13 +348,13 @@ class IssueImport:
                 data = parse_yaml(text, self.display(path))
             except SourceError:
                 data = None
-            issue_date = data.get("date") if isinstance(data, dict) else None
-            self.drop_issue_dates(issue_date if isinstance(issue_date, dt.date) else None)
+            stated = data.get("date") if isinstance(data, dict) else None
+            issue_date = stated if isinstance(stated, dt.date) else None
             if not isinstance(data, dict) or not isinstance(data.get("articles"), list):
-                return None
+                return None, issue_date
             listed = {str(n).removesuffix(".md") for n in data["articles"]}
             new = [n for n in names if n not in listed]
-            return PlannedFile(path, add_to_articles(text, new).encode("utf-8"), replace=True) if new else None
+            return (PlannedFile(path, add_to_articles(text, new).encode("utf-8"), replace=True) if new else None), issue_date
         volume = volume or most_common(p.volume for p in pages)
         number = number or most_common(p.number for p in pages)
         date = date or most_common(p.issue_date for p in pages) or most_common(p.date for p in pages)
@@ -365,17 +380,7 @@ class IssueImport:
             lines.append(f"title: {quote(title)}")
         lines.append("articles:")
         lines += [f"  - {n}" for n in names]
-        self.drop_issue_dates(date)
-        return PlannedFile(path, ("\n".join(lines) + "\n").encode("utf-8"))
-
-    def drop_issue_dates(self, issue_date: dt.date | None) -> None:
-        if issue_date is None:
-            return
-        for article in self.articles:
-            line = f"\ndate: {issue_date.isoformat()}\n"
-            if line in article.text.split("\n---\n", 1)[0] + "\n":
-                article.text = article.text.replace(line, "\n", 1)
-                article.problems = [(n - 1 if n > 1 else n, p) for n, p in article.problems]
+        return PlannedFile(path, ("\n".join(lines) + "\n").encode("utf-8")), date
 
 
 def add_to_articles(text: str, names: list[str]) -> str:
@@ -457,5 +462,3 @@ def read_image(path: Path) -> bytes | None:
     return data
 
 
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:12]
