@@ -329,21 +329,9 @@ class Converter:
         return escape(HTML_SPACE.sub(" ", str(node)))
 
     def inline_text(self, tag: Tag) -> str:
-        """``tag``'s content as one line of inline Markdown."""
-        parts = []
-        for child in tag.children:
-            if isinstance(child, Comment):
-                continue
-            if isinstance(child, NavigableString):
-                parts.append(self.text(child))
-            elif isinstance(child, Tag):
-                if child.name in DROPPED:
-                    self.dropped(child)
-                elif child.name in ("p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6"):
-                    parts.append(" " + self.inline_text(child) + " ")
-                else:
-                    parts.append(self.inline(child))
-        return re.sub(r" {2,}", " ", "".join(parts).replace("\n", " ")).strip()
+        """``tag``'s content as one line of inline Markdown (line breaks become spaces)."""
+        text = self.inline_content(tag).replace("\\\n", " ").replace("\n", " ")
+        return re.sub(r" {2,}", " ", text).strip()
 
     def inline(self, tag: Tag) -> str:
         name = tag.name

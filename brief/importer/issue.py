@@ -361,21 +361,15 @@ class IssueImport:
         title = title or most_common(p.issue_title for p in pages) or ""
         where = self.display(path)
         lines = []
-        if volume:
-            lines.append(f"volume: {volume}")
-        else:
-            lines.append("volume: 0  # the imported pages do not say the volume: write it here")
-            self.diagnostics.warning(SourceLocation(where, 1), "the imported pages do not say the issue's volume", "write it in issue.yaml")
-        if number:
-            lines.append(f"number: {number}")
-        else:
-            lines.append("number: 0  # the imported pages do not say the issue number: write it here")
-            self.diagnostics.warning(SourceLocation(where, 2), "the imported pages do not say the issue's number", "write it in issue.yaml")
-        if date:
-            lines.append(f"date: {date.isoformat()}")
-        else:
-            lines.append("date: YYYY-MM-DD  # the imported pages do not say the issue's date: write it here")
-            self.diagnostics.warning(SourceLocation(where, 3), "the imported pages do not say the issue's date", "write it in issue.yaml")
+        stated = [("volume", volume, "the volume", "the imported pages do not say the issue's volume"),
+                  ("number", number, "the issue number", "the imported pages do not say the issue's number"),
+                  ("date", date.isoformat() if date else None, "the issue's date", "the imported pages do not say the issue's date")]
+        for line, (key, value, what, message) in enumerate(stated, 1):
+            if value:
+                lines.append(f"{key}: {value}")
+            else:  # a value that brief check rejects, until the editor writes the real one
+                lines.append(f"{key}: {'YYYY-MM-DD' if key == 'date' else 0}  # the imported pages do not say {what}: write it here")
+                self.diagnostics.warning(SourceLocation(where, line), message, hint="write it in issue.yaml")
         if title:
             lines.append(f"title: {quote(title)}")
         lines.append("articles:")
