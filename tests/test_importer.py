@@ -640,3 +640,24 @@ def test_bad_export_gets_a_clear_error_naming_the_file(tmp_path: Path, text: str
     assert run.code == 1
     assert run.err.startswith(f"{export}: {message}"), run.err
     assert [p.name for p in (project / "content/field-notes").iterdir()] == ["publication.yaml"]
+
+
+def test_authors_are_matched_to_existing_files_by_name(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "project")
+    (project / "content/authors/tberg.md").write_text("---\nname: Tomás Berg\n---\n\nTomás Berg is a research associate.\n", encoding="utf-8")
+    page = tmp_path / "page.html"
+    page.write_text('<html><body><article><h1>Matched</h1><p class="byline">By tomás  berg and Ana Lindqvist</p>'
+                    '<time datetime="2024-05-08">May 8</time><div class="entry-content"><p>Text.</p></div></article></body></html>', encoding="utf-8")
+    run = brief(project, "import", str(page), "--into", ISSUE)
+    assert "authors: [tberg, ana-lindqvist]" in (project / ISSUE / "matched.md").read_text(encoding="utf-8")
+    assert sorted(p.name for p in (project / "content/authors").iterdir()) == ["ana-lindqvist.md", "tberg.md"]
+    assert "  wrote content/authors/ana-lindqvist.md" in run.out.splitlines()
+    assert (project / "content/authors/tberg.md").read_text(encoding="utf-8").startswith("---\nname: Tomás Berg\n")
+
+
+def test_import_command_has_help() -> None:
+    from brief.cli import make_parser
+
+    text = make_parser()._subparsers._group_actions[0].choices["import"].format_help()  # type: ignore[union-attr]
+    for option in ("--into", "--wxr", "--publication", "--uploads", "--issue-from", "--issue-pattern", "--force"):
+        assert option in text

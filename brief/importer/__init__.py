@@ -230,8 +230,8 @@ def import_export(session: Session, export: Path, publication: Path, uploads: Pa
         stated: dict[str, object] = {}
         if isinstance(key, tuple):
             volume, number = key
-            day = max((p.page.date for p in members if p.page.date), default=None)
-            name = f"{day:%Y-%m}-vol{volume}-no{number}" if day else f"vol{volume}-no{number}"
+            latest = max((p.page.date for p in members if p.page.date), default=None)
+            name = f"{latest:%Y-%m}-vol{volume}-no{number}" if latest else f"vol{volume}-no{number}"
             stated = {"volume": volume, "number": number}
         else:
             day = key

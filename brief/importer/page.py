@@ -107,7 +107,8 @@ def parse(text: str) -> BeautifulSoup:
 
 
 def deepest(soup: BeautifulSoup) -> int:
-    depth, stack = 0, [(soup, 0)]
+    depth = 0
+    stack: list[tuple[Tag, int]] = [(soup, 0)]
     while stack:
         node, level = stack.pop()
         depth = max(depth, level)
@@ -329,9 +330,9 @@ class Metadata:
             return found[0]
         if isinstance(self.article.get("headline"), str):
             return str(self.article["headline"]).strip()
-        h1 = self.soup.find("h1")
-        if isinstance(h1, Tag) and text_of(h1):
-            return text_of(h1)
+        first = self.soup.find("h1")
+        if isinstance(first, Tag) and text_of(first):
+            return text_of(first)
         title = text_of(self.soup.find("title"))
         return re.split(r"\s+[|–—·-]\s+", title)[0] if title else ""
 
@@ -400,7 +401,8 @@ class Metadata:
 
     def issue(self) -> tuple[int | None, int | None]:
         issue = self.part_of()
-        volume_ld = issue.get("isPartOf") if isinstance(issue.get("isPartOf"), dict) else {}
+        part = issue.get("isPartOf")
+        volume_ld: dict[str, Any] = part if isinstance(part, dict) else {}
         volume = to_int(volume_ld.get("volumeNumber")) or to_int(next(iter(self.meta("citation_volume")), None))
         number = to_int(issue.get("issueNumber")) or to_int(next(iter(self.meta("citation_issue")), None))
         if volume and number:
