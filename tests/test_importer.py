@@ -661,3 +661,29 @@ def test_import_command_has_help() -> None:
     text = make_parser()._subparsers._group_actions[0].choices["import"].format_help()  # type: ignore[union-attr]
     for option in ("--into", "--wxr", "--publication", "--uploads", "--issue-from", "--issue-pattern", "--force"):
         assert option in text
+
+
+def test_page_in_a_chinese_encoding_keeps_its_characters(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "project")
+    page = tmp_path / "gb.html"
+    html = ('<html><head><meta charset="gb18030"><title>解放军 and 解放軍</title></head><body><article><h1>The PLA: 解放军 and 解放軍</h1>'
+            '<p class="byline">By Lin Jiahui</p><time datetime="2024-05-08">May 8</time><div class="entry-content">'
+            '<p>Mainland media write 解放军; Taiwan\'s write 解放軍 and 國防部、臺灣。</p></div></article></body></html>')
+    page.write_bytes(html.encode("gb18030"))
+    run = brief(project, "import", str(page), "--into", ISSUE)
+    text = (project / ISSUE / "the-pla-and.md").read_text(encoding="utf-8")
+    assert 'title: "The PLA: 解放军 and 解放軍"' in text, run.err
+    assert "Mainland media write 解放军; Taiwan's write 解放軍 and 國防部、臺灣。\n" in text
+
+
+def test_export_post_that_cannot_be_read_is_reported_and_the_others_imported(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "project")
+    deep = "<div>" * 500 + "deep" + "</div>" * 500
+    export = (FIXTURES / "export.xml").read_text(encoding="utf-8").replace(
+        "A draft about militia boats.", deep
+    )
+    (tmp_path / "export.xml").write_text(export, encoding="utf-8")
+    run = brief(project, "import", "--wxr", str(tmp_path / "export.xml"), "--publication", "content/field-notes")
+    assert f"{tmp_path / 'export.xml'}: post 160: the page nests elements" in run.err
+    assert (project / "content/field-notes/2024-05-vol24-no9/counting-ships.md").exists()
+    assert not (project / "content/field-notes/2024-05-vol24-no9/draft-militia-boats.md").exists()

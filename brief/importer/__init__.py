@@ -120,8 +120,8 @@ class Session:
             found: list[Diagnostic] = list(report.diagnostics.warnings)
         except ContentError as exc:
             found = exc.diagnostics
-        except (UsageError, OSError) as exc:
-            err.write(f"brief: cannot check the imported content: {exc}\n")
+        except Exception as exc:  # the files are written: say so, whatever went wrong in the check
+            err.write(f"brief: cannot check the imported content: {type(exc).__name__}: {exc}; run brief check\n")
             return 1
         relevant = [d for d in found if d.location.path in mine or any(d.location.path.startswith(f) for f in folders)]
         for diagnostic in relevant:
@@ -182,7 +182,19 @@ def read_pages(session: Session, issue: IssueImport, pages: list[Path]) -> None:
         except RecursionError:
             session.diagnostics.error(where, "cannot import the page: its markup nests too deeply")
             continue
-        issue.add(page, where.path, path)
+        except Exception as exc:  # a bug in the importer must not stop the other pages
+            session.diagnostics.error(where, internal_error(exc))
+            continue
+        try:
+            issue.add(page, where.path, path)
+        except RecursionError:
+            session.diagnostics.error(where, "cannot import the page: its markup nests too deeply")
+        except Exception as exc:
+            session.diagnostics.error(where, internal_error(exc))
+
+
+def internal_error(exc: Exception, what: str = "page") -> str:
+    return f"cannot import the {what}: {type(exc).__name__} in the importer ({exc}); this is a bug in Brief: please report it with the {what}"
 
 
 def import_pages(session: Session, paths: list[str], into: Path, uploads: Path | None) -> None:
@@ -215,10 +227,18 @@ def import_export(session: Session, export: Path, publication: Path, uploads: Pa
         raise UsageError(f"--issue-from must be auto, category, tag, date or field:KEY, not '{issue_from}'")
     where = SourceLocation(session.display(export))
     try:
-        posts = read_export(export)
+        posts, failures = read_export(export)
     except ExportError as exc:
         session.diagnostics.error(where, str(exc))
         return
+    except RecursionError:
+        session.diagnostics.error(where, "cannot read the WordPress export: its markup nests too deeply")
+        return
+    except Exception as exc:  # a bug in the importer: one clear line, no traceback
+        session.diagnostics.error(where, internal_error(exc, "export"))
+        return
+    for failure in failures:
+        session.diagnostics.error(where, failure)
     groups = group_posts(posts, issue_from, regex)
     by_year: dict[int, list[dt.date]] = {}
     dated = sorted(k for k in groups if isinstance(k, dt.date))
@@ -241,7 +261,11 @@ def import_export(session: Session, export: Path, publication: Path, uploads: Pa
         issue = IssueImport(folder, slug, session.authors, session.diagnostics, session.display, uploads, session.force)
         for post in members:
             post.page.topics = [t for t in post.page.topics if not regex.search(t)]
-            article = issue.add(post.page, f"{where.path}: post {post.id}", None, post.slug.lower(), draft=post.status != "publish")
+            try:
+                article = issue.add(post.page, f"{where.path}: post {post.id}", None, post.slug.lower(), draft=post.status != "publish")
+            except Exception as exc:  # as for pages: the other posts are still imported
+                session.diagnostics.error(where, f"post {post.id}: " + internal_error(exc, "post"))
+                continue
             article.problems += post.problems
             if post.status != "publish":
                 article.problems.append(f"the post's status is '{post.status}': it was imported as a draft")

@@ -424,13 +424,11 @@ class Metadata:
         return str(value).strip() if isinstance(value, str) else ""
 
     def address(self) -> str:
+        """The page's own web address (canonical link, og:url, JSON-LD), or ""."""
         link = self.soup.find("link", rel="canonical")
-        if isinstance(link, Tag) and link.get("href"):
-            return str(link["href"]).strip()
-        found = self.meta("og:url", "citation_abstract_html_url")
-        if found:
-            return found[0]
-        return str(self.article.get("url") or "").strip()
+        candidates = [str(link.get("href") or "")] if isinstance(link, Tag) else []
+        candidates += self.meta("og:url", "citation_abstract_html_url") + [str(self.article.get("url") or "")]
+        return next((c.strip() for c in candidates if re.match(r"^https?://[^/\s]", c.strip(), re.I)), "")
 
     def topics(self, soup: BeautifulSoup) -> list[str]:
         names = [text_of(a) for a in soup.select("ul.topics a, a[rel~=tag], a[rel~=category], .cat-links a, .tags-links a, .post-tags a, .entry-tags a")]

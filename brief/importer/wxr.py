@@ -43,8 +43,9 @@ class Post:
     problems: list[str] = field(default_factory=list)
 
 
-def read_export(path: Path) -> list[Post]:
-    """The posts of a WordPress export, in the order of the file."""
+def read_export(path: Path) -> tuple[list[Post], list[str]]:
+    """The posts of a WordPress export, in the order of the file, and a message for each
+    post that cannot be read (the others are still imported)."""
     from lxml import etree
 
     try:
@@ -88,6 +89,7 @@ def read_export(path: Path) -> list[Post]:
                 text(item, f"{W}attachment_url"), meta.get("_wp_attachment_image_alt", ""), text(item, "{" + excerpt_ns + "}encoded"),
             )
     posts: list[Post] = []
+    failures: list[str] = []
     for item in items:
         if text(item, f"{W}post_type") != "post":
             continue
@@ -106,7 +108,8 @@ def read_export(path: Path) -> list[Post]:
         try:
             soup = parse("<html><body>" + autop(content, problems) + "</body></html>") if content.strip() else None
         except PageError as exc:
-            raise ExportError(f"post {post_id}: {exc}") from exc
+            failures.append(f"post {post_id}: {exc}")
+            continue
         body = soup.body if soup is not None else None
         if soup is None or not isinstance(body, Tag):
             soup = BeautifulSoup("<html><body><p></p></body></html>", "lxml")
@@ -143,9 +146,9 @@ def read_export(path: Path) -> list[Post]:
             topics=[t for t in dict.fromkeys(categories + tags) if t.lower() not in ("uncategorized", "uncategorised")],
         )
         posts.append(Post(post_id, page, text(item, f"{W}post_name"), status, categories, tags, meta, problems))
-    if not posts:
+    if not posts and not failures:
         raise ExportError("the WordPress export holds no posts")
-    return posts
+    return posts, failures
 
 
 def autop(content: str, problems: list[str]) -> str:
