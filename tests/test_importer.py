@@ -571,11 +571,12 @@ def test_wordpress_export_groups_posts_into_issues(wxr_project) -> None:  # type
     counting = (publication / "2024-05-vol24-no9/counting-ships.md").read_text(encoding="utf-8")
     assert 'title: "Counting Ships & What They Miss"\nauthors: [tomas-berg]\nsummary:\n  - "The daily counts are a floor, not a total."\naliases: ["/2024/05/counting-ships/"]\n' in counting
     draft = (publication / "2024-05-vol24-no9/draft-militia-boats.md").read_text(encoding="utf-8")
-    assert "draft: true\n" in draft and 'aliases: ["/?p=160"]' in draft
+    assert "draft: true\n" in draft and "aliases:" not in draft
     lines = problems(run.err)
     assert "content/field-notes/2023-12-12/issue.yaml: warning: the posts do not say their volume and issue: numbered by date as volume 1, issue 1 — check the numbers in issue.yaml" in lines
     assert "content/field-notes/2024-05-vol24-no9/coast-guard-boardings-near-kinmen.md:1: warning: the shortcode [gallery] is not understood: it was kept as text — rewrite it in Markdown" in lines
     assert "content/field-notes/2024-05-vol24-no9/draft-militia-boats.md:1: warning: the post's status is 'draft': it was imported as a draft" in lines
+    assert "content/field-notes/2024-05-vol24-no9/draft-militia-boats.md:1: warning: the old address 'https://oldsite.example.org/?p=160' is a query, which a static site cannot redirect: it is not recorded in 'aliases'" in lines
     assert "brief: 1 image not found (the importer never downloads):" in lines
     assert "  content/field-notes/2024-05-vol24-no9/counting-ships.md: https://oldsite.example.org/wp-content/uploads/2024/05/missing-map.png" in lines
     assert "content/field-notes/2024-05-vol24-no9/counting-ships.md:13: the file 'images/missing-map.png' does not exist — did you mean 'images/boardings-chart.png'?" in lines
@@ -687,3 +688,19 @@ def test_export_post_that_cannot_be_read_is_reported_and_the_others_imported(tmp
     assert f"{tmp_path / 'export.xml'}: post 160: the page nests elements" in run.err
     assert (project / "content/field-notes/2024-05-vol24-no9/counting-ships.md").exists()
     assert not (project / "content/field-notes/2024-05-vol24-no9/draft-militia-boats.md").exists()
+
+
+def test_images_folder_that_links_outside_is_refused(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "project")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (project / ISSUE).mkdir(parents=True)
+    (project / ISSUE / "images").symlink_to(outside)
+    image(tmp_path / "pages" / "chart.png")
+    page = tmp_path / "pages" / "page.html"
+    page.write_text('<html><body><article><h1>Linked Out</h1><p class="byline">By Ann Lee</p><div class="entry-content">'
+                    '<p><img src="chart.png" alt="A chart"></p></div></article></body></html>', encoding="utf-8")
+    run = brief(project, "import", str(page), "--into", ISSUE)
+    assert run.code == 2
+    assert f"brief: refusing to write {ISSUE}/images/chart.png: it is outside {ISSUE}" in run.err
+    assert list(outside.iterdir()) == []

@@ -265,10 +265,15 @@ class IssueImport:
         if not article.page.address:
             return ""
         old = urlsplit(article.page.address)
-        path = (old.path or "/") + (f"?{old.query}" if old.query else "")
-        if path == "/" or path.rstrip("/") == f"/{self.publication_slug}/{article.slug}":
+        if old.path in ("", "/"):
+            if old.query:
+                article.problems.append(
+                    f"the old address '{article.page.address}' is a query, which a static site cannot redirect: it is not recorded in 'aliases'"
+                )
             return ""
-        return path
+        if old.path.rstrip("/") == f"/{self.publication_slug}/{article.slug}":
+            return ""
+        return old.path
 
     # -- images -------------------------------------------------------------------------
 

@@ -122,10 +122,10 @@ def read_page(soup: BeautifulSoup) -> Page:
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     meta = Metadata(soup)
+    title = meta.title()  # before find_body, which takes the title out of a whole <article>
     body = find_body(soup)
     if body is None:
         raise PageError("found no article text in the page (no <article>, entry-content or <main>)")
-    title = meta.title(body)
     if not title:
         raise PageError("found no title in the page (no <h1>, citation_title, og:title or <title>)")
     authors = meta.authors(soup)
@@ -147,7 +147,7 @@ def read_page(soup: BeautifulSoup) -> Page:
 def find_body(soup: BeautifulSoup) -> Tag | None:
     for selector in BODY_SELECTORS:
         found = soup.select_one(selector)
-        if isinstance(found, Tag) and visible_text(found):
+        if isinstance(found, Tag) and (visible_text(found) or found.find("img")):
             if found.name in ("article", "main", "body"):
                 # the whole article: leave out its header (title, byline) and footer
                 for part in found.find_all(["header", "footer"]):
@@ -321,7 +321,7 @@ class Metadata:
                     values.append(content)
         return values
 
-    def title(self, body: Tag) -> str:
+    def title(self) -> str:
         for h1 in self.soup.select("h1#article-title, h1.entry-title, article h1, h1.article-title, h1.post-title"):
             if text_of(h1):
                 return text_of(h1)
