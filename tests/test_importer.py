@@ -704,3 +704,25 @@ def test_images_folder_that_links_outside_is_refused(tmp_path: Path) -> None:
     assert run.code == 2
     assert f"brief: refusing to write {ISSUE}/images/chart.png: it is outside {ISSUE}" in run.err
     assert list(outside.iterdir()) == []
+
+
+def test_a_bug_on_one_page_is_one_line_and_the_other_pages_are_imported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from brief.importer import issue as issue_module
+
+    project = new_project(tmp_path / "project")
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for name in ("one", "two"):
+        (pages / f"{name}.html").write_text(f'<html><body><article><h1>Page {name}</h1><p class="byline">By Ann Lee</p><div class="entry-content"><p>Text.</p></div></article></body></html>', encoding="utf-8")
+    convert = issue_module.IssueImport.convert
+
+    def failing(self, article, page_file):  # type: ignore[no-untyped-def]
+        if article.page.title == "Page one":
+            raise KeyError("surprise")
+        return convert(self, article, page_file)
+
+    monkeypatch.setattr(issue_module.IssueImport, "convert", failing)
+    run = brief(project, "import", str(pages), "--into", ISSUE)
+    assert f"{pages / 'one.html'}: cannot import the page: KeyError in the importer ('surprise'); this is a bug in Brief: please report it with the page" in run.err.splitlines()
+    assert "Traceback" not in run.err
+    assert (project / ISSUE / "page-two.md").exists() and not (project / ISSUE / "page-one.md").exists()

@@ -308,6 +308,14 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except UsageError as exc:
         err.write(f"brief: {exc}\n")
         return 2
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        err.write(f"brief: the import stopped: the system refused a read or write: {exc.strerror or exc}{where}\n")
+        return 4
+    except Exception as exc:  # a bug in the importer: one line, not a traceback
+        task = "importing"
+        err.write(f"brief: internal error while {task}: {type(exc).__name__}: {exc}\n")
+        return 3
     for diagnostic in session.diagnostics:
         err.write(f"{diagnostic}\n")
     if session.missing:
