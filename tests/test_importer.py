@@ -12,7 +12,6 @@ then take the line out before building; that is the only tolerance here (:func:`
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 from pathlib import Path
@@ -484,6 +483,7 @@ def test_import_adds_articles_to_an_existing_issue_list(cms_import, tmp_path: Pa
     page = tmp_path / "late.html"
     page.write_text('<html><head><link rel="canonical" href="https://oldsite.example.org/late-addition/"></head><body><article><h1>A Late Addition</h1><p class="byline">By Tomas Berg</p><time datetime="2024-05-09">May 9</time><div class="entry-content"><p>Text.</p></div></article></body></html>', encoding="utf-8")
     again = brief(project, "import", str(page), "--into", ISSUE)
+    assert f"  replaced {ISSUE}/issue.yaml" in again.out.splitlines()
     assert issue.read_text(encoding="utf-8") == (
         "volume: 24\nnumber: 9\ndate: 2024-05-08\narticles:\n  - counting-ships\n  - coast-guard-boardings-near-kinmen\n  - fujian-fishing-fleet\n  - late-addition\n# the desk's order\n"
     )

@@ -17,7 +17,7 @@ import datetime as dt
 import os
 import re
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 
 from ..errors import ContentError, Diagnostic, Diagnostics, SourceLocation, UsageError
 from ..sources import SourceError, is_within, load_yaml_file
@@ -331,7 +331,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 1 if failed or session.diagnostics.warnings else 0
     problems = session.check(err)
     if problems or failed:
-        err.write(f"brief: fix the problems above, then run brief check --strict\n")
+        err.write("brief: fix the problems above, then run brief check --strict\n")
         return 1
     if session.diagnostics.warnings:
         err.write("brief: the imported content builds, but read the warnings above: they say what did not come over as it was\n")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import Comment, NavigableString, Tag
 
 #: Elements whose content never belongs in an article.
 DROPPED = frozenset({
@@ -40,7 +40,8 @@ HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 
 @dataclass
 class Block:
-    """One Markdown block: ``kind`` is "p", "table", "image", "raw" or "other"."""
+    """One Markdown block. ``kind``: "p" (a paragraph), "table" (a pipe table), "image",
+    "raw" (a table kept as a text block), "caption", "source" (a source line) or "other"."""
 
     kind: str
     text: str
@@ -236,7 +237,7 @@ class Converter:
             return inner + ([Block("p", escape_line_start(caption))] if caption else [])
         if caption and not source:
             caption, source = split_source(caption)
-        kind = "Table" if element.kind == "table" or (element.kind == "raw" and "<table" in element.text) else "Figure"
+        kind = "Table" if element.kind in ("table", "raw") else "Figure"
         out: list[Block] = []
         rest = [b for b in inner if b is not element]
         if caption:
@@ -278,7 +279,7 @@ class Converter:
                 f"{fence}text\n{text}\n{fence}",
                 [f"this table has {why}, so it cannot be a pipe table: its cells are kept as a text block, one row per line — rewrite it as a pipe table or split it"],
             )]
-        cells = [[self.cell(c) for c in row.find_all(["td", "th"], recursive=False)] for row in rows]
+        cells = [[self.inline_text(c) for c in row.find_all(["td", "th"], recursive=False)] for row in rows]
         width = max(len(r) for r in cells)
         cells = [r + [""] * (width - len(r)) for r in cells]
         first = rows[0]
@@ -286,10 +287,6 @@ class Converter:
         rule = "|" + "|".join({"left": ":--", "right": "--:", "center": ":-:"}.get(aligns[i], "---") for i in range(width)) + "|"
         lines = ["| " + " | ".join(r) + " |" for r in cells]
         return captions + [Block("table", "\n".join([lines[0], rule, *lines[1:]]), self.take_problems())]
-
-    def cell(self, cell: Tag) -> str:
-        text = self.inline_text(cell).replace("\n", " ")
-        return text
 
     def captioned(self, blocks: list[Block]) -> list[Block]:
         """Mark caption paragraphs above tables and images, and source paragraphs below them,
@@ -504,6 +501,3 @@ def number_captions(blocks: list[Block]) -> None:
         if number == "0":
             block.text = f"{word} {counts[word]}: {title}"
 
-
-def parse_fragment(html: str) -> BeautifulSoup:
-    return BeautifulSoup(html, "lxml")
