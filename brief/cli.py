@@ -62,6 +62,16 @@ def make_parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("--external", action="store_true", help="also check that outside links still work (needs the network)")
     check_cmd.set_defaults(out=None, no_cache=False)
     build_cmd.set_defaults(external=False)
+    import_cmd = commands.add_parser("import", help="turn published HTML articles or a WordPress export into content")
+    import_cmd.add_argument("pages", nargs="*", metavar="FILE_OR_FOLDER", help="saved article pages, or folders of them")
+    import_cmd.add_argument("--into", metavar="ISSUE_FOLDER", help="the issue folder to import the pages into")
+    import_cmd.add_argument("--wxr", metavar="EXPORT.xml", help="a WordPress export to import instead of pages")
+    import_cmd.add_argument("--publication", metavar="FOLDER", help="with --wxr: the publication folder to import into")
+    import_cmd.add_argument("--uploads", metavar="DIR", help="a local copy of the old site's uploads folder, for images")
+    import_cmd.add_argument("--issue-from", default="auto", metavar="WHERE", help="with --wxr: auto, category, tag, field:KEY or date")
+    import_cmd.add_argument("--issue-pattern", metavar="REGEX", help="with --wxr: how a category, tag or field states volume and issue")
+    import_cmd.add_argument("--force", action="store_true", help="replace article files that already exist")
+    import_cmd.add_argument("--quiet", "-q", action="store_true", help="print only problems")
     add_scaffold_commands(commands)
     return parser
 
@@ -107,6 +117,10 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
             args = make_parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    if args.command == "import":
+        from .importer import run
+
+        return run(args, out, err)
     project = Path.cwd()
     if args.command == "init":
         return _scaffold(args, project / args.folder, project / args.folder / "content", out, err)
