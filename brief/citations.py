@@ -87,6 +87,8 @@ _MONTH_NAMES_LOWER = [m.lower() for m in MONTH_NAMES]
 _MONTHISH = re.compile(r"(?<![\w\ue000])([A-Za-z]{3,10})\.?(?=\s+(?:\d|\ue000))")
 #: A full stop right after the outlet, where the comma belongs.
 _STOP_AFTER_OUTLET = re.compile(r"^(\ue000\d+\ue001|[^\ue000-\ue002.,;]+?)\s*\.\s+")
+#: A linked outlet followed by its date without the comma.
+_NO_COMMA_AFTER_OUTLET = re.compile(r"^(\ue000(\d+)\ue001)\s+(?=(?:" + _MONTH_WORDS + r")\b|\d)", re.I)
 #: Where a parenthesis that is never closed may end: a full stop, or the end of the text.
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 
@@ -142,12 +144,12 @@ def parse_date(text: str) -> PartialDate | None:
         year, month = (int(p) for p in match["isomonth"].split("-"))
         return PartialDate(month, None, year)
     if match["month"]:
-        month, day, year = MONTHS[match["month"].lower()], int(match["day"]), match["year"]
+        written = match["month"], match["day"], match["year"]
     elif match["month2"]:
-        month, day, year = MONTHS[match["month2"].lower()], int(match["day2"]), match["year2"]
+        written = match["month2"], match["day2"], match["year2"]
     else:
         return PartialDate(MONTHS[match["month3"].lower()], None, int(match["year3"]))
-    return PartialDate(month, day, int(year) if year else None)
+    return PartialDate(MONTHS[written[0].lower()], int(written[1]), int(written[2]) if written[2] else None)
 
 
 def resolve_year(date: PartialDate, reference: dt.date) -> SourceDate | None:
@@ -258,6 +260,11 @@ def parse_group(text: str, link_texts: list[str], reference: dt.date) -> GroupRe
     reading = GroupReading()
     if ";" not in text and _fast_path(text, link_texts, reference, reading):
         return reading
+    return _read_items(text, link_texts, reference, reading)
+
+
+def _read_items(text: str, link_texts: list[str], reference: dt.date, reading: GroupReading) -> GroupReading:
+    """:func:`parse_group` without its fast path: item by item."""
     context: _Context | None = None
     for raw_item in text.split(";"):
         item = _PREFIX.sub("", raw_item).strip()
@@ -537,6 +544,15 @@ def _near_miss(item: str, link_texts: list[str]) -> tuple[list[Problem], _Item, 
             problems = []
             _warn(problems, "citation-form", "the citation has a full stop where a comma belongs",
                   f"write a comma after '{outlet}'")
+            return problems, fixed, True
+    # no comma between the outlet and the date: "([MND](…) December 9)"
+    match = _NO_COMMA_AFTER_OUTLET.match(item)
+    if match:
+        fixed = _parse_item(match[1] + ", " + item[match.end():], link_texts, None)
+        if fixed is not None and (fixed.dated or fixed.plain):
+            problems = []
+            _warn(problems, "citation-form", "the citation has no comma between the outlet and the date",
+                  f"write a comma after '{link_texts[int(match[2])].strip()}'")
             return problems, fixed, True
     # a misspelt month: "([MND](…), Febuary 19)", "(MND, [Febuary 19](…))"
     tries = 0

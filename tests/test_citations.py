@@ -344,6 +344,28 @@ def test_parse_group_leaves_other_parentheses_alone(text: str, link_texts: list[
     assert parse_group(group(text), link_texts, ISSUE) == GroupReading({}, [])
 
 
+@pytest.mark.parametrize(
+    ("text", "link_texts"),
+    [
+        ("{0}, December 9", ["MND"]), ("{0}, Dec. 9", ["MND"]), ("{0}, December 9, 2018", ["MND"]),
+        ("{0}, accessed January 12", ["MND"]), ("{0}, ACCESSED jan 12, 2020", ["MND"]), (" {0},  December 9 ", ["MND"]),
+        ("{0}, February 30", ["MND"]), ("{0}, January 20", ["MND"]), ("{0}, December 9", ["December 9"]),
+        ("{0}, December 9", ["12"]), ("{0}, December 9", [" "]), ("{0}, December 9", ["[1]"]),
+        ("Xinhua, December {0}", ["9"]), ("Xinhua, December {0}, {1}, 2023", ["9", "10"]),
+        ("Xinhua, Dec. {0} and {1} & {2}", ["9", "10", "11"]), ("Xinhua, February {0}", ["30"]),
+        ("Xinhua, January {0}", ["20"]), ("Xinhua, December {0}", ["tenth"]), ("Xinhua, December {0}", ["[1]"]),
+        ("see Xinhua, December {0}", ["9"]), ("Source: MND, December {0}", ["9"]), ("accessed, December {0}", ["9"]),
+        ("2024, December {0}", ["9"]), ("December 9, December {0}", ["9"]), ("e.g. MND, December {0}", ["9"]),
+        ("Dr. Li, December {0}", ["9"]), ("Xinhua, December {0}", ["123"]),
+    ],
+)
+def test_the_fast_path_reads_as_the_item_by_item_reading_does(text: str, link_texts: list[str]) -> None:
+    from brief.citations import _read_items
+
+    fast = parse_group(group(text), link_texts, ISSUE)
+    assert fast == _read_items(group(text), link_texts, ISSUE, GroupReading())
+
+
 def test_a_date_in_the_week_after_the_issue_is_read_by_the_rule_with_a_warning() -> None:
     reading = parse_group(group("{0}, January 30"), ["MND"], D(2026, 1, 28))
     assert reading == GroupReading({0: C("MND", D(2025, 1, 30))}, [Problem(
@@ -416,7 +438,6 @@ def test_citation_forms_give_outlet_and_date(body: str, expected: list[Source]) 
         ("The ministry (see [this report](https://example.org/x) for details) disagreed.", "this report"),
         ("A [plain link](https://example.org/x) in a sentence.", "plain link"),
         ("(the [ministry](https://example.org/x) said on December 9)", "ministry"),
-        ("([MND](https://example.org/x) December 9)", "MND"),  # no comma: not the house style
         ("([MND](https://example.org/x), a statement)", "MND"),
         ("(Xinhua, December [the tenth](https://example.org/x))", "the tenth"),
         ("([MND](https://example.org/x), December 9[^1])\n\n[^1]: N.", "MND"),  # a note ref breaks it
@@ -627,6 +648,11 @@ def bibliography(root: Path) -> list[str]:
         (
             "Drills began ([MND](https://e.org/1). December 9).", ISSUE,
             ["article.md:10: warning [citation-form]: the citation has a full stop where a comma belongs — write a comma after 'MND'"],
+            [("https://e.org/1", "MND", D(2025, 12, 9))],
+        ),
+        (
+            "Drills began ([MND](https://e.org/1) December 9).", ISSUE,
+            ["article.md:10: warning [citation-form]: the citation has no comma between the outlet and the date — write a comma after 'MND'"],
             [("https://e.org/1", "MND", D(2025, 12, 9))],
         ),
         (
