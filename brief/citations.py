@@ -89,6 +89,8 @@ _MONTHISH = re.compile(r"(?<![\w\ue000])([A-Za-z]{3,10})\.?(?=\s+(?:\d|\ue000))"
 _STOP_AFTER_OUTLET = re.compile(r"^(\ue000\d+\ue001|[^\ue000-\ue002.,;]+?)\s*\.\s+")
 #: A linked outlet followed by its date without the comma.
 _NO_COMMA_AFTER_OUTLET = re.compile(r"^(\ue000(\d+)\ue001)\s+(?=(?:" + _MONTH_WORDS + r")\b|\d)", re.I)
+#: Linked outlets followed by a month alone.
+_MONTH_ALONE = re.compile(r"^(.+?),\s+((?:" + _MONTH_WORDS + r")\.?)$", re.I)
 #: Where a parenthesis that is never closed may end: a full stop, or the end of the text.
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 
@@ -274,7 +276,7 @@ def _read_items(text: str, link_texts: list[str], reference: dt.date, reading: G
         parsed = _parse_item(item, link_texts, context)
         if parsed is None:
             context = None
-            near = _near_miss(item, link_texts)
+            near = _near_miss(item, link_texts, reference)
             if near is not None:
                 reading.problems.extend(near[0])
                 _record(near[1], link_texts, reference, reading, with_dates=near[2])
@@ -522,7 +524,7 @@ def _misspelt_month(word: str) -> str | None:
     return close[0] if close else None
 
 
-def _near_miss(item: str, link_texts: list[str]) -> tuple[list[Problem], _Item, bool] | None:
+def _near_miss(item: str, link_texts: list[str], reference: dt.date) -> tuple[list[Problem], _Item, bool] | None:
     """An item that is not a citation but almost is one: the problem to report, the item
     as it would read once fixed, and whether its dates can be trusted."""
     if len(item) > NEAR_MISS_LENGTH:
@@ -554,6 +556,16 @@ def _near_miss(item: str, link_texts: list[str]) -> tuple[list[Problem], _Item, 
             _warn(problems, "citation-form", "the citation has no comma between the outlet and the date",
                   f"write a comma after '{link_texts[int(match[2])].strip()}'")
             return problems, fixed, True
+    # a month with neither day nor year: "([DNI](…), July)"
+    match = _MONTH_ALONE.match(item)
+    if match and (outlets := _outlet_links(match[1], link_texts)):
+        problems = []
+        month = match[2]
+        number = MONTHS[month.rstrip(".").lower()]
+        year = reference.year if number <= reference.month else reference.year - 1
+        _warn(problems, "citation-form", f"the citation date '{month}' has neither a day nor a year",
+              f"write the day, or the year for a source dated by the month: '{month} {year}'")
+        return problems, _Item("", outlets, [], []), False
     # a misspelt month: "([MND](…), Febuary 19)", "(MND, [Febuary 19](…))"
     tries = 0
     for where, text in [(-1, item), *((n, link_texts[n]) for n in map(int, _LINK_NUMBER.findall(item)))]:

@@ -319,6 +319,16 @@ def test_parse_group_refuses_what_is_not_a_citation(text: str, link_texts: list[
             Problem("citation-form", "the citation has a full stop where a comma belongs", "write a comma after 'MND'"),
         ),
         (
+            "{0}, July", ["DNI"], {0: C("DNI")},
+            Problem("citation-form", "the citation date 'July' has neither a day nor a year",
+                    "write the day, or the year for a source dated by the month: 'July 2025'"),
+        ),
+        (
+            "{0}, Jan.", ["DNI"], {0: C("DNI")},
+            Problem("citation-form", "the citation date 'Jan.' has neither a day nor a year",
+                    "write the day, or the year for a source dated by the month: 'Jan. 2026'"),
+        ),
+        (
             "MND. December {0}", ["9"], {0: C("MND", D(2025, 12, 9))},
             Problem("citation-form", "the citation has a full stop where a comma belongs", "write a comma after 'MND'"),
         ),
