@@ -720,6 +720,16 @@ def test_what_is_not_a_near_miss_gives_no_warning(body: str) -> None:
     assert problems == []
 
 
+def test_a_paragraph_of_unclosed_citations_is_reported_up_to_the_cap_and_keeps_every_link() -> None:
+    from brief.mdplugins.citations import MAX_UNCLOSED
+
+    body = " ".join(f"Event {n} ([MND](https://e.org/{n}), December 9." for n in range(40))
+    content, problems = render(body)
+    assert [p.message for p in problems] == ["the citation's parenthesis is never closed"] * MAX_UNCLOSED
+    assert [s.url for s in content.sources] == [f"https://e.org/{n}" for n in range(40)]
+    assert [s.date for s in content.sources[:MAX_UNCLOSED]] == [D(2025, 12, 9)] * MAX_UNCLOSED
+
+
 def test_a_later_dated_citation_completes_a_source_first_read_without_its_date() -> None:
     body = "First ([MND](https://example.org/m), Febuary 19).\n\nLater ([MND](https://example.org/m), February 19)."
     content, _ = render(body)
