@@ -259,9 +259,14 @@ def parse_group(text: str, link_texts: list[str], reference: dt.date) -> GroupRe
     placeholder ``n``. Items separated by ``;`` are read one by one; the links
     of an item that is not a citation are left out of the result.
     """
-    reading = GroupReading()
-    if ";" not in text and _fast_path(text, link_texts, reference, reading):
+    reading = GroupReading({}, [])
+    if ";" not in text:
+        if _fast_path(text, link_texts, reference, reading):
+            return reading
+    elif all(_fast_path(item, link_texts, reference, reading) for item in text.split(";")):
         return reading
+    else:
+        reading = GroupReading({}, [])
     return _read_items(text, link_texts, reference, reading)
 
 
@@ -309,14 +314,13 @@ def _fast_path(text: str, link_texts: list[str], reference: dt.date, reading: Gr
             return False
         year = int(match["year"]) if match["year"] else None
         written = match["date"] + (f", {year}" if year else "")
-        entry = _Dated(written, PartialDate(MONTHS[match["month"].lower()], int(match["day"]), year), False, [number])
-        date = _resolve(entry, reference, reading)
+        date = _resolve(PartialDate(MONTHS[match["month"].lower()], int(match["day"]), year), written, reference, reading)
         reading.links[number] = CitedLink(outlet, accessed=date) if match["accessed"] else CitedLink(outlet, date=date)
         return True
     match = _FAST_LINKED_DAYS.match(text)
     if match:
         outlet = match["outlet"].strip()
-        if _PREFIX.match(outlet + " ") or _ACCESSED.match(outlet) or parse_date(outlet) is not None or _YEAR.match(outlet):
+        if not _plain_outlet(outlet):
             return False
         numbers = [int(n) for n in _LINK_NUMBER.findall(match["links"])]
         labels = [link_texts[n].strip() for n in numbers]
@@ -326,7 +330,7 @@ def _fast_path(text: str, link_texts: list[str], reference: dt.date, reading: Gr
         year = int(match["year"]) if match["year"] else None
         for number, label in zip(numbers, labels):
             written = f"{match['month']} {label}" + (f", {year}" if year else "")
-            date = _resolve(_Dated(written, PartialDate(month, int(label), year), False, [number]), reference, reading)
+            date = _resolve(PartialDate(month, int(label), year), written, reference, reading)
             reading.links.setdefault(number, CitedLink(outlet, date=date))
         return True
     return False
@@ -363,7 +367,16 @@ def _split_parts(item: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=4096)
+def _plain_outlet(text: str) -> bool:
+    """Whether plain text before the first comma can be an outlet's name as the fast path reads it
+    (not a lead-in such as ``see``, not ``accessed``, not a date or a year)."""
+    return not (_PREFIX.match(text + " ") or _ACCESSED.match(text) or parse_date(text) is not None or _YEAR.match(text))
+
+
+@functools.lru_cache(maxsize=4096)
 def _is_dateish(text: str) -> bool:
+    """Whether a link's text is a day, a date or a part label rather than an outlet's name."""
     text = text.strip()
     return text.isdigit() or bool(_LABEL.match(text)) or parse_date(text) is not None
 
@@ -482,7 +495,7 @@ def _record(item: _Item, link_texts: list[str], reference: dt.date, reading: Gro
         numbers = [n for n in numbers if n not in reading.links]
         if not numbers:
             continue
-        date = _resolve(entry, reference, reading) if with_dates else None
+        date = _resolve(entry.partial, entry.written, reference, reading) if with_dates else None
         for number in numbers:
             name = link_texts[number].strip() if number in item.outlet_links else outlet
             reading.links[number] = CitedLink(name, accessed=date) if entry.accessed else CitedLink(name, date=date)
@@ -495,22 +508,24 @@ def _record(item: _Item, link_texts: list[str], reference: dt.date, reading: Gro
     return _Context(outlet, last.partial.month, last.partial.year)
 
 
-def _resolve(entry: _Dated, reference: dt.date, reading: GroupReading) -> SourceDate | None:
-    resolved = resolve_year(entry.partial, reference)
+def _resolve(partial: PartialDate, written: str, reference: dt.date, reading: GroupReading) -> SourceDate | None:
+    """The date the year rule gives ``partial``, with a problem for a date that does not
+    exist or that falls in the week after the issue."""
+    resolved = resolve_year(partial, reference)
     if resolved is None:
-        _warn(reading.problems, "citation-date", f"the citation date '{entry.written}' does not exist",
-              bad_date_hint(entry.partial))
+        _warn(reading.problems, "citation-date", f"the citation date '{written}' does not exist",
+              bad_date_hint(partial))
         return None
-    meant = next_within_week(entry.partial, reference)
+    meant = next_within_week(partial, reference)
     if meant is not None:
         gap = (meant - reference).days
         days = "1 day" if gap == 1 else f"{gap} days"
         _warn(
             reading.problems, "citation-year",
-            f"the citation date '{entry.written}' has no year, so it is read as "
+            f"the citation date '{written}' has no year, so it is read as "
             f"{format_long_date(resolved)}, almost a year before the issue",
-            f"write the year: '{entry.written}, {meant.year}' if you mean the {entry.written} {days} after the issue, "
-            f"or '{entry.written}, {resolved.year}'",
+            f"write the year: '{written}, {meant.year}' if you mean the {written} {days} after the issue, "
+            f"or '{written}, {resolved.year}'",
         )
     return resolved
 

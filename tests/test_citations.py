@@ -367,6 +367,11 @@ def test_parse_group_leaves_other_parentheses_alone(text: str, link_texts: list[
         ("see Xinhua, December {0}", ["9"]), ("Source: MND, December {0}", ["9"]), ("accessed, December {0}", ["9"]),
         ("2024, December {0}", ["9"]), ("December 9, December {0}", ["9"]), ("e.g. MND, December {0}", ["9"]),
         ("Dr. Li, December {0}", ["9"]), ("Xinhua, December {0}", ["123"]),
+        # groups: read item by item on the fast path only when every item is a fast form
+        ("{0}, December 9; {1}, January 20", ["MND", "Reuters"]), ("{0}, December 9; Xinhua, May {1}", ["MND", "3"]),
+        ("{0}, December 9; {1}", ["Reuters", "11"]), ("{0}, December 9; see {1}, May 3", ["MND", "Reuters"]),
+        ("{0}, December 9; ", ["MND"]), ("{0}, February 30; {1}, April 31", ["MND", "AP"]),
+        ("Xinhua, December {0}; {1}, December 9", ["9", "MND"]), ("{0}, December 9;{1}, December 10", ["A", "B"]),
     ],
 )
 def test_the_fast_path_reads_as_the_item_by_item_reading_does(text: str, link_texts: list[str]) -> None:
