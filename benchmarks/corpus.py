@@ -276,6 +276,18 @@ class Corpus:
     articles: list[Article]
 
 
+def clear_of_the_week_after(month: str, day: int, issue_date: dt.date) -> tuple[str, int]:
+    """A month and day (and the day after) that do not fall in the week after ``issue_date``:
+    an editor writes the year there, or Brief warns. Draws nothing, so the corpus is otherwise unchanged."""
+    number = MONTH_NAMES.index(month) + 1
+    for year in (issue_date.year, issue_date.year + 1):
+        for d in (day, day + 1):
+            if 1 <= (dt.date(year, number, d) - issue_date).days <= 7:
+                earlier = dt.date(year, number, day) - dt.timedelta(days=14)
+                return MONTH_NAMES[earlier.month - 1], min(earlier.day, 27)
+    return month, day
+
+
 def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
@@ -400,6 +412,8 @@ class _ArticleWriter:
         month = rng.choice(MONTH_NAMES)
         day = self.day()
         form = rng.random()
+        if form < 0.45 or form >= 0.65:  # a date without a year: not in the week after the issue (Brief warns)
+            month, day = clear_of_the_week_after(month, day, issue_date)
         if form < 0.45:  # ([Outlet](url), December 9)
             return f"[{outlet}]({self.url(outlet, issue_date.year)}), {month} {day}"
         if form < 0.65:  # ([Outlet](url), March 29, 2018)

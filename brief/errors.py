@@ -21,6 +21,8 @@ WARNING_CODES: dict[str, str] = {
     "unused-citation": "a citation defined under 'citations:' is never cited",
     "caption-order": "a table or figure is numbered out of order",
     "citation-date": "a citation's date does not exist",
+    "citation-form": "a parenthesis almost is a citation (a misspelt month, a stray full stop, a missing comma or closing parenthesis, a month alone)",
+    "citation-year": "a citation's date without a year falls in the week after the issue, so the year rule reads it as a year earlier",
     "unsafe-link": "a link or image with an unsafe address was dropped",
     "no-cjk-font": "no CJK font is installed, so social cards are drawn without their titles",
     "own-site-link": "a link to the site's own address, rather than to the file of the page",

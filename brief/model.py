@@ -188,20 +188,54 @@ class Note:
 
 
 @dataclass(frozen=True, slots=True)
+class YearMonth:
+    """A date known to the month only (a citation written ``July 2024``).
+
+    Never stands in for a day: it prints and serialises as ISO 8601's
+    month precision, ``2024-07`` (also a valid HTML ``<time datetime>``).
+    """
+
+    year: int
+    month: int
+
+    def isoformat(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def __str__(self) -> str:
+        return self.isoformat()
+
+
+#: The date of a source: a day, or a month when the citation gives no day.
+SourceDate = dt.date | YearMonth
+
+
+def date_sort_key(date: SourceDate | None) -> tuple[int, int, int]:
+    """Order of source dates: a month comes before the days in it; no date comes first."""
+    if date is None:
+        return (0, 0, 0)
+    if isinstance(date, YearMonth):
+        return (date.year, date.month, 0)
+    return (date.year, date.month, date.day)
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
     """One outside page cited by an article: an entry of its source list.
 
     Built from a citation in the house style (outlet and date known), a
     ``[@key]`` citation, or any other outside link (only the URL and the link
-    text known).
+    text known). ``date`` and ``accessed`` are a :class:`datetime.date`, or a
+    :class:`YearMonth` when the citation names only the month and year;
+    readers of the model format them with :func:`brief.citations.format_long_date`
+    and serialise them with their ``isoformat()``.
     """
 
     url: str
     outlet: str = ""
     title: str = ""
-    date: dt.date | None = None
-    accessed: dt.date | None = None
-    #: Whether the entry came from a citation (outlet and date parsed).
+    date: SourceDate | None = None
+    accessed: SourceDate | None = None
+    #: Whether the entry came from a citation (its outlet, and the date where one could be read).
     cited: bool = False
 
 

@@ -28,7 +28,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markupsafe import escape
 
-from ..citations import LINK, BadDate, format_date, parse_date, parse_group
+from ..citations import LINK, CitedLink, GroupReading, format_date, parse_group, parse_unclosed
 from ..errors import did_you_mean, report
 from ..model import CitationEntry, Source
 from .chinese import mark_text
@@ -37,6 +37,8 @@ from .notes import _inline_line
 
 _KEYS = re.compile(r"\[(@[A-Za-z0-9_][\w:.#$%&+?<>~/-]*(?:\s*;\s*@[A-Za-z0-9_][\w:.#$%&+?<>~/-]*)*)\]")
 _PAREN = re.compile(r"\(([^()]*)\)")
+#: How many parentheses that are never closed one paragraph is checked for (hostile input can hold thousands).
+MAX_UNCLOSED = 16
 _TRANSPARENT = {"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"}
 
 
@@ -82,20 +84,39 @@ def render_cite_keys(self: RendererHTML, tokens: list[Token], idx: int, options:
 
 
 def add_source(env: dict[str, Any], source: Source) -> None:
-    """Record a source; a later citation of a URL first seen as a plain link fills in its details."""
+    """Record a source; a later citation of a URL first seen as a plain link (or cited without
+    a date that could be read) fills in its details."""
     sources: dict[str, Source] = env.setdefault("sources", {})
     known = sources.get(source.url)
     if known is None:
         sources[source.url] = source
-    elif source.cited and not known.cited:
+    elif source.cited and (not known.cited or (_undated(known) and not _undated(source))):
         sources[source.url] = replace(source, title=known.title or source.title)
 
 
-def bad_date_hint(text: str) -> str:
-    date = parse_date(text)
-    if date is not None and date.year is None and (date.month, date.day) == (2, 29):
-        return "write the year: neither the issue's year nor the year before has a February 29 by the issue date"
-    return "check the month and day"
+def _undated(source: Source) -> bool:
+    return source.date is None and source.accessed is None
+
+
+def _take(reading: GroupReading, cited: dict[int, CitedLink], env: dict[str, Any], line: int, text: str, at: int) -> None:
+    """Keep what a parenthesis cites (the first reading of a link wins) and report its problems at its line."""
+    for number, link in reading.links.items():
+        cited.setdefault(number, link)
+    if reading.problems:
+        group_line = line + text.count("\n", 0, at)
+        for problem in reading.problems:
+            report(env, group_line, problem.message, problem.hint, "warning", problem.code)
+
+
+def unclosed_parentheses(text: str) -> list[int]:
+    """Where a ``(`` is never closed (outermost first)."""
+    open_at: list[int] = []
+    for index, char in enumerate(text):
+        if char == "(":
+            open_at.append(index)
+        elif char == ")" and open_at:
+            open_at.pop()
+    return open_at
 
 
 def collect_sources(state: StateCore) -> None:
@@ -136,20 +157,18 @@ def collect_inline(children: list[Token], env: dict[str, Any], line: int) -> Non
                 sourced.append(child)
             if kind not in _TRANSPARENT and collecting is flat:
                 flat.append("\ue002")  # anything else breaks a citation
-    cited = {}
+    cited: dict[int, CitedLink] = {}
     if link_texts:
         text = "".join(flat)
+        reference = env["issue_date"]
         for group in _PAREN.finditer(text):
-            if "\ue000" not in group.group(1):
-                continue
-            try:
-                found = parse_group(group.group(1).replace("\n", " "), link_texts, env["issue_date"])
-            except BadDate as exc:
-                group_line = line + text.count("\n", 0, group.start())
-                report(env, group_line, f"the citation date '{exc}' does not exist", bad_date_hint(str(exc)), "warning", "citation-date")
-                continue
-            if found:
-                cited.update(found)
+            if "\ue000" in group.group(1):
+                _take(parse_group(group.group(1).replace("\n", " "), link_texts, reference), cited, env, line, text, group.start())
+        if text.count("(") > text.count(")"):
+            for start in unclosed_parentheses(text)[:MAX_UNCLOSED]:
+                reading = parse_unclosed(text[start + 1:].replace("\n", " "), link_texts, reference)
+                if reading is not None:
+                    _take(reading, cited, env, line, text, start)
     entries: dict[str, CitationEntry] = env.get("citations", {})
     link_index = 0
     for child in sourced:
