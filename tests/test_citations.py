@@ -619,6 +619,14 @@ def test_february_29_in_a_leap_year_issue_is_fine() -> None:
             "Frigates ([Mil.ru](https://e.org/1), [Flot.com](https://e.org/2), April 21).",
             [("https://e.org/1", "Mil.ru", D(2025, 4, 21)), ("https://e.org/2", "Flot.com", D(2025, 4, 21))],
         ),
+        (  # an aside in parentheses inside the citation
+            "Drills ([MND](https://e.org/1), December 9 (in Chinese)).",
+            [("https://e.org/1", "MND", D(2025, 12, 9))],
+        ),
+        (
+            "Drills ([Xinhua](https://e.org/1) (in Chinese), [PLA Daily](https://e.org/2) (in Chinese), May 3).",
+            [("https://e.org/1", "Xinhua", D(2025, 5, 3)), ("https://e.org/2", "PLA Daily", D(2025, 5, 3))],
+        ),
         (
             "Images (*[Terrorism Monitor](https://e.org/1)*, March 26; [TRT World](https://e.org/2), August 21, 2020).",
             [("https://e.org/1", "Terrorism Monitor", D(2025, 3, 26)), ("https://e.org/2", "TRT World", D(2020, 8, 21))],

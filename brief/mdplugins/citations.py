@@ -37,6 +37,8 @@ from .notes import _inline_line
 
 _KEYS = re.compile(r"\[(@[A-Za-z0-9_][\w:.#$%&+?<>~/-]*(?:\s*;\s*@[A-Za-z0-9_][\w:.#$%&+?<>~/-]*)*)\]")
 _PAREN = re.compile(r"\(([^()]*)\)")
+#: A parenthesis with no link in it, such as "(in Chinese)" inside a citation.
+_ASIDE = re.compile(r"\([^()\ue000]*\)")
 #: How many parentheses that are never closed one paragraph is checked for (hostile input can hold thousands).
 MAX_UNCLOSED = 16
 _TRANSPARENT = {"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"}
@@ -50,6 +52,19 @@ def citations_plugin(md: MarkdownIt) -> None:
 
 def is_external(href: str) -> bool:
     return href.startswith(("http://", "https://", "//"))
+
+
+def _without_asides(text: str) -> str:
+    """``text`` with each parenthesis that holds no link blanked out (same length, so offsets
+    and lines stay), innermost first: a citation with an aside in it, ``([MND](…), December 9
+    (in Chinese))``, is then read as the citation it is."""
+    if text.count("(") < 2:
+        return text
+    while True:
+        blanked = _ASIDE.sub(lambda m: " " * len(m.group(0)), text)
+        if blanked == text:
+            return text
+        text = blanked
 
 
 def cite_keys(state: StateInline, silent: bool) -> bool:
@@ -161,7 +176,7 @@ def collect_inline(children: list[Token], env: dict[str, Any], line: int) -> Non
     if link_texts:
         text = "".join(flat)
         reference = env["issue_date"]
-        for group in _PAREN.finditer(text):
+        for group in _PAREN.finditer(_without_asides(text)):
             if "\ue000" in group.group(1):
                 _take(parse_group(group.group(1).replace("\n", " "), link_texts, reference), cited, env, line, text, group.start())
         if text.count("(") > text.count(")"):
