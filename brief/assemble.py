@@ -1,13 +1,14 @@
 """Link the model: URLs, order, authors, topics, previous/next, collision checks.
 
 Takes what :mod:`brief.load` read and what :mod:`brief.markdown` rendered, and
-builds one :class:`~brief.model.Site`. Drafts are left out here, so nothing
-after this stage sees them.
+builds one :class:`~brief.model.Site`. What is not to be published was left
+out before (:mod:`brief.schedule`), so nothing after this stage sees it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import datetime as dt
 from pathlib import Path
@@ -18,6 +19,7 @@ from .markdown import render_text
 from .model import Article, ArticleContent, ArticleSource, Author, Issue, Site, Topic
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def topic_slug(name: str) -> str:
     """A topic's URL slug: its name in ASCII, in pinyin for a name in Chinese
     characters only (台湾 → ``taiwan``), or for a name with neither a short stable hash of it."""
@@ -36,22 +38,28 @@ def assemble_site(
     contents: dict[str, ArticleContent],
     diagnostics: Diagnostics,
     content_keys: dict[str, str] | None = None,
+    marks: dict[str, str] | None = None,
 ) -> Site:
     """Join sources and rendered content into a linked :class:`Site`.
 
     ``content_keys`` (by article path) identify what each article's content was
-    rendered from; pages use them to tell whether an article changed.
+    rendered from; pages use them to tell whether an article changed. ``marks``
+    (by article path and issue key) flag pieces built although not published
+    (see :mod:`brief.schedule`).
     """
+    marks = marks or {}
     assert loaded.config is not None
     config = loaded.config
     newest = max((issue.date for issue in loaded.issues), default=dt.date(2000, 1, 1))
     authors = {key: _with_bio(author, newest, config.raw_html, diagnostics) for key, author in loaded.authors.items()}
-    issues = {issue.key: dataclasses.replace(issue, url=issue_url(issue)) for issue in loaded.issues}
+    issues = {
+        issue.key: dataclasses.replace(issue, url=issue_url(issue), mark=marks.get(issue.key, "")) for issue in loaded.issues
+    }
     topics: dict[str, Topic] = {}
     by_url: dict[str, ArticleSource] = {}
     pending: list[tuple[str, ArticleSource, Issue, ArticleContent]] = []
     for source in loaded.articles:
-        if source.draft or source.path not in contents:
+        if (source.draft and source.path not in marks) or source.path not in contents:
             continue
         issue = issues[source.issue_key]
         url = f"{issue.publication}/{source.slug}/"
@@ -92,6 +100,7 @@ def assemble_site(
                 authors=_article_authors(source, issue, authors, config.raw_html, diagnostics),
                 topics=_article_topics(source, topics, diagnostics),
                 content_key=(content_keys or {}).get(source.path, ""),
+                mark=marks.get(source.path, ""),
                 previous=urls[index - 1] if index > 0 else None,
                 next=urls[index + 1] if index + 1 < len(urls) else None,
             )
@@ -153,10 +162,12 @@ def _with_bio(author: Author, reference: dt.date, raw_html: bool, diagnostics: D
 
 def _check_images(source: ArticleSource, content: ArticleContent, project: Path, root: Path, diagnostics: Diagnostics) -> None:
     """Every image the article names (lead image and body) must be a file inside the content folder."""
-    folder = (project / source.path).parent
     named = [(use.src, use.line) for use in content.images]
     if source.image is not None and source.image.src:
         named.insert(0, (source.image.src, source.image.src_line))
+    if not named:
+        return
+    folder = (project / source.path).parent
     for src, line in named:
         problem = reference_problem(src, folder, root)
         if problem:

@@ -32,7 +32,7 @@ import shutil
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 
 from . import __version__
 from .errors import Diagnostic, SourceLocation
@@ -41,6 +41,8 @@ from .model import ArticleContent
 
 if TYPE_CHECKING:
     from .options import BuildOptions
+
+T = TypeVar("T")
 
 #: The cache's folder, relative to the project folder.
 CACHE_FOLDER = Path(".brief-cache") / "build"
@@ -77,7 +79,7 @@ def inputs_fingerprint(options: "BuildOptions") -> str:
     (by path, size and time), the generator, and the options that change the output."""
     assert options.out is not None
     return fingerprint(
-        generator_version(), options.strict, str(options.out.resolve()),
+        generator_version(), options.strict, str(options.out.resolve()), options.drafts, options.future, options.base_url,
         tree_fingerprint([options.content, options.templates_folder(), options.static_folder()]),
     )
 
@@ -126,6 +128,8 @@ class MarkdownCache:
     index: dict[str, tuple[ArticleContent, list[Diagnostic]]] = field(default_factory=dict)
     used: dict[str, tuple[ArticleContent, list[Diagnostic]]] = field(default_factory=dict)
     changed: bool = False
+    #: Keys already computed, by their parts (a preview computes the same keys build after build).
+    keys: dict[Any, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.folder is not None:
@@ -137,7 +141,27 @@ class MarkdownCache:
                 self.index = {}
 
     def key(self, *parts: Any) -> str:
+        try:
+            known = self.keys.get(parts)
+        except TypeError:  # parts that cannot be hashed
+            return self._key(parts)
+        if known is None:
+            known = self._key(parts)
+            if len(self.keys) > 4 * max(len(self.index), 1024):  # entries of files since edited
+                self.keys.clear()
+            self.keys[parts] = known
+        return known
+
+    @staticmethod
+    def _key(parts: tuple[Any, ...]) -> str:
         return hashlib.sha256(pickle.dumps((generator_version(), parts), protocol=5)).hexdigest()[:32]
+
+    def next_build(self) -> None:
+        """Serve another build from this instance (kept in memory by the preview): what the
+        last build used is the index now, as :meth:`save` wrote it."""
+        if self.used:
+            self.index = self.used
+        self.used, self.hits, self.changed = {}, 0, False
 
     def _index_path(self) -> Path:
         assert self.folder is not None
@@ -246,6 +270,9 @@ class Manifest:
     files: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     #: The build's warnings (path, line, message, hint, code), shown again when nothing changed.
     warnings: list[tuple[str, int, str, str, str]] = field(default_factory=list)
+    #: Set when the output is known to hold exactly what this manifest lists (the preview
+    #: keeps the manifest of its own output in memory): files are not looked at again.
+    trusted: bool = False
 
     @staticmethod
     def location(cache: Path, out: Path) -> Path:
@@ -318,6 +345,8 @@ class Manifest:
         known = self.files.get(path)
         if known is None or known[0] != key:
             return False
+        if self.trusted:
+            return True
         try:
             stat = os.stat(os.path.join(out, path))
         except OSError:
@@ -347,7 +376,39 @@ class SourceCache:
     changed: set[str] = field(default_factory=set)
     #: Per folder file: the bodies of its articles, once read or stored.
     bodies: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
+    #: Set by a process that watches the files and keeps this cache between builds (the
+    #: preview): the absolute paths that changed since the last build. Every other file
+    #: is known to be unchanged and is not looked at (``None``: every file is).
+    watched: set[str] | None = None
+    #: What :meth:`remember` computed from files, by path (only while ``watched`` is set).
+    memos: dict[str, Any] = field(default_factory=dict)
     _authors: tuple[tuple[str, ...], str] = ((), "")
+    _shards: dict[str, str] = field(default_factory=dict)
+
+    def next_build(self, changed: set[str] | None) -> None:
+        """Serve another build from this instance, kept in memory between builds; ``changed``
+        is what changed since the last one (``None``: not known, look at every file)."""
+        self.loaded = {shard: entries for shard, entries in self.used.items() if shard in self.loaded}
+        self.used = {shard: {} for shard in self.loaded}
+        self.changed = set()
+        self.watched = changed
+        if changed is None:
+            self.memos.clear()
+
+    def unchanged(self, path: Path) -> bool:
+        """Whether ``path`` is known not to have changed since the last build."""
+        return self.watched is not None and str(path) not in self.watched
+
+    def remember(self, path: Path, compute: Callable[[], T]) -> T:
+        """What ``compute`` reads from the file ``path``: computed again only when the file
+        may have changed since the last build of a preview (else every time)."""
+        key = str(path)
+        if key in self.memos and self.unchanged(path):
+            return self.memos[key]  # type: ignore[no-any-return]
+        value = compute()
+        if self.watched is not None:
+            self.memos[key] = value
+        return value
 
     @classmethod
     def open(cls, folder: Path | None) -> "SourceCache":
@@ -359,9 +420,12 @@ class SourceCache:
             self._authors = (ids, fingerprint(tuple(sorted(ids))))
         return self._authors[1]
 
-    @staticmethod
-    def _shard(display: str) -> str:
-        return hashlib.sha256(os.path.dirname(display).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    def _shard(self, display: str) -> str:
+        folder = os.path.dirname(display)
+        shard = self._shards.get(folder)
+        if shard is None:
+            shard = self._shards[folder] = hashlib.sha256(folder.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+        return shard
 
     def _read(self, name: str) -> dict[str, Any]:
         assert self.folder is not None
@@ -395,6 +459,10 @@ class SourceCache:
 
     def digest(self, display: str, path: Path) -> tuple[str, tuple[int, ...]]:
         """The file's SHA-256 and status, reusing the last hash when the status is unchanged."""
+        if self.folder is not None and self.unchanged(path):
+            entry = self._entries(self._shard(display)).get(display)
+            if entry is not None:
+                return entry[1][0], entry[0]
         stat = os.stat(path)  # before reading: a change made while it is read shows next time
         status = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
         if self.folder is not None:

@@ -1,4 +1,4 @@
-"""The command line: ``brief build`` and ``brief check``.
+"""The command line: ``brief build``, ``brief check`` and ``brief serve`` (:mod:`brief.serve`).
 
 Exit status: 0 success, 1 content errors, 2 usage errors (including an
 unusable output folder or a build already running), 3 an internal error in
@@ -56,6 +56,14 @@ def make_parser() -> argparse.ArgumentParser:
     check_cmd = commands.add_parser("check", help="check the content and report every problem, writing nothing")
     common(check_cmd)
     check_cmd.set_defaults(out=None, timings=False, no_cache=False)
+    serve_cmd = commands.add_parser("serve", help="preview the site in a browser, rebuilding it on every save")
+    common(serve_cmd)
+    serve_cmd.add_argument("--port", type=int, default=8000, metavar="N", help="the port to serve on (default: 8000; 0: any free port)")
+    serve_cmd.add_argument("--bind", default="127.0.0.1", metavar="ADDR", help="the address to serve on (default: 127.0.0.1, this machine only)")
+    serve_cmd.add_argument("--drafts", action="store_true", help="show draft articles too, marked as drafts")
+    serve_cmd.add_argument("--future", action="store_true", help="show issues and articles dated after today too, marked as scheduled")
+    serve_cmd.add_argument("--open", action="store_true", help="open the preview in the web browser")
+    serve_cmd.set_defaults(out=None, timings=False, no_cache=False)
     return parser
 
 
@@ -74,6 +82,10 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     if not content.is_dir():
         err.write(f"brief: the content folder {args.content} does not exist (use --content DIR)\n")
         return EXIT_USAGE
+    if args.command == "serve":
+        from .serve import run_serve
+
+        return run_serve(args, content, project, out, err)
     options = BuildOptions(
         content=content,
         project=project,

@@ -87,6 +87,9 @@ class Issue:
     order_lines: tuple[int, ...] = ()
     location: SourceLocation = SourceLocation("")
     url: str = ""  #: site-relative URL (filled by :mod:`brief.assemble`)
+    #: ``scheduled`` when the build was asked to include an issue dated after today
+    #: (see :mod:`brief.schedule`); empty for a published one.
+    mark: str = ""
 
     @property
     def label(self) -> str:
@@ -252,6 +255,9 @@ class Article:
     next: str | None = None
     #: A hash of everything the Markdown stage read (see :mod:`brief.cache`).
     content_key: str = ""
+    #: ``draft`` or ``scheduled`` when the build was asked to include an article that is
+    #: not published yet (see :mod:`brief.schedule`); empty for a published one.
+    mark: str = ""
 
     @property
     def title(self) -> str:

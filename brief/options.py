@@ -31,6 +31,13 @@ class BuildOptions:
     use_cache: bool = True
     #: Called as long stages advance (see :mod:`brief.progress`).
     progress: ProgressCallback | None = None
+    #: Build draft articles too, each marked as a draft (``brief serve --drafts``).
+    drafts: bool = False
+    #: Build issues and articles dated after today too, each marked as scheduled
+    #: (``brief serve --future``); see :mod:`brief.schedule`.
+    future: bool = False
+    #: The address pages are built for instead of ``base_url`` in ``site.yaml`` (the preview's own).
+    base_url: str | None = None
 
     def templates_folder(self) -> Path:
         if self.templates is not None:

@@ -27,6 +27,7 @@ from .citations import format_date, format_long_date
 from .images import image_html
 from .markdown import IMAGE_MARKER, resolve_image_path
 from .mdplugins.chinese import mark_text
+from .schedule import MARK_TEXT
 from .model import Article, ArticleContent, Author, ImageAsset, ImageUse, Issue, OutputFile, Publication, Site
 
 #: Content-Security-Policy of every page: nothing from other origins, no inline script.
@@ -66,7 +67,7 @@ class Renderer:
         self.env.filters["zh"] = self.mark_chinese
         self.env.filters["long_date"] = format_long_date
         self.env.filters["iso_date"] = lambda d: d.isoformat()
-        self.env.globals.update(site=self.site, config=self.site.config, csp=CSP)
+        self.env.globals.update(site=self.site, config=self.site.config, csp=CSP, mark_text=MARK_TEXT)
         self._publications = {p.slug: p for p in self.site.publications}
 
     # -- helpers available to templates ------------------------------------------------
@@ -178,6 +179,7 @@ class Renderer:
             known = self._teasers[article.url] = fingerprint(
                 article.url, article.title, article.date, issue.url, issue.label,
                 tuple((a.id, a.name, a.has_page) for a in article.authors), article.content.summary_html[:1],
+                article.mark,
             )
         return known
 
@@ -195,7 +197,7 @@ class Renderer:
             article.content_key, article.url, article.date, self.digest(self.site.issues[article.issue_key]),
             self.digest(self.publication(article.publication)), tuple(map(self.digest, article.authors)),
             tuple(map(self.digest, article.topics)), neighbours,
-            lead, body_images, self.site.social.get(article.url),
+            lead, body_images, self.site.social.get(article.url), article.mark,
         )
 
     def articles_by_author(self) -> dict[str, list[Article]]:

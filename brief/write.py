@@ -36,7 +36,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import TracebackType
-from typing import Union
+from typing import Iterable, Union
 
 from .cache import MARKER
 from .errors import UsageError
@@ -220,6 +220,19 @@ class Update(_Writer):
                         return None
         return cls(out, files, folders)
 
+    @classmethod
+    def listed(cls, out: Path, files: Iterable[str]) -> "Update":
+        """An update of ``out``, which is known to hold exactly ``files`` (and the marker),
+        without looking at it: for an output only these builds write (the preview's)."""
+        listed = set(files)
+        folders: set[str] = set()
+        for path in listed:
+            folder = path.rpartition("/")[0]
+            while folder and folder not in folders:
+                folders.add(folder)
+                folder = folder.rpartition("/")[0]
+        return cls(out, listed | {MARKER}, sorted(folders, key=lambda f: (f.count("/"), f)))
+
     def __enter__(self) -> "Update":
         _remove_stale(self.out)
         self.folder.mkdir()
@@ -230,7 +243,7 @@ class Update(_Writer):
             shutil.rmtree(self.folder, ignore_errors=True)
 
     def _claim(self, path: str) -> str:
-        relative = _safe_relative(path)
+        relative = path if path in self.files else _safe_relative(path)  # the output's own paths are safe
         if relative in self.published:
             raise ValueError(f"two files of the build have the same path: {path!r}")
         self.published.add(relative)
@@ -239,9 +252,24 @@ class Update(_Writer):
 
     def _target(self, path: str) -> Path:
         relative = self._claim(path)
-        target = self.folder / str(len(self.pending))
+        target = self.folder / str(self.count)
         self.pending.append((relative, target))
         return target
+
+    def publish_now(self, paths: set[str]) -> list[str]:
+        """Move the files among ``paths`` written so far into the output now, before
+        :meth:`commit` (the preview publishes the pages a browser shows first); returns them."""
+        moved, waiting = [], []
+        for relative, source in self.pending:
+            if relative in paths:
+                target = self.out / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, target)
+                moved.append(relative)
+            else:
+                waiting.append((relative, source))
+        self.pending = waiting
+        return moved
 
     def keep(self, path: str) -> None:
         """The output's file at ``path`` stays as it is."""
