@@ -213,7 +213,7 @@ BRIEF_READY = re.compile(r"serving the preview at http://([\d.]+):(\d+)/")
 
 
 def start_brief(project: Path, env: dict[str, str]) -> tuple[Server, float]:
-    server = Server([sys.executable, "-m", "brief", "serve", "--port", "0", "--quiet"], project, env, BRIEF_READY)
+    server = Server([sys.executable, "-m", "brief", "serve", "--port", "0"], project, env, BRIEF_READY)
     fetched = wait_for_page(server.address, "/", b"<html")
     return server, fetched - server.started
 
@@ -247,7 +247,6 @@ def brief_run(size: int, work: Path, edits: int) -> Result:
     server.stop()
     wait_until_idle(20)
     server, result.start_warm = start_brief(project, env)
-    server_cpu_before = cpu_seconds(server.process.pid)
     try:
         result.rss = tree_rss(server.process.pid)
         articles = made.articles
@@ -306,7 +305,6 @@ def brief_run(size: int, work: Path, edits: int) -> Result:
         server.stop()
     elapsed = time.perf_counter() - wall_before
     busy = busy_cpu_seconds() - busy_before - (time.process_time() - own_before)
-    del server_cpu_before
     result.others = max(0.0, busy / elapsed / (os.cpu_count() or 1))
     return result
 

@@ -13,7 +13,7 @@ import hashlib
 import datetime as dt
 from pathlib import Path
 
-from .errors import Diagnostics, SourceLocation
+from .errors import Diagnostic, Diagnostics, SourceLocation
 from .load import LoadedContent, reference_problem, slugify
 from .markdown import render_text
 from .model import Article, ArticleContent, ArticleSource, Author, Issue, Site, Topic
@@ -155,9 +155,15 @@ def _article_topics(source: ArticleSource, topics: dict[str, Topic], diagnostics
 def _with_bio(author: Author, reference: dt.date, raw_html: bool, diagnostics: Diagnostics) -> Author:
     if not author.bio_md:
         return author
-    html, problems = render_text(author.bio_md, author.location.path, author.location.line, reference, raw_html)
+    html, problems = _render_bio(author.bio_md, author.location.path, author.location.line, reference, raw_html)
     diagnostics.extend(problems)
     return dataclasses.replace(author, bio_html=html)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _render_bio(text: str, path: str, line: int, reference: dt.date, raw_html: bool) -> tuple[str, list[Diagnostic]]:
+    """A biography's HTML (remembered: a preview assembles every author on every rebuild)."""
+    return render_text(text, path, line, reference, raw_html)
 
 
 def _check_images(source: ArticleSource, content: ArticleContent, project: Path, root: Path, diagnostics: Diagnostics) -> None:

@@ -130,6 +130,12 @@ class MarkdownCache:
     changed: bool = False
     #: Keys already computed, by their parts (a preview computes the same keys build after build).
     keys: dict[Any, str] = field(default_factory=dict)
+    #: Set when this instance serves build after build (the preview): then the entries seen
+    #: on disk are remembered in ``present`` (entries are never removed while it runs).
+    kept: bool = False
+    present: set[str] = field(default_factory=set)
+    #: Whether a kept instance has an index to write when it is done (see :meth:`save`).
+    pending_save: bool = False
 
     def __post_init__(self) -> None:
         if self.folder is not None:
@@ -161,7 +167,7 @@ class MarkdownCache:
         last build used is the index now, as :meth:`save` wrote it."""
         if self.used:
             self.index = self.used
-        self.used, self.hits, self.changed = {}, 0, False
+        self.used, self.hits, self.changed, self.kept = {}, 0, False, True
 
     def _index_path(self) -> Path:
         assert self.folder is not None
@@ -170,8 +176,13 @@ class MarkdownCache:
     def get(self, key: str) -> tuple[ArticleContent, list[Diagnostic]] | None:
         """The light content and diagnostics of a cached article, or ``None``."""
         entry = self.index.get(key)
-        if entry is None or self.folder is None or not os.path.isfile(_entry_path(self.folder, key)):
+        if entry is None or self.folder is None:
             return None
+        if key not in self.present:
+            if not os.path.isfile(_entry_path(self.folder, key)):
+                return None
+            if self.kept:
+                self.present.add(key)
         self.hits += 1
         self.used[key] = entry
         return entry
@@ -202,8 +213,20 @@ class MarkdownCache:
         self.changed = True
         return self.used[key][0]
 
-    def save(self) -> None:
-        """Write the index of the articles this build used (removed articles are forgotten)."""
+    def save(self, final: bool = False) -> None:
+        """Write the index of the articles this build used (removed articles are forgotten).
+
+        An instance kept between builds (the preview) writes it only when it is done with
+        it (``final``): the index is for the next process, and an entry missing from it
+        only means that article is rendered again then."""
+        if self.kept and not final:
+            self.pending_save = self.pending_save or self.changed or len(self.used) != len(self.index)
+            return
+        if final:
+            self.changed = self.changed or self.pending_save
+            if self.used:
+                self.index = self.used
+            self.used = self.index
         if self.folder is None or not self.writable or not (self.changed or len(self.used) != len(self.index)):
             return
         path = self._index_path()

@@ -189,10 +189,11 @@ class Update(_Writer):
     committing leaves the output as it was. Make one with :meth:`over`.
     """
 
-    def __init__(self, out: Path, files: set[str], folders: list[str]):
+    def __init__(self, out: Path, files: set[str], folders: list[str] | None):
         self.out = out.absolute()
         self.folder = self.out.parent / f".{self.out.name}.tmp-{os.getpid()}"
-        #: What the output holds now: its files and its folders (parents before children).
+        #: What the output holds now: its files and its folders (parents before children;
+        #: ``None``: only the folders of those files, found when needed).
         self.files, self.folders = files, folders
         self.published: set[str] = set()
         self.pending: list[tuple[str, Path]] = []
@@ -224,14 +225,7 @@ class Update(_Writer):
     def listed(cls, out: Path, files: Iterable[str]) -> "Update":
         """An update of ``out``, which is known to hold exactly ``files`` (and the marker),
         without looking at it: for an output only these builds write (the preview's)."""
-        listed = set(files)
-        folders: set[str] = set()
-        for path in listed:
-            folder = path.rpartition("/")[0]
-            while folder and folder not in folders:
-                folders.add(folder)
-                folder = folder.rpartition("/")[0]
-        return cls(out, listed | {MARKER}, sorted(folders, key=lambda f: (f.count("/"), f)))
+        return cls(out, set(files) | {MARKER}, None)
 
     def __enter__(self) -> "Update":
         _remove_stale(self.out)
@@ -277,9 +271,12 @@ class Update(_Writer):
 
     def commit(self) -> None:
         # Deletions first: a path the site no longer has may be where a new folder goes.
-        for relative in self.files - self.published - {MARKER}:
+        removed = self.files - self.published - {MARKER}
+        for relative in removed:
             os.unlink(self.out / relative)
-        needed = {posixpath.dirname(p) for p in self.published}
+        if self.folders is None:  # the output holds only the folders of its files
+            self.folders = _folders_of(removed) if removed else []
+        needed = {posixpath.dirname(p) for p in self.published} if self.folders else set()
         for relative in reversed(self.folders):  # children before parents
             if relative not in needed:
                 try:
@@ -295,6 +292,17 @@ class Update(_Writer):
             os.replace(source, target)
         if MARKER not in self.files:
             (self.out / MARKER).write_bytes(MARKER_TEXT)
+
+
+def _folders_of(files: Iterable[str]) -> list[str]:
+    """The folders that hold ``files`` and their parents, parents before children."""
+    folders: set[str] = set()
+    for path in files:
+        folder = path.rpartition("/")[0]
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    return sorted(folders, key=lambda f: (f.count("/"), f))
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

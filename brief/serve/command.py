@@ -76,6 +76,7 @@ def _serve(args: argparse.Namespace, content: Path, project: Path, out: TextIO, 
     bars = TerminalProgress(err) if wants_progress(err, args.quiet) else None
     options.progress = bars
     preview = Preview(options)
+    cleanup.callback(preview.close)
     with bars if bars is not None else contextlib.nullcontext():
         outcome = preview.build()
     options.progress = None

@@ -89,6 +89,12 @@ class Preview:
         return outcome
 
 
+    def close(self) -> None:
+        """Write what the builds kept in memory for the next start (the Markdown cache's index)."""
+        if self.state.markdown is not None:
+            self.state.markdown.save(final=True)
+
+
 def internal_error(doing: str, exc: BaseException) -> str:
     """The one line that reports a bug in Brief met while building the preview."""
     from ..pipeline import ArticleFailure
