@@ -58,9 +58,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402
-from bench_build import _children, _rss, busy_cpu_seconds, hugo_binary, machine, wait_until_idle  # noqa: E402
+from bench_build import (  # noqa: E402
+    _children, _rss, busy_cpu_seconds, hugo_binary, machine, snapshot_brief, wait_until_idle,
+)
 
-REPO = Path(__file__).resolve().parent.parent
 PATIENCE = 600.0
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -234,13 +235,13 @@ def timed_edit(server: Server, events: Events, write: "callable[[], None]", chec
     record.cpu.append(cpu_seconds(server.process.pid) - cpu_before)
 
 
-def brief_run(size: int, work: Path, edits: int) -> Result:
+def brief_run(size: int, work: Path, edits: int, source: Path) -> Result:
     project = work / f"brief-{size}"
     made = corpus.generate(project, size)
-    shutil.copytree(REPO / "brief/templates", project / "templates")
-    shutil.copytree(REPO / "brief/static", project / "static")
+    shutil.copytree(source / "brief/templates", project / "templates")
+    shutil.copytree(source / "brief/static", project / "static")
     print(f"N={size}: {corpus.describe(made)}", flush=True)
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": str(source)}
     result = Result("brief", size)
     busy_before, own_before, wall_before = busy_cpu_seconds(), time.process_time(), time.perf_counter()
     server, result.start_cold = start_brief(project, env)
@@ -403,9 +404,13 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-serve-"))
     results = []
     try:
+        # A copy of the code: edits to the repository during the run would change Brief's
+        # version, and with it every cache key (the warm start would be cold).
+        source, digest = snapshot_brief(work)
+        print(f"Brief's code: {digest}")
         for size in args.sizes:
             wait_until_idle(30)
-            results.append(brief_run(size, work, args.edits))
+            results.append(brief_run(size, work, args.edits, source))
             if args.with_hugo:
                 wait_until_idle(30)
                 results.append(hugo_run(size, work, args.edits))

@@ -272,10 +272,9 @@ class Build:
         otherwise the whole site is written into a new folder and swapped in."""
         out = self.options.out
         assert out is not None
-        if previous.trusted:
-            update = Update.listed(out, previous.files)
-        else:
-            update = Update.over(out) if previous.holds(out) else None
+        if previous.trusted:  # the preview's own output, as its last build left it
+            return Update.listed(out, previous.files)
+        update = Update.over(out) if previous.holds(out) else None
         return update if update is not None else Staging(out)
 
     def report_up_to_date(self, previous: Manifest) -> None:

@@ -105,16 +105,18 @@ def _print(outcome: Outcome, args: argparse.Namespace, out: TextIO, err: TextIO,
     for line in [*outcome.problems, *outcome.warnings]:
         err.write(f"{line}\n")
     if outcome.failed:
-        count = len(outcome.problems)
-        err.write(f"brief: {count} problem{'s' if count != 1 else ''} found; the preview shows the last good build until they are fixed\n")
+        err.write(f"brief: {plural(len(outcome.problems), 'problem')} found; the preview shows the last good build until they are fixed\n")
     elif not args.quiet:
         if first:
-            out.write(f"brief: built the preview: {outcome.articles} articles in {outcome.seconds:.1f} s\n")
+            out.write(f"brief: built the preview: {plural(outcome.articles, 'article')} in {outcome.seconds:.1f} s\n")
         else:
-            files = len(outcome.changed)
-            out.write(f"brief: rebuilt in {outcome.seconds:.2f} s: {files} file{'s' if files != 1 else ''} changed\n")
+            out.write(f"brief: rebuilt in {outcome.seconds:.2f} s: {plural(outcome.files, 'file')} changed\n")
     err.flush()
     out.flush()
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _output_folder(project: Path, args: argparse.Namespace, cleanup: ExitStack) -> Path:

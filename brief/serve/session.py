@@ -29,6 +29,8 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     articles: int = 0
+    #: How many output files the build wrote or removed (those told early included).
+    files: int = 0
 
     @property
     def failed(self) -> bool:
@@ -84,7 +86,8 @@ class Preview:
             outcome.warnings = [str(d) for d in report.diagnostics.warnings]
             outcome.articles = report.articles
             after = set(self.state.manifest.files) if self.state.manifest is not None else set()
-            outcome.changed = sorted((set(self.state.written) | (before - after)) - set(told))
+            every = set(self.state.written) | (before - after)
+            outcome.changed, outcome.files = sorted(every - set(told)), len(every)
         outcome.seconds = time.perf_counter() - start
         return outcome
 
