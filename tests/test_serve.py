@@ -492,6 +492,8 @@ def test_content_errors_at_start_are_shown_and_the_server_waits_for_a_fix(projec
     server = Served(project)
     try:
         assert any("unknown key 'sumary'" in line for line in server.err)
+        status, page, _ = server.get("/")  # nothing was built: a page that shows the problems
+        assert status == 404 and b"<title>Not built yet</title>" in page and page.count(SCRIPT_TAG) == 1
         events = server.events("/")
         assert events.next()[0] == "problems"
         edit(path, "sumary: oops\n", "")

@@ -7,6 +7,8 @@
     here += "index.html";
   }
   var overlay = null;
+  // The page the preview answers with before any build has succeeded.
+  var notBuilt = document.title === "Not built yet" && !document.querySelector("link[rel=canonical]");
 
   function hide() {
     if (overlay !== null) {
@@ -65,7 +67,7 @@
   var events = new EventSource("/__brief__/events?page=" + encodeURIComponent(here));
   events.addEventListener("changed", function (event) {
     var data = JSON.parse(event.data);
-    if (data.all || data.paths.indexOf(here) !== -1 || data.paths.some(function (path) {
+    if (data.all || notBuilt || data.paths.indexOf(here) !== -1 || data.paths.some(function (path) {
       return path.indexOf("static/") === 0;
     })) {
       location.reload();

@@ -31,6 +31,12 @@ SCRIPT_URL = PREFIX + "live.js"
 EVENTS_URL = PREFIX + "events"
 SCRIPT_TAG = f'<script src="{SCRIPT_URL}" defer></script>'.encode()
 SCRIPT = (Path(__file__).parent / "live.js").read_bytes()
+#: The answer to every address before a build has succeeded (its script shows the problems).
+NOT_BUILT = (
+    b'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Not built yet</title>\n</head>\n'
+    b"<body>\n<p>The site has not been built yet: the problems that stop it are listed below and in the terminal."
+    b" Fix them and save; this page reloads by itself.</p>\n</body>\n</html>\n"
+)
 #: Seconds between keep-alive comments on an idle event stream (and checks for shutdown).
 KEEP_ALIVE = 10.0
 #: Above this many changed files, pages are told that everything changed.
@@ -182,8 +188,8 @@ class Handler(BaseHTTPRequestHandler):
             missing = os.path.join(self.server.root, "404.html")
             if os.path.isfile(missing):
                 self.send_file(HTTPStatus.NOT_FOUND, missing, head)
-            else:
-                self.send_bytes(HTTPStatus.NOT_FOUND, b"Not found\n", _TYPES[".txt"], head)
+            else:  # nothing built yet (the first build failed): a page that can show why
+                self.send_bytes(HTTPStatus.NOT_FOUND, with_script(NOT_BUILT), _TYPES[".html"], head)
             return
         self.send_file(HTTPStatus.OK, target, head)
 
