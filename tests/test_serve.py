@@ -190,6 +190,18 @@ def project(tmp_path: Path) -> Iterator[Path]:
     yield root
 
 
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served, Path]]:
+    """One server for the tests that only read (no edits)."""
+    root = tmp_path_factory.mktemp("shared") / "project"
+    write_site(root, corpus())
+    shutil.copytree(REPO / "brief/templates", root / "templates")
+    shutil.copytree(REPO / "brief/static", root / "static")
+    server = Served(root)
+    yield server, root
+    server.stop()
+
+
 @pytest.fixture
 def served(project: Path) -> Iterator[Served]:
     server = Served(project)
@@ -204,7 +216,8 @@ def content_files(project: Path) -> dict[str, bytes | None]:
 # -- the site as served -----------------------------------------------------------------------
 
 
-def test_serves_the_site_at_its_own_address_with_pretty_urls_and_a_404(served: Served, project: Path) -> None:
+def test_serves_the_site_at_its_own_address_with_pretty_urls_and_a_404(shared: tuple[Served, Path]) -> None:
+    served, project = shared
     status, home, headers = served.get("/")
     assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
     soup = BeautifulSoup(home, "html.parser")
@@ -225,7 +238,8 @@ def test_serves_the_site_at_its_own_address_with_pretty_urls_and_a_404(served: S
     assert status == 200 and headers["content-type"].startswith("text/javascript") and b"EventSource" in script
 
 
-def test_the_reload_script_is_first_party_and_the_content_security_policy_holds(served: Served) -> None:
+def test_the_reload_script_is_first_party_and_the_content_security_policy_holds(shared: tuple[Served, Path]) -> None:
+    served = shared[0]
     _, page, _ = served.get("/pub/v1n1-piece-1/")
     soup = BeautifulSoup(page, "html.parser")
     scripts = [s for s in soup.find_all("script") if s.get("type") != "application/ld+json"]
@@ -239,7 +253,8 @@ def test_the_reload_script_is_first_party_and_the_content_security_policy_holds(
     "/%2fetc%2fpasswd", "http://example.org/../outside.txt", "/pub/..\\..\\outside.txt", "/%00/outside.txt",
     "/.brief-output", "/link/secret.txt", "/linked-file.txt",
 ])
-def test_nothing_outside_the_preview_can_be_read(served: Served, project: Path, path: str) -> None:
+def test_nothing_outside_the_preview_can_be_read(shared: tuple[Served, Path], path: str) -> None:
+    served, project = shared
     secret = project.parent / "outside.txt"
     secret.write_text("secret outside the preview\n", encoding="utf-8")
     outside = project.parent / "link-target"
