@@ -1,18 +1,19 @@
 """Link the model: URLs, order, authors, topics, previous/next, collision checks.
 
 Takes what :mod:`brief.load` read and what :mod:`brief.markdown` rendered, and
-builds one :class:`~brief.model.Site`. Drafts are left out here, so nothing
-after this stage sees them.
+builds one :class:`~brief.model.Site`. What is not to be published was left
+out before (:mod:`brief.schedule`), so nothing after this stage sees it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import datetime as dt
 from pathlib import Path
 
-from .errors import Diagnostics, SourceLocation
+from .errors import Diagnostic, Diagnostics, SourceLocation
 from .links import LinkTargets, resolve_markers
 from .load import LoadedContent, reference_problem, slugify
 from .markdown import render_text
@@ -21,6 +22,7 @@ from .redirects import plan_redirects
 from .schedule import Schedule, plan_schedule, site_today
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def topic_slug(name: str) -> str:
     """A topic's URL slug: its name in ASCII, in pinyin for a name in Chinese
     characters only (台湾 → ``taiwan``), or for a name with neither a short stable hash of it."""
@@ -40,15 +42,19 @@ def assemble_site(
     diagnostics: Diagnostics,
     content_keys: dict[str, str] | None = None,
     schedule: Schedule | None = None,
+    marks: dict[str, str] | None = None,
 ) -> Site:
     """Join sources and rendered content into a linked :class:`Site`.
 
     ``content_keys`` (by article path) identify what each article's content was
     rendered from; pages use them to tell whether an article changed. Issues and
     articles that ``schedule`` holds back are left out, as are issues with no
-    published article. Links between pages are checked and resolved last, when
-    every page's address is known.
+    published article, and drafts unless ``marks`` (by article path and issue key)
+    flags them: marks flag pieces built although not published (the preview's
+    ``--drafts`` and ``--future``; see :mod:`brief.schedule`). Links between pages
+    are checked and resolved last, when every page's address is known.
     """
+    marks = marks or {}
     assert loaded.config is not None
     config = loaded.config
     if schedule is None:
@@ -57,12 +63,17 @@ def assemble_site(
     authors = {
         key: _with_bio(author, newest, config.raw_html, config.base_url, diagnostics) for key, author in loaded.authors.items()
     }
-    issues = {issue.key: dataclasses.replace(issue, url=issue_url(issue)) for issue in loaded.issues if issue.key not in schedule.held}
+    issues = {
+        issue.key: dataclasses.replace(issue, url=issue_url(issue), mark=marks.get(issue.key, ""))
+        for issue in loaded.issues if issue.key not in schedule.held
+    }
     topics: dict[str, Topic] = {}
     by_url: dict[str, ArticleSource] = {}
     pending: list[tuple[str, ArticleSource, Issue, ArticleContent]] = []
     for source in loaded.articles:
-        if source.draft or source.path not in contents or schedule.holds(source) or source.issue_key not in issues:
+        if (source.draft and source.path not in marks) or source.path not in contents:
+            continue
+        if schedule.holds(source) or source.issue_key not in issues:
             continue
         issue = issues[source.issue_key]
         url = f"{issue.publication}/{source.slug}/"
@@ -114,6 +125,7 @@ def assemble_site(
                 authors=_article_authors(source, issue, authors, config.raw_html, config.base_url, diagnostics),
                 topics=_article_topics(source, topics, diagnostics),
                 content_key=(content_keys or {}).get(source.path, ""),
+                mark=marks.get(source.path, ""),
                 previous=urls[index - 1] if index > 0 else None,
                 next=urls[index + 1] if index + 1 < len(urls) else None,
             )
@@ -214,20 +226,33 @@ def _article_topics(source: ArticleSource, topics: dict[str, Topic], diagnostics
 def _with_bio(author: Author, reference: dt.date, raw_html: bool, base_url: str, diagnostics: Diagnostics) -> Author:
     if not author.bio_md:
         return author
-    links: list[PageLink] = []
-    html, problems = render_text(author.bio_md, author.location.path, author.location.line, reference, raw_html, base_url, links)
+    html, told, links = _render_bio(author.bio_md, author.location.path, author.location.line, reference, raw_html, base_url)
+    problems = list(told)
     if not author.has_page:  # an inline author's: the Markdown stage told its HTML with the article's
         problems = [p for p in problems if p.code not in ("raw-html", "html-removed")]
     diagnostics.extend(problems)
     return dataclasses.replace(author, bio_html=html, bio_links=tuple(links))
 
 
+@functools.lru_cache(maxsize=1 << 12)
+def _render_bio(
+    text: str, path: str, line: int, reference: dt.date, raw_html: bool, base_url: str
+) -> tuple[str, tuple[Diagnostic, ...], tuple[PageLink, ...]]:
+    """A biography's HTML, problems and links to pages (remembered: a preview assembles
+    every author on every rebuild)."""
+    links: list[PageLink] = []
+    html, problems = render_text(text, path, line, reference, raw_html, base_url, links)
+    return html, tuple(problems), tuple(links)
+
+
 def _check_images(source: ArticleSource, content: ArticleContent, project: Path, root: Path, diagnostics: Diagnostics) -> None:
     """Every image the article names (lead image and body) must be a file inside the content folder."""
-    folder = (project / source.path).parent
     named = [(use.src, use.line) for use in content.images]
     if source.image is not None and source.image.src:
         named.insert(0, (source.image.src, source.image.src_line))
+    if not named:
+        return
+    folder = (project / source.path).parent
     for src, line in named:
         problem = reference_problem(src, folder, root)
         if problem:

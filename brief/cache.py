@@ -33,7 +33,7 @@ import shutil
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 
 from . import __version__
 from .errors import Diagnostic, SourceLocation
@@ -42,6 +42,8 @@ from .model import ArticleContent
 
 if TYPE_CHECKING:
     from .options import BuildOptions
+
+T = TypeVar("T")
 
 #: The cache's folder, relative to the project folder.
 CACHE_FOLDER = Path(".brief-cache") / "build"
@@ -77,7 +79,8 @@ def inputs_fingerprint(options: "BuildOptions") -> str:
     """A fingerprint of everything a build reads: the content, templates and static files
     (by path, size and time), the generator, and the options that change the output."""
     return fingerprint(
-        generator_version(), options.strict, options.future, str(options.out.resolve()) if options.out is not None else "check",
+        generator_version(), options.strict, options.future, options.drafts, options.base_url,
+        str(options.out.resolve()) if options.out is not None else "check",
         tree_fingerprint([options.content, *options.template_folders(), *options.static_folders()]),
     )
 
@@ -127,6 +130,14 @@ class MarkdownCache:
     index: dict[str, tuple[ArticleContent, list[Diagnostic]]] = field(default_factory=dict)
     used: dict[str, tuple[ArticleContent, list[Diagnostic]]] = field(default_factory=dict)
     changed: bool = False
+    #: Keys already computed, by their parts (a preview computes the same keys build after build).
+    keys: dict[Any, str] = field(default_factory=dict)
+    #: Set when this instance serves build after build (the preview): then the entries seen
+    #: on disk are remembered in ``present`` (entries are never removed while it runs).
+    kept: bool = False
+    present: set[str] = field(default_factory=set)
+    #: Whether a kept instance has an index to write when it is done (see :meth:`save`).
+    pending_save: bool = False
 
     def __post_init__(self) -> None:
         if self.folder is not None:
@@ -138,7 +149,27 @@ class MarkdownCache:
                 self.index = {}
 
     def key(self, *parts: Any) -> str:
+        try:
+            known = self.keys.get(parts)
+        except TypeError:  # parts that cannot be hashed
+            return self._key(parts)
+        if known is None:
+            known = self._key(parts)
+            if len(self.keys) > 4 * max(len(self.index), 1024):  # entries of files since edited
+                self.keys.clear()
+            self.keys[parts] = known
+        return known
+
+    @staticmethod
+    def _key(parts: tuple[Any, ...]) -> str:
         return hashlib.sha256(pickle.dumps((generator_version(), parts), protocol=5)).hexdigest()[:32]
+
+    def next_build(self) -> None:
+        """Serve another build from this instance (kept in memory by the preview): what the
+        last build used is the index now, as :meth:`save` wrote it."""
+        if self.used:
+            self.index = self.used
+        self.used, self.hits, self.changed, self.kept = {}, 0, False, True
 
     def _index_path(self) -> Path:
         assert self.folder is not None
@@ -147,8 +178,13 @@ class MarkdownCache:
     def get(self, key: str) -> tuple[ArticleContent, list[Diagnostic]] | None:
         """The light content and diagnostics of a cached article, or ``None``."""
         entry = self.index.get(key)
-        if entry is None or self.folder is None or not os.path.isfile(_entry_path(self.folder, key)):
+        if entry is None or self.folder is None:
             return None
+        if key not in self.present:
+            if not os.path.isfile(_entry_path(self.folder, key)):
+                return None
+            if self.kept:
+                self.present.add(key)
         self.hits += 1
         self.used[key] = entry
         return entry
@@ -179,8 +215,20 @@ class MarkdownCache:
         self.changed = True
         return self.used[key][0]
 
-    def save(self) -> None:
-        """Write the index of the articles this build used (removed articles are forgotten)."""
+    def save(self, final: bool = False) -> None:
+        """Write the index of the articles this build used (removed articles are forgotten).
+
+        An instance kept between builds (the preview) writes it only when it is done with
+        it (``final``): the index is for the next process, and an entry missing from it
+        only means that article is rendered again then."""
+        if self.kept and not final:
+            self.pending_save = self.pending_save or self.changed or len(self.used) != len(self.index)
+            return
+        if final:
+            self.changed = self.changed or self.pending_save
+            if self.used:
+                self.index = self.used
+            self.used = self.index
         if self.folder is None or not (self.changed or len(self.used) != len(self.index)):
             return
         path = self._index_path()
@@ -263,6 +311,9 @@ class Manifest:
     held: str = ""
     #: Each article page published: address → (its file, its title), to tell when one is gone.
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: Set when the output is known to hold exactly what this manifest lists (the preview
+    #: keeps the manifest of its own output in memory): files are not looked at again.
+    trusted: bool = False
 
     @staticmethod
     def location(cache: Path, out: Path | None) -> Path:
@@ -372,6 +423,8 @@ class Manifest:
         known = self.files.get(path)
         if known is None or known[0] != key:
             return False
+        if self.trusted:
+            return True
         try:
             stat = os.stat(os.path.join(out, path))
         except OSError:
@@ -401,7 +454,39 @@ class SourceCache:
     changed: set[str] = field(default_factory=set)
     #: Per folder file: the bodies of its articles, once read or stored.
     bodies: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
+    #: Set by a process that watches the files and keeps this cache between builds (the
+    #: preview): the absolute paths that changed since the last build. Every other file
+    #: is known to be unchanged and is not looked at (``None``: every file is).
+    watched: set[str] | None = None
+    #: What :meth:`remember` computed from files, by path (only while ``watched`` is set).
+    memos: dict[str, Any] = field(default_factory=dict)
     _authors: tuple[tuple[str, ...], str] = ((), "")
+    _shards: dict[str, str] = field(default_factory=dict)
+
+    def next_build(self, changed: set[str] | None) -> None:
+        """Serve another build from this instance, kept in memory between builds; ``changed``
+        is what changed since the last one (``None``: not known, look at every file)."""
+        self.loaded = {shard: entries for shard, entries in self.used.items() if shard in self.loaded}
+        self.used = {shard: {} for shard in self.loaded}
+        self.changed = set()
+        self.watched = changed
+        if changed is None:
+            self.memos.clear()
+
+    def unchanged(self, path: Path) -> bool:
+        """Whether ``path`` is known not to have changed since the last build."""
+        return self.watched is not None and str(path) not in self.watched
+
+    def remember(self, path: Path, compute: Callable[[], T]) -> T:
+        """What ``compute`` reads from the file ``path``: computed again only when the file
+        may have changed since the last build of a preview (else every time)."""
+        key = str(path)
+        if key in self.memos and self.unchanged(path):
+            return self.memos[key]  # type: ignore[no-any-return]
+        value = compute()
+        if self.watched is not None:
+            self.memos[key] = value
+        return value
 
     @classmethod
     def open(cls, folder: Path | None) -> "SourceCache":
@@ -413,9 +498,12 @@ class SourceCache:
             self._authors = (ids, fingerprint(tuple(sorted(ids))))
         return self._authors[1]
 
-    @staticmethod
-    def _shard(display: str) -> str:
-        return hashlib.sha256(os.path.dirname(display).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    def _shard(self, display: str) -> str:
+        folder = os.path.dirname(display)
+        shard = self._shards.get(folder)
+        if shard is None:
+            shard = self._shards[folder] = hashlib.sha256(folder.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+        return shard
 
     def _read(self, name: str) -> dict[str, Any]:
         assert self.folder is not None
@@ -449,6 +537,10 @@ class SourceCache:
 
     def digest(self, display: str, path: Path) -> tuple[str, tuple[int, ...]]:
         """The file's SHA-256 and status, reusing the last hash when the status is unchanged."""
+        if self.folder is not None and self.unchanged(path):
+            entry = self._entries(self._shard(display)).get(display)
+            if entry is not None:
+                return entry[1][0], entry[0]
         stat = os.stat(path)  # before reading: a change made while it is read shows next time
         status = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
         if self.folder is not None:

@@ -1,4 +1,4 @@
-"""The command line: ``brief build`` and ``brief check``.
+"""The command line: ``brief build``, ``brief check`` and ``brief serve`` (:mod:`brief.serve`).
 
 Exit status: 0 success, 1 content errors, 2 usage errors (including an
 unusable output folder or a build already running), 3 an internal error in
@@ -73,6 +73,13 @@ def make_parser() -> argparse.ArgumentParser:
     import_cmd.add_argument("--force", action="store_true", help="replace article files that already exist")
     import_cmd.add_argument("--quiet", "-q", action="store_true", help="print only problems")
     add_scaffold_commands(commands)
+    serve_cmd = commands.add_parser("serve", help="preview the site in a browser, rebuilding it on every save")
+    common(serve_cmd)
+    serve_cmd.add_argument("--port", type=int, default=8000, metavar="N", help="the port to serve on (default: 8000; 0: any free port)")
+    serve_cmd.add_argument("--bind", default="127.0.0.1", metavar="ADDR", help="the address to serve on (default: 127.0.0.1, this machine only)")
+    serve_cmd.add_argument("--drafts", action="store_true", help="show draft articles too, marked as drafts")
+    serve_cmd.add_argument("--open", action="store_true", help="open the preview in the web browser")
+    serve_cmd.set_defaults(out=None, no_cache=False, external=False)
     return parser
 
 
@@ -135,6 +142,10 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         return EXIT_USAGE
     if args.command == "new":
         return _scaffold(args, project, content, out, err)
+    if args.command == "serve":
+        from .serve import run_serve
+
+        return run_serve(args, content, project, out, err)
     options = BuildOptions(
         content=content,
         project=project,

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import functools
 import json
 import os
 import re
@@ -610,6 +611,13 @@ def _read_manifest(entry: Path) -> dict | None:  # type: ignore[type-arg]
     return None
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _card_key(title: str, publication: str, settings: str) -> str:
+    """The cache key of a drawn card; ``settings`` is the JSON list of what else shapes it
+    (remembered: a preview plans every card on every rebuild)."""
+    return hashlib.sha256(json.dumps([title, publication, *json.loads(settings)]).encode()).hexdigest()[:32]
+
+
 def _plan_social(
     article: Article, site: Site, assets: dict[str, ImageAsset], card_settings: list[object], cache: Path,
     font: socialcard.CardFont | None,
@@ -624,8 +632,7 @@ def _plan_social(
         card = ImageAsset(asset.source, f"media/{cache_key}/{_stem(asset.source)}-social.jpg", width, height, "image/jpeg")
         return card, _cache_file(cache, card.url), None
     publication = next(p.title for p in site.publications if p.slug == article.publication)
-    identity = json.dumps([article.title, publication, *card_settings])
-    cache_key = hashlib.sha256(identity.encode()).hexdigest()[:32]
+    cache_key = _card_key(article.title, publication, json.dumps(card_settings))
     # One file per card, with no folder or manifest: a card is written whole (renamed into place), so
     # its file exists only when complete, and its size is always the card's.
     name = os.path.join(cache, CARDS_FOLDER, cache_key[:2], f"{cache_key}.png")  # a string: thousands of these

@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, TypeVar
 
 from .cache import SourceCache
 from .config import load_config
@@ -44,6 +44,7 @@ CITATION_KEYS = ("outlet", "url", "date", "title", "accessed")
 PUBLICATION_KEYS = ("title", "description", "issn", "slug", "schedule", "yearly_volumes")
 ISSUE_KEYS = ("volume", "number", "date", "title", "articles")
 
+T = TypeVar("T")
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 _ORDER_PREFIX = re.compile(r"^\d+[-_]")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -129,6 +130,10 @@ class Loader:
             return path.relative_to(self.project).as_posix()
         except ValueError:
             return text
+
+    def remember(self, path: Path, read: Callable[[], T]) -> T:
+        """What ``read`` reads from ``path``, reused while a preview knows the file is unchanged."""
+        return read() if self.cache is None else self.cache.remember(path, read)
 
     def error(self, path: str, line: int, message: str, hint: str = "") -> None:
         self.diagnostics.error(SourceLocation(path, line), message, hint)
@@ -217,7 +222,7 @@ class Loader:
         """
         display = self.display(path)
         try:
-            data = load_yaml_file(path, display)
+            data = self.remember(path, lambda: load_yaml_file(path, display))
         except SourceError as exc:
             self.diagnostics.extend([exc.diagnostic])
             check = Checker(None, display, self.diagnostics, what)
@@ -238,7 +243,7 @@ class Loader:
                 self.error(display, 0, f"'{author_id}' cannot be an author id", "name the file with letters, digits and hyphens, e.g. jane-doe.md")
                 continue
             try:
-                doc = split_front_matter(read_text(path, display), display)
+                doc = self.remember(path, lambda: split_front_matter(read_text(path, display), display))
             except SourceError as exc:
                 self.diagnostics.extend([exc.diagnostic])
                 continue

@@ -95,6 +95,9 @@ class Issue:
     order_lines: tuple[int, ...] = ()
     location: SourceLocation = SourceLocation("")
     url: str = ""  #: site-relative URL (filled by :mod:`brief.assemble`)
+    #: ``scheduled`` when the build was asked to include an issue dated after today
+    #: (see :mod:`brief.schedule`); empty for a published one.
+    mark: str = ""
 
     @property
     def label(self) -> str:
@@ -325,6 +328,9 @@ class Article:
     content_key: str = ""
     #: The site-relative address of each of ``content.links`` (filled by :mod:`brief.links`).
     links: tuple[str, ...] = ()
+    #: ``draft`` or ``scheduled`` when the build was asked to include an article that is
+    #: not published yet (see :mod:`brief.schedule`); empty for a published one.
+    mark: str = ""
 
     @property
     def title(self) -> str:

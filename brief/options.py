@@ -38,10 +38,15 @@ class BuildOptions:
     progress: ProgressCallback | None = None
     #: The date to build as of (``--now``); ``None``: today in the site's time zone.
     now: dt.date | None = None
-    #: Publish issues and articles dated after today too (``--future``).
+    #: Publish issues and articles dated after today too (``--future``); in the preview,
+    #: each is marked as scheduled (see :mod:`brief.schedule`).
     future: bool = False
     #: Also check outside links (``brief check --external``).
     external: bool = False
+    #: Build draft articles too, each marked as a draft (``brief serve --drafts`` only).
+    drafts: bool = False
+    #: The address pages are built for instead of ``base_url`` in ``site.yaml`` (the preview's own).
+    base_url: str | None = None
 
     def template_folders(self) -> list[Path]:
         """Where templates are looked up, in order: the site's own folder (which may not

@@ -12,6 +12,8 @@ articles are published; worker processes decode them while the pages render
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import datetime as dt
 import os
 import tempfile
@@ -35,8 +37,8 @@ from .load import LoadedContent, load_content
 from .markdown import render_article
 from .model import ArticleContent, ArticleSource, Site
 from .redirects import gone_addresses, published_articles
-from .schedule import Schedule, describe_held, plan_schedule, site_today
 from .render import OutputFile, Renderer, static_files
+from .schedule import Schedule, describe_held, plan_schedule, preview_marks, site_today
 from .write import OutputLock, Publisher, Staging, Update, check_output_folder
 
 #: What renders one article: its source, issue date, raw-HTML setting and the site's
@@ -89,11 +91,40 @@ class BuildReport:
             self.timings.append((name, time.perf_counter() - start))
 
 
-class Build:
-    """One build. :meth:`run` raises :class:`ContentError` when the content has errors."""
+@dataclass
+class BuildState:
+    """What a long-running process (the preview server) keeps in memory from one build
+    of an output to the next, so that a rebuild looks again only at what changed.
 
-    def __init__(self, options: BuildOptions, checked: tuple[Manifest, str] | None = None):
+    Used only for an output folder that nothing but these builds writes: its
+    manifest is trusted without looking at the files it lists.
+    """
+
+    #: The manifest of the output as the last build left it (``None``: read it from disk).
+    manifest: Manifest | None = None
+    sources: SourceCache | None = None
+    markdown: MarkdownCache | None = None
+    #: Absolute paths of the files that changed since the last build, as a file watcher
+    #: reported them; ``None`` when that is not known (every file is looked at).
+    changed: set[str] | None = None
+    #: Output paths written by the last build (its pages and files that changed).
+    written: list[str] = field(default_factory=list)
+    #: Output paths of pages to render first (those a browser shows now) ...
+    first: set[str] = field(default_factory=set)
+    #: ... and told to, once they are in the output, before the rest of the build is done.
+    on_early: Callable[[list[str]], None] | None = None
+
+
+class Build:
+    """One build. :meth:`run` raises :class:`ContentError` when the content has errors.
+
+    With a :class:`BuildState`, the build starts from what the previous build with
+    the same state left in memory, and leaves its own there for the next.
+    """
+
+    def __init__(self, options: BuildOptions, checked: tuple[Manifest, str] | None = None, state: BuildState | None = None):
         self.options = options
+        self.state = state
         #: The previous build's manifest and the inputs' fingerprint, when the caller has
         #: already read them and found that the output is not up to date.
         self.checked = checked
@@ -103,6 +134,9 @@ class Build:
         #: What the build is working on, for the one-line report of an internal error.
         self.current = "starting the build"
         self.scratch: tempfile.TemporaryDirectory[str] | None = None
+        #: Set when pages were moved into the output before the end of the build (see :meth:`write_pages`).
+        self.published_early = False
+        self.manifest_path: Path | None = None
 
     def stop_if_errors(self) -> None:
         diagnostics = self.report.diagnostics
@@ -111,8 +145,13 @@ class Build:
             raise ContentError(list(diagnostics))
 
     def run(self) -> BuildReport:
+        kept = self.state.manifest if self.state is not None else None
         try:
             return self._run()
+        except ContentError:
+            if self.state is not None and kept is not None and not self.published_early:
+                self.state.manifest = kept  # nothing was written: the output is as it was
+            raise
         finally:
             if self.scratch is not None:
                 self.scratch.cleanup()
@@ -124,7 +163,14 @@ class Build:
             check_output_folder(options.out, options.content, options.project)
         cache_root = options.project / CACHE_FOLDER if options.use_cache else None
         manifest_path = Manifest.location(cache_root, options.out) if cache_root else None
-        if self.checked is not None:
+        self.manifest_path = manifest_path
+        state = self.state
+        if state is not None:
+            state.written = []
+        if state is not None and state.manifest is not None:
+            previous, inputs = state.manifest, ""
+            state.manifest = None  # until this build has published
+        elif self.checked is not None:
             previous, inputs = self.checked
         else:
             previous, inputs = Manifest.read(manifest_path), ""
@@ -134,7 +180,7 @@ class Build:
                     self.report_up_to_date(previous)
                     return report
         self.current = f"loading {options.content}"
-        source_cache = SourceCache.open(cache_root)
+        source_cache = self.kept_sources(cache_root)
         with report.stage("load"):
             loaded = load_content(options.content, options.project, report.diagnostics, source_cache)
         source_cache.save()
@@ -143,18 +189,24 @@ class Build:
         if loaded.config is None:
             self.stop_if_errors()
         assert loaded.config is not None
-        schedule = report.schedule = plan_schedule(loaded, site_today(loaded.config.time_zone, options.now), options.future)
+        today = site_today(loaded.config.time_zone, options.now)
+        schedule = report.schedule = plan_schedule(loaded, today, options.future)
         report.held = describe_held(schedule, loaded)
+        # The preview builds drafts (with --drafts) and pieces dated after today (with
+        # --future) too, marked; ``brief build`` never builds drafts.
+        marks = preview_marks(loaded, today, options.drafts, options.future)
+        if options.base_url:
+            loaded.config = dataclasses.replace(loaded.config, base_url=options.base_url)
         # Go on past errors in single files, so that one build reports the problems of
         # every stage up to here (a missing image, a duplicate slug, an undefined note).
-        markdown_cache = MarkdownCache(cache_root / "markdown" if cache_root else None)
+        markdown_cache = self.kept_markdown(cache_root)
         with report.stage("markdown"):
             contents, keys = self.render_markdown(loaded, markdown_cache, schedule)
         markdown_cache.save()
         report.markdown_cached, report.full_content = markdown_cache.hits, markdown_cache.full
         self.current = "linking articles, issues and authors"
         with report.stage("assemble"):
-            site = assemble_site(loaded, contents, report.diagnostics, keys, schedule)
+            site = assemble_site(loaded, contents, report.diagnostics, keys, schedule, marks)
             if options.out is not None:
                 published = previous.pages or published_articles(options.out, site)
                 gone_addresses(published, site, report.diagnostics, held_articles(loaded, schedule))
@@ -218,6 +270,9 @@ class Build:
                 report.files = manifest.count = publisher.count
         manifest.keep_warnings(report.diagnostics.warnings)
         manifest.write(manifest_path)
+        if state is not None:
+            manifest.trusted = True
+            state.manifest = manifest
         return report
 
     def nothing_changed(self, previous: Manifest, inputs: str) -> bool:
@@ -243,11 +298,36 @@ class Build:
         """What every page depends on besides the site: the generator and the templates."""
         return fingerprint(generator_version(), folder_digest(self.options.template_folders()))
 
+    def kept_sources(self, cache_root: Path | None) -> SourceCache:
+        """The loaded-articles cache: the one the state keeps, or one read from disk."""
+        state = self.state
+        if state is not None and state.sources is not None:
+            state.sources.next_build(state.changed)
+            return state.sources
+        cache = SourceCache.open(cache_root)
+        if state is not None:
+            state.sources = cache
+            cache.next_build(None)
+        return cache
+
+    def kept_markdown(self, cache_root: Path | None) -> MarkdownCache:
+        """The rendered-Markdown cache: the one the state keeps, or one read from disk."""
+        state = self.state
+        if state is not None and state.markdown is not None:
+            state.markdown.next_build()
+            return state.markdown
+        cache = MarkdownCache(cache_root / "markdown" if cache_root else None)
+        if state is not None:
+            state.markdown = cache
+        return cache
+
     def publisher(self, previous: Manifest) -> Publisher:
         """Over an output an earlier build wrote, only what changed is written (in place);
         otherwise the whole site is written into a new folder and swapped in."""
         out = self.options.out
         assert out is not None
+        if previous.trusted:  # the preview's own output, as its last build left it
+            return Update.listed(out, previous.files)
         update = Update.over(out) if previous.holds(out) else None
         return update if update is not None else Staging(out)
 
@@ -263,6 +343,11 @@ class Build:
         """Render each page, unless the previous output's page had the same inputs."""
         jobs = renderer.jobs(self.template_base())
         progress = self.options.progress
+        first = self.state.first if self.state is not None else set()
+        early = 0
+        if first:  # the pages a browser shows now, first (the order changes nothing else)
+            jobs.sort(key=lambda job: job.path not in first)
+            early = sum(1 for job in jobs if job.path in first)
         for done, job in enumerate(jobs, 1):
             if progress is not None and (done % 64 == 0 or done == len(jobs)):
                 progress("pages", done, len(jobs))
@@ -270,6 +355,20 @@ class Build:
                 self.report.pages_rendered += 1
             else:
                 self.report.pages_reused += 1
+            if done == early and done < len(jobs):
+                self.publish_early(publisher, {job.path for job in jobs[:early]})
+
+    def publish_early(self, publisher: Publisher, paths: set[str]) -> None:
+        """Move the pages ``paths`` into the output before the rest is rendered, and say so
+        (the preview shows an open page at once after a template change that touches every page)."""
+        assert self.state is not None
+        if self.state.on_early is None or not isinstance(publisher, Update):
+            return
+        Manifest.mark_publishing(self.manifest_path)  # if this build stops, the next starts afresh
+        self.published_early = True
+        moved = publisher.publish_now(paths)
+        if moved:
+            self.state.on_early(moved)
 
     def write_files(
         self, publisher: Publisher, previous: Manifest, manifest: Manifest, images: ImageWork,
@@ -279,7 +378,7 @@ class Build:
         place) and copies of the other images and the static files."""
         for rel, source in [*copies, *static]:
             if rel in images.cached:
-                key = fingerprint("cache", os.path.abspath(source))
+                key = _cache_entry_key(source)
                 self.publish(publisher, previous, manifest, rel, key, lambda: publisher.link(rel, source))
             else:
                 stat = os.stat(source)
@@ -300,6 +399,8 @@ class Build:
             return False
         stat = produce()
         manifest.files[rel] = (key, stat.st_size, stat.st_mtime_ns)
+        if self.state is not None:
+            self.state.written.append(rel)
         return True
 
     def scratch_cache(self) -> Path | None:
@@ -329,7 +430,8 @@ class Build:
         diagnostics: dict[str, list[Diagnostic]] = {}
         tasks: list[MarkdownTask] = []
         for source in loaded.articles:
-            if source.draft or source.issue_key not in issues or schedule.holds(source):
+            # Drafts are rendered only when the build was asked for them (the preview's --drafts).
+            if (source.draft and not self.options.drafts) or source.issue_key not in issues or schedule.holds(source):
                 continue
             task = (source, issues[source.issue_key].date, raw_html, base_url)
             # Keyed by what the source is made from when that is known (cheaper than the source).
@@ -406,6 +508,12 @@ def held_articles(loaded: LoadedContent, schedule: Schedule) -> set[str]:
         if schedule.holds(source):
             held |= {source.path, f"{publications[source.issue_key]}/{source.slug}/"}
     return held
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _cache_entry_key(source: Path) -> str:
+    """The inputs of a file published from the image cache: the entry, which never changes."""
+    return fingerprint("cache", os.path.abspath(source))
 
 
 def build(options: BuildOptions) -> BuildReport:

@@ -29,6 +29,7 @@ from .links import resolve_markers, root_links
 from .markdown import IMAGE_MARKER, resolve_image_path
 from .mdplugins.chinese import mark_text
 from .model import Article, ArticleContent, Author, ImageAsset, ImageUse, Issue, OutputFile, Publication, Redirect, Site
+from .schedule import MARK_TEXT
 
 #: Content-Security-Policy of every page: nothing from other origins, no inline script.
 CSP = (
@@ -74,7 +75,7 @@ class Renderer:
         self.env.filters["long_date"] = format_long_date
         self.env.filters["iso_date"] = lambda d: d.isoformat()
         self.env.filters["page_title"] = page_title
-        self.env.globals.update(site=self.site, config=self.site.config, csp=CSP, sections=self.sections())
+        self.env.globals.update(site=self.site, config=self.site.config, csp=CSP, sections=self.sections(), mark_text=MARK_TEXT)
         self._publications = {p.slug: p for p in self.site.publications}
 
     # -- helpers available to templates ------------------------------------------------
@@ -208,6 +209,7 @@ class Renderer:
             known = self._teasers[article.url] = fingerprint(
                 article.url, article.title, article.date, issue.url, issue.label,
                 tuple((a.id, a.name, a.has_page) for a in article.authors), article.content.teaser_html,
+                article.mark,
             )
         return known
 
@@ -225,7 +227,7 @@ class Renderer:
             article.content_key, article.url, article.date, self.digest(self.site.issues[article.issue_key]),
             self.digest(self.publication(article.publication)), tuple(map(self.digest, article.authors)),
             tuple(map(self.digest, article.topics)), neighbours, article.links,
-            lead, body_images, self.site.social.get(article.url),
+            lead, body_images, self.site.social.get(article.url), article.mark,
         )
 
     def articles_by_author(self) -> dict[str, list[Article]]:

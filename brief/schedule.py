@@ -1,7 +1,9 @@
 """Dates: which issues and articles are due, and which are held back until their date.
 
 An issue or article dated after today is held back: it is not published (nor
-rendered, nor linked to) until a build runs on or after its date. "Today" is
+rendered, nor linked to) until a build runs on or after its date. Drafts
+(``draft: true``) are never published; the preview (``brief serve --drafts``)
+builds them, marked. "Today" is
 the date in the site's time zone (``time_zone:`` in ``site.yaml``, default
 UTC), or the date given with ``--now``; ``--future`` publishes everything now.
 
@@ -19,6 +21,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .load import LoadedContent
     from .model import ArticleSource
+
+#: What the page says of a piece that is built but not published (see :func:`preview_marks`).
+MARK_TEXT = {"draft": "Draft: not published", "scheduled": "Scheduled: not yet published"}
 
 
 def site_today(time_zone: str = "UTC", now: dt.date | None = None) -> dt.date:
@@ -75,6 +80,26 @@ def plan_schedule(loaded: "LoadedContent", today: dt.date, future: bool = False)
         else:
             dates.append(date)
     return Schedule(today, future, held, max(dates, default=None) if not future else None)
+
+
+def preview_marks(loaded: "LoadedContent", today: dt.date, drafts: bool, future: bool) -> dict[str, str]:
+    """The marks of the pieces the preview builds although they are not published (by
+    article path and issue key): ``draft`` for each draft article with ``drafts``, and with
+    ``future`` ``scheduled`` for each issue and article that :func:`plan_schedule` would
+    hold back on ``today``. The pages show the mark (:data:`MARK_TEXT`)."""
+    marks: dict[str, str] = {}
+    if future:
+        due = plan_schedule(loaded, today)
+        for key in due.held:
+            marks[key] = "scheduled"
+        for source in loaded.articles:
+            if not source.draft and due.holds(source):
+                marks[source.path] = "scheduled"
+    if drafts:
+        for source in loaded.articles:
+            if source.draft:
+                marks[source.path] = "draft"
+    return marks
 
 
 def describe_held(schedule: Schedule, loaded: "LoadedContent") -> str:

@@ -36,7 +36,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import TracebackType
-from typing import Union
+from typing import Iterable, Union
 
 from .cache import MARKER
 from .errors import UsageError
@@ -189,10 +189,11 @@ class Update(_Writer):
     committing leaves the output as it was. Make one with :meth:`over`.
     """
 
-    def __init__(self, out: Path, files: set[str], folders: list[str]):
+    def __init__(self, out: Path, files: set[str], folders: list[str] | None):
         self.out = out.absolute()
         self.folder = self.out.parent / f".{self.out.name}.tmp-{os.getpid()}"
-        #: What the output holds now: its files and its folders (parents before children).
+        #: What the output holds now: its files and its folders (parents before children;
+        #: ``None``: only the folders of those files, found when needed).
         self.files, self.folders = files, folders
         self.published: set[str] = set()
         self.pending: list[tuple[str, Path]] = []
@@ -220,6 +221,12 @@ class Update(_Writer):
                         return None
         return cls(out, files, folders)
 
+    @classmethod
+    def listed(cls, out: Path, files: Iterable[str]) -> "Update":
+        """An update of ``out``, which is known to hold exactly ``files`` (and the marker),
+        without looking at it: for an output only these builds write (the preview's)."""
+        return cls(out, set(files) | {MARKER}, None)
+
     def __enter__(self) -> "Update":
         _remove_stale(self.out)
         self.folder.mkdir()
@@ -230,7 +237,7 @@ class Update(_Writer):
             shutil.rmtree(self.folder, ignore_errors=True)
 
     def _claim(self, path: str) -> str:
-        relative = _safe_relative(path)
+        relative = path if path in self.files else _safe_relative(path)  # the output's own paths are safe
         if relative in self.published:
             raise ValueError(f"two files of the build have the same path: {path!r}")
         self.published.add(relative)
@@ -239,9 +246,24 @@ class Update(_Writer):
 
     def _target(self, path: str) -> Path:
         relative = self._claim(path)
-        target = self.folder / str(len(self.pending))
+        target = self.folder / str(self.count)
         self.pending.append((relative, target))
         return target
+
+    def publish_now(self, paths: set[str]) -> list[str]:
+        """Move the files among ``paths`` written so far into the output now, before
+        :meth:`commit` (the preview publishes the pages a browser shows first); returns them."""
+        moved, waiting = [], []
+        for relative, source in self.pending:
+            if relative in paths:
+                target = self.out / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, target)
+                moved.append(relative)
+            else:
+                waiting.append((relative, source))
+        self.pending = waiting
+        return moved
 
     def keep(self, path: str) -> None:
         """The output's file at ``path`` stays as it is."""
@@ -249,9 +271,12 @@ class Update(_Writer):
 
     def commit(self) -> None:
         # Deletions first: a path the site no longer has may be where a new folder goes.
-        for relative in self.files - self.published - {MARKER}:
+        removed = self.files - self.published - {MARKER}
+        for relative in removed:
             os.unlink(self.out / relative)
-        needed = {posixpath.dirname(p) for p in self.published}
+        if self.folders is None:  # the output holds only the folders of its files
+            self.folders = _folders_of(removed) if removed else []
+        needed = {posixpath.dirname(p) for p in self.published} if self.folders else set()
         for relative in reversed(self.folders):  # children before parents
             if relative not in needed:
                 try:
@@ -267,6 +292,17 @@ class Update(_Writer):
             os.replace(source, target)
         if MARKER not in self.files:
             (self.out / MARKER).write_bytes(MARKER_TEXT)
+
+
+def _folders_of(files: Iterable[str]) -> list[str]:
+    """The folders that hold ``files`` and their parents, parents before children."""
+    folders: set[str] = set()
+    for path in files:
+        folder = path.rpartition("/")[0]
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    return sorted(folders, key=lambda f: (f.count("/"), f))
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

@@ -264,7 +264,7 @@ def test_strict_build_without_warnings_succeeds(tmp_path: Path, brief) -> None: 
     [
         (["build", "--frobnicate"], "brief: unrecognized arguments: --frobnicate"),
         (["check", "--out", "x"], "brief: unrecognized arguments: --out x"),
-        (["publish"], "brief: argument COMMAND: invalid choice: 'publish' (choose from 'build', 'check', 'import', 'init', 'new')"),
+        (["publish"], "brief: argument COMMAND: invalid choice: 'publish' (choose from 'build', 'check', 'import', 'init', 'new', 'serve')"),
         ([], "brief: the following arguments are required: COMMAND"),
     ],
     ids=["unknown-option", "check-has-no-out", "unknown-command", "no-command"],
