@@ -37,7 +37,7 @@ ARTICLE_KEYS = (
     "title", "authors", "summary", "image", "topics", "notes", "citations",
     "bios", "disclaimer", "date", "slug", "draft", "accept_warnings", "aliases",
 )
-AUTHOR_KEYS = ("name", "affiliation", "links")
+AUTHOR_KEYS = ("name", "affiliation", "links", "sort_as")
 INLINE_AUTHOR_KEYS = ("name", "bio", "affiliation")
 IMAGE_KEYS = ("src", "alt", "caption", "credit", "credit_url")
 CITATION_KEYS = ("outlet", "url", "date", "title", "accessed")
@@ -256,6 +256,7 @@ class Loader:
                 name=name,
                 affiliation=check.text("affiliation"),
                 links=links,
+                sort_as=check.text("sort_as"),
                 bio_md=doc.body.strip(),
                 # the bio's first line: blank lines before it are stripped
                 location=SourceLocation(display, doc.body_line + doc.body[: len(doc.body) - len(doc.body.lstrip())].count("\n")),

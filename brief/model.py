@@ -57,6 +57,8 @@ class Author:
     name: str
     affiliation: str = ""
     links: tuple[tuple[str, str], ...] = ()
+    #: How the list of authors sorts the name (``sort_as``); empty: by its last word.
+    sort_as: str = ""
     #: The bio as Markdown, and as HTML (filled by :mod:`brief.load`).
     bio_md: str = ""
     bio_html: str = ""

@@ -161,7 +161,7 @@ class Renderer:
             articles = self.articles_newest_first(by_author.get(author.id, []))
             add(f"authors/{author.id}/index.html", functools.partial(self.render_author, author, articles),
                 self.digest(author), [self.teaser(a) for a in articles])
-        people = sorted(site.authors.values(), key=lambda a: _sort_name(a.name))
+        people = sorted(site.authors.values(), key=_sort_key)
         counts = {a.id: len(by_author.get(a.id, [])) for a in people}
         if people:
             add("authors/index.html", functools.partial(self.page, "authors.html", "authors/", authors=people, counts=counts),
@@ -454,9 +454,13 @@ def page_title(parts: Iterable[str]) -> str:
     return " · ".join(kept)
 
 
-def _sort_name(name: str) -> tuple[str, str]:
-    parts = name.split()
-    return (parts[-1].lower() if parts else "", name.lower())
+def _sort_key(author: Author) -> tuple[str, str]:
+    """Where the list of authors files a person: by ``sort_as`` when given, else by the
+    name's last word."""
+    if author.sort_as:
+        return (author.sort_as.lower(), author.name.lower())
+    parts = author.name.split()
+    return (parts[-1].lower() if parts else "", author.name.lower())
 
 
 def static_files(folders: Sequence[Path]) -> list[tuple[str, Path]]:

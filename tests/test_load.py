@@ -149,7 +149,7 @@ def test_unknown_key_suggests_the_closest_one(tmp_path: Path) -> None:
          "content/brief/publication.yaml:2: unknown key 'isn' in publication.yaml — did you mean 'issn'?"),
         ({AUTHOR: "---\nname: Jane Doe\nemail: jane@example.org\n---\n"},
          "content/authors/jane-doe.md:3: unknown key 'email' in the author's front-matter"
-         " — expected one of: affiliation, links, name"),
+         " — expected one of: affiliation, links, name, sort_as"),
         (with_front("image:\n  src: images/lead.png\n  alt: A\n  captoin: C\n"),
          f"{A}:7: unknown key 'captoin' in 'image' — did you mean 'caption'?"),
         ({ARTICLE: article("title: T\nauthors:\n  - {name: Guest, bio: B, email: g@example.org}\n")},
@@ -637,7 +637,7 @@ def test_reports_every_error_of_every_file_at_once(tmp_path: Path) -> None:
     }
     assert site_errors(tmp_path, files) == [
         "content/authors/jane-doe.md:3: unknown key 'email' in the author's front-matter"
-        " — expected one of: affiliation, links, name",
+        " — expected one of: affiliation, links, name, sort_as",
         f"{A}:2: the article's front-matter is missing the required key 'title' — add 'title: ...'",
         f"{A}:2: unknown key 'titel' in the article's front-matter — did you mean 'title'?",
         "content/brief/v1n1/02-b.md:1: the file does not start with front-matter"

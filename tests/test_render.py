@@ -611,6 +611,21 @@ def test_an_author_without_a_bio_gets_no_about_the_author_box(tmp_path: Path) ->
     assert "Cy Nobio" in norm(together.find("article").find("header").get_text())  # still in the byline
 
 
+def test_the_list_of_authors_files_names_by_sort_as_or_last_word(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "content/authors/lin.md": '---\nname: Lin Jiahui\nsort_as: "Lin Jiahui"\n---\n',
+        "content/authors/kim.md": "---\nname: Jia Kim\n---\n",
+        "content/pub/v1n1/issue.yaml": issue(1, 1, "2025-01-10"),
+        "content/pub/v1n1/01-one.md": article("One", authors="[lin, kim, a, b]"),
+    })
+    page = site.soup("authors/index.html")
+    names = [norm(a.get_text()) for a in page.find("main").find_all("a") if "/" in a.get("href", "").strip("./")]
+    # Ann Author (A), Bo Byline (B), Jia Kim (K), Lin Jiahui (L, not J)
+    assert [n for n in names if n in {"Ann Author", "Bo Byline", "Jia Kim", "Lin Jiahui"}] == [
+        "Ann Author", "Bo Byline", "Jia Kim", "Lin Jiahui",
+    ]
+
+
 def test_a_site_past_the_sitemap_limit_gets_a_sitemap_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import brief.render
 
