@@ -467,6 +467,18 @@ def test_ctrl_c_stops_it_cleanly(project: Path) -> None:
     events.close()
 
 
+def test_a_second_ctrl_c_while_it_stops_prints_no_traceback(project: Path) -> None:
+    server = Served(project)
+    events = server.events("/")  # an open page: shutting down has a stream to close
+    server.process.send_signal(signal.SIGINT)
+    time.sleep(0.05)
+    server.process.send_signal(signal.SIGINT)
+    assert server.stop() == 0
+    assert "brief: preview stopped\n" in server.out
+    assert not any("Traceback" in line or "KeyboardInterrupt" in line for line in server.err), server.err
+    events.close()
+
+
 def test_a_second_preview_of_the_same_project_builds_in_a_temporary_folder_it_removes(served: Served, project: Path) -> None:
     temporary = set(Path(tempfile.gettempdir()).glob("brief-preview-*"))
     second = Served(project)

@@ -9,6 +9,7 @@ import fcntl
 import ipaddress
 import os
 import shutil
+import signal
 import socket
 import tempfile
 import threading
@@ -35,6 +36,8 @@ def run_serve(args: argparse.Namespace, content: Path, project: Path, out: TextI
         try:
             return _serve(args, content, project, out, err, cleanup)
         except KeyboardInterrupt:
+            # A second Ctrl-C while the preview shuts down must not interrupt the clean-up.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
             if not args.quiet:
                 out.write("brief: preview stopped\n")
             return EXIT_OK
