@@ -15,7 +15,7 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 
 from brief.cli import main
-from brief.importer.page import _CREDIT_LABEL
+from brief.importer.page import CREDIT_LABEL
 from brief.pipeline import BuildOptions, build
 
 REPO = Path(__file__).resolve().parent.parent
@@ -106,7 +106,7 @@ def lead_fields(figure: Tag) -> tuple[str, str, str]:
     caption = figure.find("figcaption")
     credit = caption.select_one(".credit") if isinstance(caption, Tag) else None
     # the credit without the house's label around it ("Image: X", "(Source: X)")
-    credit_text = _CREDIT_LABEL.sub(r"\1", text(credit)).strip()
+    credit_text = CREDIT_LABEL.sub(r"\1", text(credit)).strip()
     if isinstance(credit, Tag):
         credit.decompose()
     return str(figure.find("img")["alt"]), text(caption), credit_text  # type: ignore[index]

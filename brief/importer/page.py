@@ -276,8 +276,12 @@ def to_note(item: Tag, marker: bool = False) -> Note:
     return Note(ids, item)
 
 
-#: A label printed around a credit: "Image: X", "Photo credit: X", "(Source: X)".
-_CREDIT_LABEL = re.compile(r"^\s*\(?\s*(?:Photo|Image|Photograph|Credit|Picture|Source)s?\s*(?:credit)?\s*:\s*(.+?)\s*\)?\s*$", re.I | re.S)
+#: The words that label an image credit ("Photo credit:", "Image:"); a credit element may also say "Source:".
+_CREDIT_WORDS = r"(?:Photo|Image|Photograph|Credit|Picture)s?\s*(?:credit)?\s*:"
+#: A credit element's text with the label printed around it: "Image: X", "(Source: X)" → X.
+CREDIT_LABEL = re.compile(r"^\s*\(?\s*(?:" + _CREDIT_WORDS + r"|Sources?\s*:)\s*(.+?)\s*\)?\s*$", re.I | re.S)
+#: A credit written at the end of a plain caption: "… (Photo: X)".
+_CAPTION_CREDIT = re.compile(r"\s*\(?\b" + _CREDIT_WORDS + r"\s*([^()]+?)\)?\s*$")
 
 
 def find_lead(soup: BeautifulSoup, body: Tag) -> LeadImage | None:
@@ -292,13 +296,14 @@ def find_lead(soup: BeautifulSoup, body: Tag) -> LeadImage | None:
         credit_tag = caption.select_one(".credit, .wp-caption-credit, .photo-credit")
         if isinstance(credit_tag, Tag):
             # the credit as printed, less a house label around it ("Image: X", "(Source: X)")
-            credit = _CREDIT_LABEL.sub(r"\1", text_of(credit_tag)).strip()
+            credit = CREDIT_LABEL.sub(r"\1", text_of(credit_tag)).strip()
             link = credit_tag.find("a")
             credit_url = str(link.get("href") or "") if isinstance(link, Tag) else ""
             credit_tag.decompose()
         else:
-            last = list(caption.children)[-1] if list(caption.children) else None
-            match = re.search(r"\s*\(?\b(?:Photo|Image|Photograph|Credit|Picture)s?\s*(?:credit)?\s*:\s*([^()]+?)\)?\s*$", text_of(caption))
+            children = list(caption.children)
+            last = children[-1] if children else None
+            match = _CAPTION_CREDIT.search(text_of(caption))
             if match and isinstance(last, NavigableString) and match.group(0).strip() in str(last):
                 credit = match.group(1).strip()
                 last.replace_with(str(last)[: str(last).rfind(match.group(0).strip())])
