@@ -7,12 +7,12 @@ from pathlib import Path
 
 from .errors import Diagnostics, SourceLocation
 from .model import SiteConfig
-from .schema import Checker
+from .schema import Checker, type_name
 from .sources import SourceError, load_yaml_file
 
 SITE_KEYS = (
     "title", "base_url", "language", "publisher", "description", "raw_html", "images", "time_zone",
-    "serial_comma", "image_credit",
+    "serial_comma", "image_credit", "pdf", "pdf_recto",
 )
 IMAGE_KEYS = ("max_pixels", "max_megabytes")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -77,6 +77,8 @@ def load_config(content: Path, display: str, diagnostics: Diagnostics) -> SiteCo
             "write an IANA name such as UTC, Asia/Taipei or America/New_York",
         )
         time_zone = "UTC"
+    pdf_issues = _pdf_setting(check)
+    pdf_recto = check.boolean("pdf_recto")
     return SiteConfig(
         title=title,
         base_url=base_url,
@@ -89,7 +91,26 @@ def load_config(content: Path, display: str, diagnostics: Diagnostics) -> SiteCo
         time_zone=time_zone,
         serial_comma=serial_comma,
         image_credit=image_credit,
+        pdf_issues=pdf_issues,
+        pdf_recto=pdf_recto,
     )
+
+
+def _pdf_setting(check: Checker) -> int | None:
+    """``pdf:``: ``all`` (or left out) → None, ``false`` → 0, a whole number N → N."""
+    value = check.data.get("pdf")
+    if value is None or value == "all":
+        return None
+    if value is False:
+        return 0
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    shown = f"'{value}'" if isinstance(value, str) else type_name(value)
+    check.error(
+        check.line("pdf"), f"'pdf' must be all, false or a number of issues, not {shown}",
+        "write 'pdf: all' (every issue), 'pdf: 10' (the newest 10 issues of each publication) or 'pdf: false'",
+    )
+    return None
 
 
 def _known_time_zone(name: str) -> bool:

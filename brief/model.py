@@ -47,6 +47,11 @@ class SiteConfig:
     serial_comma: bool = True
     #: How a lead image's credit is printed: the text with ``{credit}`` where the credit goes.
     image_credit: str = "Image: {credit}"
+    #: Which issues get a PDF (``pdf:``): ``None`` every issue, ``0`` none, N the newest N of
+    #: each publication.
+    pdf_issues: int | None = None
+    #: Start each article of an issue PDF on a right-hand (odd) page (``pdf_recto:``).
+    pdf_recto: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,6 +384,8 @@ class Site:
     social: dict[str, "ImageAsset"] = field(default_factory=dict)
     #: Old addresses that lead to current pages (filled by :mod:`brief.redirects`).
     redirects: tuple["Redirect", ...] = ()
+    #: Each issue's PDF, by issue key (filled by :mod:`brief.pdf`; empty when PDFs are off).
+    pdfs: dict[str, "IssuePdf"] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,6 +422,36 @@ class ImageAsset:
     height: int = 0
     media_type: str = ""  #: the media type of ``url``
     variants: tuple[ImageVariant, ...] = ()  #: smallest first, WebP and fallback interleaved
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlePages:
+    """Where one article is in its issue's PDF, and its own PDF (those pages alone)."""
+
+    url: str  #: the article's site-relative URL
+    first: int  #: its first and last page, as numbered in the issue PDF
+    last: int
+    pdf_url: str  #: site-relative URL of the article's own PDF
+    pdf_size: int  #: in bytes
+
+    @property
+    def label(self) -> str:
+        """``p. 7`` or ``pp. 8–16``."""
+        return f"p. {self.first}" if self.first == self.last else f"pp. {self.first}\u2013{self.last}"
+
+
+@dataclass(frozen=True, slots=True)
+class IssuePdf:
+    """An issue's PDF as laid out (filled by :mod:`brief.pdf`)."""
+
+    url: str  #: site-relative URL of the PDF
+    size: int  #: in bytes
+    pages: int
+    articles: tuple[ArticlePages, ...]  #: in the issue's order
+
+    def of(self, url: str) -> ArticlePages | None:
+        """The pages of the article at ``url``, if it is in this PDF."""
+        return next((a for a in self.articles if a.url == url), None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,8 @@ class BuildOptions:
     drafts: bool = False
     #: The address pages are built for instead of ``base_url`` in ``site.yaml`` (the preview's own).
     base_url: str | None = None
+    #: Make the issue PDFs that ``site.yaml`` asks for (``--no-pdf`` and the preview turn it off).
+    pdf: bool = True
 
     def template_folders(self) -> list[Path]:
         """Where templates are looked up, in order: the site's own folder (which may not

@@ -1,6 +1,6 @@
 """The build: the one place that knows the order of the stages, and times them.
 
-    load → markdown → assemble → images → render → write
+    load → markdown → assemble → images → pdf → render → write
 
 Each stage adds to one :class:`~brief.errors.Diagnostics`. After each stage
 that can find content errors, the build stops if there are any (with
@@ -8,6 +8,8 @@ that can find content errors, the build stops if there are any (with
 Images are planned after assembling because only then is it known which
 articles are published; worker processes decode them while the pages render
 (rendering needs only their sizes), and the build waits for them before writing.
+The issue PDFs are laid out before the pages are rendered, because the pages show
+their page numbers (:mod:`brief.pdf`; the PDFs wait for the images they embed).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from .errors import ContentError, Diagnostic, Diagnostics
 from .external import check_external_links
 from .options import BuildOptions
 from .images import ImageWork, start_images
+from .pdf import PdfWork, make_pdfs
 from .load import LoadedContent, load_content
 from .markdown import render_article
 from .model import ArticleContent, ArticleSource, Site
@@ -61,6 +64,8 @@ class BuildReport:
     images_processed: int = 0
     #: Articles whose Markdown came from the cache.
     markdown_cached: int = 0
+    #: Issue PDFs laid out by this build (the rest came from the cache).
+    pdfs_made: int = 0
     #: Pages linked unchanged from the previous output, and pages rendered.
     pages_reused: int = 0
     pages_rendered: int = 0
@@ -233,6 +238,7 @@ class Build:
                 site, options.template_folders(), full_content=markdown_cache.full,
                 bytecode=cache_root / "templates" if cache_root else None,
             )
+            pdfs = self.make_pdfs(site, renderer, images)
             manifest = Manifest(
                 inputs=inputs, articles=len(site.articles), time_zone=site.config.time_zone,
                 due_since=schedule.due_since, next_release=schedule.next_release,
@@ -262,6 +268,8 @@ class Build:
                 self.current = f"writing {options.out}"
                 with report.stage("write"):
                     self.write_files(publisher, previous, manifest, images, copies, static_files(options.static_folders()))
+                    for rel, source, key in pdfs.files:
+                        self.publish(publisher, previous, manifest, rel, key, functools.partial(publisher.link, rel, source))
                     if isinstance(publisher, Update):
                         Manifest.mark_publishing(manifest_path)  # if killed now, the next build starts afresh
                         self.publishing = True
@@ -274,6 +282,23 @@ class Build:
             manifest.trusted = True
             state.manifest = manifest
         return report
+
+    def make_pdfs(self, site: Site, renderer: Renderer, images: ImageWork) -> PdfWork:
+        """The pdf stage: lay out the issue PDFs the site asks for (not for ``brief check``,
+        nor with ``--no-pdf``), so that the pages can show their page numbers."""
+        options = self.options
+        if not options.pdf or options.out is None:
+            return PdfWork()
+        self.current = "laying out the issue PDFs"
+        cache = None if self.scratch is None else Path(self.scratch.name) / "pdf"
+        with self.report.stage("pdf"):
+            work = make_pdfs(
+                site, renderer, self.template_base(), options.project, images, self.report.diagnostics,
+                cache=cache, workers=options.jobs, progress=options.progress,
+            )
+        self.report.pdfs_made = len(work.made)
+        self.stop_if_errors()
+        return work
 
     def nothing_changed(self, previous: Manifest, inputs: str) -> bool:
         """Whether the build (or check) that wrote ``previous`` had the same inputs (and, for a

@@ -28,7 +28,7 @@ from .images import image_html
 from .links import resolve_markers, root_links
 from .markdown import IMAGE_MARKER, resolve_image_path
 from .mdplugins.chinese import mark_text
-from .model import Article, ArticleContent, Author, ImageAsset, ImageUse, Issue, OutputFile, Publication, Redirect, Site
+from .model import Article, ArticleContent, ArticlePages, Author, ImageAsset, ImageUse, Issue, OutputFile, Publication, Redirect, Site
 from .schedule import MARK_TEXT
 
 #: Content-Security-Policy of every page: nothing from other origins, no inline script.
@@ -75,6 +75,7 @@ class Renderer:
         self.env.filters["long_date"] = format_long_date
         self.env.filters["iso_date"] = lambda d: d.isoformat()
         self.env.filters["page_title"] = page_title
+        self.env.filters["file_size"] = file_size
         self.env.globals.update(site=self.site, config=self.site.config, csp=CSP, sections=self.sections(), mark_text=MARK_TEXT)
         self._publications = {p.slug: p for p in self.site.publications}
 
@@ -153,7 +154,8 @@ class Renderer:
                 [(site.issues[k], len(site.articles_by_issue.get(k, ()))) for k in site.issues_by_publication.get(publication.slug, ())])
         for issue in site.issues.values():
             add(issue.url + "index.html", functools.partial(self.render_issue, issue), self.digest(issue),
-                self.digest(self.publication(issue.publication)), [self.teaser(a) for a in self.issue_articles(issue)])
+                self.digest(self.publication(issue.publication)), [self.teaser(a) for a in self.issue_articles(issue)],
+                site.pdfs.get(issue.key))
         for article in site.articles.values():
             add(article.url + "index.html", functools.partial(self.render_article, article), *self.article_deps(article))
         by_author = self.articles_by_author()
@@ -227,7 +229,7 @@ class Renderer:
             article.content_key, article.url, article.date, self.digest(self.site.issues[article.issue_key]),
             self.digest(self.publication(article.publication)), tuple(map(self.digest, article.authors)),
             tuple(map(self.digest, article.topics)), neighbours, article.links,
-            lead, body_images, self.site.social.get(article.url), article.mark,
+            lead, body_images, self.site.social.get(article.url), article.mark, self.site.pdfs.get(article.issue_key),
         )
 
     def articles_by_author(self) -> dict[str, list[Article]]:
@@ -287,7 +289,10 @@ class Renderer:
 
     def render_issue(self, issue: Issue) -> OutputFile:
         publication = self.publication(issue.publication)
-        return self.page("issue.html", issue.url, issue=issue, publication=publication, articles=self.issue_articles(issue))
+        return self.page(
+            "issue.html", issue.url, issue=issue, publication=publication, articles=self.issue_articles(issue),
+            pdf=self.site.pdfs.get(issue.key),
+        )
 
     def render_article(self, article: Article) -> OutputFile:
         if not article.content.complete:
@@ -312,10 +317,12 @@ class Renderer:
         # Each author with a biography, with this article's own version of it if it has one.
         own = dict(article.content.bios_html)
         bios = [(a, own.get(a.id) or a.bio_html) for a in article.authors if own.get(a.id) or a.bio_html]
+        pdf = self.site.pdfs.get(article.issue_key)
+        pages = pdf.of(article.url) if pdf is not None else None
         return self.page(
             "article.html", article.url, article=article, issue=issue, publication=publication,
             body=body, notes=notes, lead=lead, social=self.site.social.get(article.url), bios=bios,
-            json_ld=Markup(self.json_ld(article, issue, publication, lead)),
+            json_ld=Markup(self.json_ld(article, issue, publication, lead, pages)), pdf=pdf, pages=pages,
             previous=self.site.articles.get(article.previous or ""), next=self.site.articles.get(article.next or ""),
             citation_date=article.date.strftime("%Y/%m/%d"), format_date=format_date,
         )
@@ -337,7 +344,10 @@ class Renderer:
             + image_html(asset, use.alt, root, lazy=False, title=use.title, priority="low") + "</a>"
         )
 
-    def json_ld(self, article: Article, issue: Issue, publication: Publication, lead: ImageAsset | None) -> str:
+    def json_ld(
+        self, article: Article, issue: Issue, publication: Publication, lead: ImageAsset | None,
+        pages: ArticlePages | None = None,
+    ) -> str:
         periodical: dict[str, Any] = {"@type": "Periodical", "name": publication.title}
         if publication.issn:
             periodical["issn"] = publication.issn
@@ -371,6 +381,9 @@ class Renderer:
             data["keywords"] = [t.name for t in article.topics]
         if lead is not None:
             data["image"] = self.absolute(lead.url)
+        if pages is not None:
+            data["pageStart"], data["pageEnd"] = pages.first, pages.last
+            data["encoding"] = {"@type": "MediaObject", "contentUrl": self.absolute(pages.pdf_url), "encodingFormat": "application/pdf"}
         text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
         # Keep the JSON inert inside <script>: no '</script>' or '<!--' can form.
         return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -452,6 +465,15 @@ def page_title(parts: Iterable[str]) -> str:
         if part and not any(part in earlier for earlier in kept):
             kept.append(part)
     return " · ".join(kept)
+
+
+def file_size(size: int) -> str:
+    """A file's size for readers: ``840 KB``, ``1.2 MB`` (decimal units, as file managers show)."""
+    if size < 1000:
+        return f"{size} bytes"
+    if size < 1_000_000:
+        return f"{round(size / 1000)} KB"
+    return f"{size / 1_000_000:.1f} MB"
 
 
 def _sort_key(author: Author) -> tuple[str, str]:
