@@ -56,6 +56,7 @@ def make_parser() -> argparse.ArgumentParser:
     common(build_cmd)
     build_cmd.add_argument("--out", default="_site", metavar="DIR", help="the output folder (default: _site)")
     build_cmd.add_argument("--no-cache", action="store_true", help="ignore what earlier builds cached: build everything anew")
+    build_cmd.add_argument("--no-pdf", action="store_true", help="make no issue PDFs (quicker; the pages then show no page numbers)")
     check_cmd = commands.add_parser("check", help="check the content and report every problem; writes no site")
     common(check_cmd)
     check_cmd.add_argument("--images", action="store_true", help="decode every image again, even those checked before")
@@ -79,6 +80,7 @@ def make_parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--bind", default="127.0.0.1", metavar="ADDR", help="the address to serve on (default: 127.0.0.1, this machine only)")
     serve_cmd.add_argument("--drafts", action="store_true", help="show draft articles too, marked as drafts")
     serve_cmd.add_argument("--open", action="store_true", help="open the preview in the web browser")
+    serve_cmd.add_argument("--pdf", action="store_true", help="make the issue PDFs too (off by default: they are slow to lay out)")
     serve_cmd.set_defaults(out=None, no_cache=False, external=False)
     return parser
 
@@ -156,6 +158,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         now=args.now,
         future=args.future,
         external=args.external,
+        pdf=not getattr(args, "no_pdf", False),
     )
     checked = _nothing_to_do(options, args, out, err)
     if checked is True:
@@ -319,6 +322,7 @@ def _summary(args: argparse.Namespace, report: BuildReport, out: TextIO) -> None
             f"the rest from the cache\n"
             f"  Markdown: {report.markdown_cached} of {plural(report.articles, 'article')} from the cache; "
             f"pages: {report.pages_rendered} rendered, {report.pages_reused} unchanged\n"
+            f"  PDFs: {plural(len(site.pdfs), 'issue')}, {report.pdfs_made} laid out, the rest from the cache\n"
         )
     if args.quiet:
         return

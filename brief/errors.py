@@ -37,6 +37,8 @@ WARNING_CODES: dict[str, str] = {
     "note-label": "a note label is longer than 64 characters, so it is not a note",
     "unused-reference": "a link definition ([label]: address) is used by no link",
     "duplicate-reference": "a link definition's label is defined twice; the second is ignored",
+    "pdf-unavailable": "WeasyPrint or its system libraries are missing, so no issue PDFs were made",
+    "pdf-cjk-font": "no CJK font is installed, so Chinese text in the issue PDFs shows as empty boxes",
 }
 
 

@@ -22,9 +22,9 @@ Each article also gets a PDF of its own: its pages of the issue's layout
 (``Document.copy``), so it keeps the issue's page numbers (printed, and as PDF
 page labels), its tags and its links.
 
-The output is deterministic: no time of day and no random identifier enter a
-PDF. Its dates are the issue's date (``SOURCE_DATE_EPOCH``, when set, is its
-modification date) and its file identifier is the cache key.
+The output is deterministic: no clock and no random identifier enter a PDF. Its
+creation and modification dates are the issue's date, and its file identifier is
+its cache key, so ``SOURCE_DATE_EPOCH`` has nothing to replace.
 """
 
 from __future__ import annotations
@@ -89,6 +89,9 @@ class PdfJob:
     #: Per article: its anchor in the HTML, its title, its authors and its summary (for
     #: the metadata of its own PDF).
     articles: tuple[tuple[str, str, tuple[str, ...], str], ...]
+    #: Whether the issue has Chinese text that no installed font has glyphs for (kept in
+    #: the entry, so that a build that takes the PDF from the cache warns too).
+    missing_cjk: bool = False
 
 
 @dataclass
@@ -156,14 +159,6 @@ def _fc_families(lang: str) -> set[str]:
     return {name.strip() for line in done.stdout.splitlines() for name in line.split(",")[:1] if name.strip()}
 
 
-def source_date() -> dt.datetime | None:
-    """``SOURCE_DATE_EPOCH`` as a time in UTC, when it is set to a number."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value.isdigit():
-        return None
-    return dt.datetime.fromtimestamp(int(value), dt.timezone.utc)
-
-
 # -- the stage ------------------------------------------------------------------------------
 
 
@@ -183,8 +178,8 @@ def make_pdfs(
         return work
     cache = cache if cache is not None else project / CACHE_FOLDER
     fonts = cjk_fonts()
-    extra = (VERSION, base, weasyprint_version(), fonts, site.config.language, site.config.pdf_recto,
-             site.config.base_url, source_date())
+    # The settings, but not which issues get a PDF: that changes no PDF.
+    extra = (VERSION, base, weasyprint_version(), fonts, dataclasses.replace(site.config, pdf_issues=None))
     jobs: list[tuple[Issue, PdfJob]] = []
     entries: list[tuple[Issue, str, Path]] = []
     needs_images = False
@@ -197,24 +192,15 @@ def make_pdfs(
         if (entry / "pages.json").is_file():
             continue
         contents = [_full(renderer, a) for a in articles]
-        if len(fonts) < len(CJK_FAMILIES) and any(_has_cjk(a, c) for a, c in zip(articles, contents)):
-            cjk_missing.append(issue)
+        missing_cjk = len(fonts) < len(CJK_FAMILIES) and any(_has_cjk(a, c) for a, c in zip(articles, contents))
         html = issue_html(site, renderer, issue, articles, contents, images.copies, fonts)
         readable = tuple(sorted({str(cache.parent.resolve()), str(project.resolve())}))
         meta = tuple(
             (f"a{n}", a.title, tuple(x.name for x in a.authors), " ".join(c.summary_text) or c.description)
             for n, (a, c) in enumerate(zip(articles, contents), 1)
         )
-        jobs.append((issue, PdfJob(key, html, entry, readable, meta)))
+        jobs.append((issue, PdfJob(key, html, entry, readable, meta, missing_cjk)))
         needs_images = needs_images or any(_uses_raster(site, a) for a in articles)
-    if cjk_missing:
-        diagnostics.warning(
-            cjk_missing[0].location,
-            f"no CJK font was found: Chinese text in the issue PDFs shows as empty boxes ({len(cjk_missing)} "
-            f"PDF{'s' if len(cjk_missing) != 1 else ''} in this build)",
-            f"install the package {CJK_PACKAGE} (Debian, Ubuntu) or another font with Chinese characters, then build again",
-            code="pdf-cjk-font",
-        )
     if jobs:
         try:
             _load_weasyprint()
@@ -235,6 +221,8 @@ def make_pdfs(
         work.made = [issue.key for issue, _ in jobs]
     for issue, key, entry in entries:
         pages = json.loads((entry / "pages.json").read_text(encoding="utf-8"))
+        if pages.get("missing_cjk"):
+            cjk_missing.append(issue)
         folder = issue.url
         name = pdf_name(site, issue)
         articles = renderer.issue_articles(issue)
@@ -247,6 +235,14 @@ def make_pdfs(
         whole = entry / "issue.pdf"
         site.pdfs[issue.key] = IssuePdf(folder + name, whole.stat().st_size, pages["pages"], tuple(found))
         work.files.append((folder + name, whole, key))
+    if cjk_missing:
+        diagnostics.warning(
+            cjk_missing[0].location,
+            f"no CJK font was found: Chinese text in the issue PDFs shows as empty boxes ({len(cjk_missing)} "
+            f"PDF{'s' if len(cjk_missing) != 1 else ''} in this build)",
+            f"install the package {CJK_PACKAGE} (Debian, Ubuntu) or another font with Chinese characters, then build again",
+            code="pdf-cjk-font",
+        )
     return work
 
 
@@ -319,15 +315,16 @@ def issue_html(
     css += "".join(
         f':lang({tag}) {{ font-family: "{family}", serif; }}\n' for tag, family in fonts
     )
+    # The issue's date, never the clock: the same content gives the same bytes, whenever
+    # and wherever it is built (so SOURCE_DATE_EPOCH has nothing to replace).
     when = dt.datetime.combine(issue.date, dt.time(), dt.timezone.utc)
-    modified = max(when, source_date() or when)
     authors: list[str] = []
     for article in articles:
         authors += [a.name for a in article.authors if a.name not in authors]
     template = renderer.env.get_template("pdf/issue.html")
     return template.render(
         issue=issue, publication=publication, articles=views, stylesheet=Markup(css),
-        authors=authors, created=_w3c(when), modified=_w3c(modified), recto=site.config.pdf_recto,
+        authors=authors, created=_w3c(when), modified=_w3c(when), recto=site.config.pdf_recto,
         web_url=base_url + issue.url, web=lambda target: base_url + target,
     )
 
@@ -435,7 +432,7 @@ def layout_issue(job: PdfJob) -> None:
         part.metadata.authors = list(authors)
         part.metadata.description = summary
         files[f"a{n}.pdf"] = _write(part, identifier + f"-{n}".encode(), first)
-    files["pages.json"] = json.dumps({"pages": len(document.pages), "articles": ranges}).encode()
+    files["pages.json"] = json.dumps({"pages": len(document.pages), "articles": ranges, "missing_cjk": job.missing_cjk}).encode()
     _write_entry(job.entry, files)
 
 

@@ -75,7 +75,7 @@ def body_line(front: str = ARTICLE_FRONT) -> int:
 
 
 DEFAULT_FILES: dict[str, str | bytes] = {
-    SITE: "title: Test Brief\nbase_url: https://brief.example.org/\n",
+    SITE: "title: Test Brief\nbase_url: https://brief.example.org/\npdf: false\n",  # PDFs: tests/test_pdf.py
     AUTHOR: "---\nname: Jane Doe\naffiliation: Example Institute\n---\n\nJane Doe writes about tests.\n",
     PUBLICATION: "title: The Brief\n",
     ISSUE: "volume: 1\nnumber: 1\ndate: 2025-12-09\n",

@@ -29,7 +29,7 @@ Body text citing ([MND](https://example.org/mnd/1209), December 9).
 """
 
 DEFAULT_FILES: dict[str, str | bytes | None] = {
-    "site.yaml": "title: Test Brief\nbase_url: https://brief.example.org/\n",
+    "site.yaml": "title: Test Brief\nbase_url: https://brief.example.org/\npdf: false\n",  # PDFs: tests/test_pdf.py
     "authors/ann-lee.md": "---\nname: Ann Lee\naffiliation: Test Institute\n---\nAnn Lee writes tests.\n",
     "pub/publication.yaml": "title: Test Publication\n",
     "pub/v1n1/issue.yaml": "volume: 1\nnumber: 1\ndate: 2026-01-14\n",

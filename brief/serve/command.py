@@ -63,7 +63,7 @@ def _serve(args: argparse.Namespace, content: Path, project: Path, out: TextIO, 
         err.write(f"brief: warning: the preview on {args.bind} can be reached from other machines; use --bind 127.0.0.1 to keep it on this one\n")
     options = BuildOptions(
         content=content, project=project, out=folder, strict=args.strict,
-        drafts=args.drafts, future=args.future, now=args.now, base_url=url,
+        drafts=args.drafts, future=args.future, now=args.now, base_url=url, pdf=args.pdf,
     )
     watched = [content, *options.template_folders(), *options.static_folders()]
     watcher = Watcher(watched)
