@@ -24,7 +24,7 @@ page labels), its tags and its links.
 
 The output is deterministic: no clock and no random identifier enter a PDF. Its
 creation and modification dates are the issue's date, and its file identifier is
-its cache key, so ``SOURCE_DATE_EPOCH`` has nothing to replace.
+a hash of its own bytes, so ``SOURCE_DATE_EPOCH`` has nothing to replace.
 """
 
 from __future__ import annotations
@@ -206,7 +206,7 @@ def make_pdfs(
             _load_weasyprint()
         except PdfUnavailable as problem:
             diagnostics.warning(
-                SourceLocation(issues[0].location.path),
+                issues[0].location,
                 f"the issue PDFs were not made: {problem}",
                 f"install WeasyPrint's system libraries (Debian, Ubuntu: apt-get install {SYSTEM_PACKAGES}) "
                 "and build again; the rest of the site is built without PDFs",
@@ -423,15 +423,14 @@ def layout_issue(job: PdfJob) -> None:
         )
         html = job.html.replace("</style>", rules + "</style>", 1)
         document = HTML(string=html, base_url=job.entry.as_uri() + "/", url_fetcher=fetcher).render(font_config=_FONTS)
-    identifier = job.key.encode()
-    files = {"issue.pdf": _write(document, identifier, 1)}
+    files = {"issue.pdf": _write(document, 1)}
     for n, ((anchor, title, authors, summary), (first, last)) in enumerate(zip(job.articles, ranges), 1):
         part = document.copy(document.pages[first - 1 : last])
         part.metadata = copy.copy(document.metadata)
         part.metadata.title = title
         part.metadata.authors = list(authors)
         part.metadata.description = summary
-        files[f"a{n}.pdf"] = _write(part, identifier + f"-{n}".encode(), first)
+        files[f"a{n}.pdf"] = _write(part, first)
     files["pages.json"] = json.dumps({"pages": len(document.pages), "articles": ranges, "missing_cjk": job.missing_cjk}).encode()
     _write_entry(job.entry, files)
 
@@ -445,8 +444,9 @@ def _ranges(document: Any, anchors: list[str]) -> list[tuple[int, int]]:
     return [(where[anchor], where.get(f"{anchor}-end", where[anchor])) for anchor in anchors]
 
 
-def _write(document: Any, identifier: bytes, first_page: int) -> bytes:
-    """The PDF of ``document`` (tagged, PDF/UA-1), its pages labelled from ``first_page``."""
+def _write(document: Any, first_page: int) -> bytes:
+    """The PDF of ``document`` (tagged, PDF/UA-1), its pages labelled from ``first_page``. Its
+    file identifier is a hash of its own bytes, so the same pages give the same file."""
     import pydyf
 
     def labels(_: Any, pdf: Any) -> None:
@@ -454,7 +454,7 @@ def _write(document: Any, identifier: bytes, first_page: int) -> bytes:
             "Nums": pydyf.Array([0, pydyf.Dictionary({"S": "/D", "St": first_page})]),
         })
 
-    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier, finisher=labels)  # type: ignore[no-any-return]
+    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True, finisher=labels)  # type: ignore[no-any-return]
 
 
 def _fetcher(readable: tuple[str, ...]) -> Any:
