@@ -83,9 +83,11 @@ class PdfJob:
 
     key: str
     html: str
+    address: str  #: the issue's address on the site (what relative links in the HTML start from)
     entry: Path  #: the cache entry (a folder) to create
-    #: Folders the layout may read files from (the image cache, the content folder).
-    readable: tuple[str, ...]
+    #: The only files the layout may read: the images it shows, as (the address the HTML
+    #: gives them, which is where the site publishes them, their file).
+    files: tuple[tuple[str, str], ...]
     #: Per article: its anchor in the HTML, its title, its authors and its summary (for
     #: the metadata of its own PDF).
     articles: tuple[tuple[str, str, tuple[str, ...], str], ...]
@@ -193,13 +195,13 @@ def make_pdfs(
             continue
         contents = [_full(renderer, a) for a in articles]
         missing_cjk = len(fonts) < len(CJK_FAMILIES) and any(_has_cjk(a, c) for a, c in zip(articles, contents))
-        html = issue_html(site, renderer, issue, articles, contents, images.copies, fonts)
-        readable = tuple(sorted({str(cache.parent.resolve()), str(project.resolve())}))
+        shown: dict[str, str] = {}
+        html = issue_html(site, renderer, issue, articles, contents, images.copies, fonts, shown)
         meta = tuple(
             (f"a{n}", a.title, tuple(x.name for x in a.authors), " ".join(c.summary_text) or c.description)
             for n, (a, c) in enumerate(zip(articles, contents), 1)
         )
-        jobs.append((issue, PdfJob(key, html, entry, readable, meta, missing_cjk)))
+        jobs.append((issue, PdfJob(key, html, site.config.base_url + issue.url, entry, tuple(sorted(shown.items())), meta, missing_cjk)))
         needs_images = needs_images or any(_uses_raster(site, a) for a in articles)
     if jobs:
         try:
@@ -282,10 +284,11 @@ def _uses_raster(site: Site, article: Article) -> bool:
 
 def issue_html(
     site: Site, renderer: "Renderer", issue: Issue, articles: list[Article], contents: list[ArticleContent],
-    copies: dict[str, Path], fonts: tuple[tuple[str, str], ...],
+    copies: dict[str, Path], fonts: tuple[tuple[str, str], ...], shown: dict[str, str],
 ) -> str:
     """The issue as one HTML document for print: the template ``pdf/issue.html`` with the
-    stylesheet ``pdf/issue.css``, every article's ids made unique within the issue."""
+    stylesheet ``pdf/issue.css``, every article's ids made unique within the issue. Each
+    image shown is added to ``shown`` (its address → its file)."""
     from .render import with_addresses
 
     publication = renderer.publication(issue.publication)
@@ -298,7 +301,7 @@ def issue_html(
         images = content.images
 
         def fix(html: str, article: Article = article, prefix: str = prefix, images: Any = images) -> Markup:
-            html = IMAGE_MARKER.sub(lambda m: _image(site, article, images[int(m.group(1))], copies), html)
+            html = IMAGE_MARKER.sub(lambda m: _image(site, article, images[int(m.group(1))], copies, shown), html)
             html = root_links(html, lambda target: base_url + target)
             return Markup(_scoped(html, prefix))
 
@@ -333,8 +336,10 @@ def _w3c(when: dt.datetime) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _image(site: Site, article: Article, use: Any, copies: dict[str, Path]) -> str:
-    """A body image for print: its largest processed file (JPEG or PNG), or the SVG itself."""
+def _image(site: Site, article: Article, use: Any, copies: dict[str, Path], shown: dict[str, str]) -> str:
+    """A body image for print: its largest processed file (JPEG or PNG), or the SVG itself.
+    Its address is where the site publishes it (the file's place on this machine would
+    make the PDF's bytes depend on where the project is); :func:`_fetcher` reads the file."""
     asset: ImageAsset | None = site.images.get(resolve_image_path(article.source.path, use.src))
     if asset is None:
         return ""
@@ -344,7 +349,9 @@ def _image(site: Site, article: Article, use: Any, copies: dict[str, Path]) -> s
     if path is None:
         return ""
     size = f' width="{width}" height="{height}"' if width and height else ""
-    return f'<img src="{escape(Path(path).resolve().as_uri())}" alt="{escape(use.alt)}"{size}>'
+    address = site.config.base_url + url
+    shown[address] = str(Path(path).resolve())
+    return f'<img src="{escape(address)}" alt="{escape(use.alt)}"{size}>'
 
 
 def _scoped(html: str, prefix: str) -> str:
@@ -411,8 +418,8 @@ def layout_issue(job: PdfJob) -> None:
         _worker_start()
     from weasyprint import HTML
 
-    fetcher = _fetcher(job.readable)
-    document = HTML(string=job.html, base_url=job.entry.as_uri() + "/", url_fetcher=fetcher).render(font_config=_FONTS)
+    fetcher = _fetcher(dict(job.files))
+    document = HTML(string=job.html, base_url=job.address, url_fetcher=fetcher).render(font_config=_FONTS)
     ranges = _ranges(document, [anchor for anchor, *_ in job.articles])
     if any(first == last for first, last in ranges):
         # "p. 7" takes the place of "pp. 7–7": the cover says so, laid out again (the cover's
@@ -422,7 +429,7 @@ def layout_issue(job: PdfJob) -> None:
             for (anchor, *_), (first, last) in zip(job.articles, ranges) if first == last
         )
         html = job.html.replace("</style>", rules + "</style>", 1)
-        document = HTML(string=html, base_url=job.entry.as_uri() + "/", url_fetcher=fetcher).render(font_config=_FONTS)
+        document = HTML(string=html, base_url=job.address, url_fetcher=fetcher).render(font_config=_FONTS)
     files = {"issue.pdf": _write(document, 1)}
     for n, ((anchor, title, authors, summary), (first, last)) in enumerate(zip(job.articles, ranges), 1):
         part = document.copy(document.pages[first - 1 : last])
@@ -457,21 +464,17 @@ def _write(document: Any, first_page: int) -> bytes:
     return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True, finisher=labels)  # type: ignore[no-any-return]
 
 
-def _fetcher(readable: tuple[str, ...]) -> Any:
-    """WeasyPrint's fetcher, limited to files in the ``readable`` folders: laying out a PDF
-    never makes a request to the network, and reads nothing but the images it shows."""
+def _fetcher(files: dict[str, str]) -> Any:
+    """WeasyPrint's fetcher, which reads only the images the issue shows, from their files:
+    laying out a PDF never makes a request to the network, nor reads any other file."""
     import mimetypes
-    from urllib.parse import unquote, urlsplit
 
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class LocalFetcher(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
-            parts = urlsplit(url)
-            if parts.scheme != "file":
-                raise ValueError(f"not fetched: {url}")
-            path = os.path.realpath(unquote(parts.path))
-            if not any(path.startswith(folder + os.sep) for folder in readable):
+            path = files.get(url)
+            if path is None:
                 raise ValueError(f"not fetched: {url}")
             with open(path, "rb") as handle:
                 data = handle.read()

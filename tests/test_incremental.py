@@ -129,6 +129,47 @@ EDITS: dict[str, Callable[[Path], None]] = {
 }
 
 
+#: Edits with the issue PDFs on (each costs a few layouts, so a choice: what is on a PDF's
+#: pages, what decides which PDFs there are, and what changes none).
+PDF_EDITS: dict[str, Callable[[Path], None]] = {
+    name: EDITS[name] for name in (
+        "article body", "article retitled", "author renamed", "article deleted", "article added", "issue date",
+        "stylesheet",
+    )
+} | {
+    "print template": lambda r: edit(r / "templates/pdf/issue.html", "In this issue", "Contents"),
+    "print stylesheet": lambda r: edit(r / "templates/pdf/issue.css", "size: A4;", "size: letter;"),
+    "newest issue only": lambda r: edit(r / "content/site.yaml", "pdf: all", "pdf: 1"),
+    "pdfs off": lambda r: edit(r / "content/site.yaml", "pdf: all", "pdf: false"),
+}
+
+
+@pytest.fixture
+def pdf_project(tmp_path: Path) -> Path:
+    write_site(tmp_path, corpus() | {"site.yaml": "title: Test Brief\nbase_url: https://brief.example.org/\npdf: all\n"})
+    shutil.copytree(REPO / "brief/templates", tmp_path / "templates")
+    shutil.copytree(REPO / "brief/static", tmp_path / "static")
+    report = incremental(tmp_path)
+    assert report.pdfs_made == 2
+    return tmp_path
+
+
+@pytest.mark.parametrize("kind", PDF_EDITS)
+def test_rebuild_after_an_edit_with_pdfs_equals_a_cold_build(pdf_project: Path, kind: str) -> None:
+    """The PDFs and the page numbers on the pages follow every edit, laid out again only where
+    something on their pages changed."""
+    before = tree(pdf_project / "_site")
+    PDF_EDITS[kind](pdf_project)
+    report = incremental(pdf_project)
+    after = tree(pdf_project / "_site")
+    assert after == cold(pdf_project)
+    changed_pdfs = {p for p in after if p.endswith(".pdf") and after[p] != before.get(p)}
+    issues = {"pub/volume-1/issue-1/pub-v1-n1.pdf", "pub/volume-1/issue-2/pub-v1-n2.pdf"}
+    assert report.pdfs_made == len(changed_pdfs & issues)
+    if kind == "stylesheet":  # the web's stylesheet is on no PDF page
+        assert report.pdfs_made == 0 and changed_pdfs == set()
+
+
 @pytest.mark.parametrize("kind", EDITS)
 def test_rebuild_after_an_edit_equals_a_cold_build(project: Path, kind: str) -> None:
     EDITS[kind](project)
