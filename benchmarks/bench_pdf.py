@@ -79,9 +79,9 @@ def one_issue(project: Path, jobs: int | None) -> None:
     captured: list[pdfstage.PdfJob] = []
     original = pdfstage._run_jobs
 
-    def capture(jobs_: list[pdfstage.PdfJob], workers: int | None, progress: object) -> None:
+    def capture(jobs_: list[pdfstage.PdfJob], workers: int | None, progress: object) -> list[str]:
         captured.extend(jobs_)
-        original(jobs_, workers, progress)  # type: ignore[arg-type]
+        return original(jobs_, workers, progress)  # type: ignore[arg-type]
 
     pdfstage._run_jobs = capture  # type: ignore[assignment]
     try:

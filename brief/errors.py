@@ -39,6 +39,7 @@ WARNING_CODES: dict[str, str] = {
     "duplicate-reference": "a link definition's label is defined twice; the second is ignored",
     "pdf-unavailable": "WeasyPrint or its system libraries are missing, so no issue PDFs were made",
     "pdf-cjk-font": "no CJK font is installed, so Chinese text in the issue PDFs shows as empty boxes",
+    "pdf-failed": "an issue's PDF could not be laid out; the issue is published without one",
 }
 
 

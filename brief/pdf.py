@@ -219,9 +219,19 @@ def make_pdfs(
             images.wait(diagnostics)  # the PDFs embed the processed images: they must be in the cache
             if diagnostics.errors:
                 return work
-        _run_jobs([job for _, job in jobs], workers, progress)
-        work.made = [issue.key for issue, _ in jobs]
+        problems = _run_jobs([job for _, job in jobs], workers, progress)
+        work.made = [issue.key for (issue, _), problem in zip(jobs, problems) if not problem]
+        for (issue, _), problem in zip(jobs, problems):
+            if problem:
+                diagnostics.warning(
+                    issue.location, f"the PDF of this issue could not be made: {problem}",
+                    "the issue is published without a PDF; this is most likely a bug in Brief or WeasyPrint: "
+                    "please report it with the issue's articles",
+                    code="pdf-failed",
+                )
     for issue, key, entry in entries:
+        if not (entry / "pages.json").is_file():
+            continue  # its layout failed, as told above
         pages = json.loads((entry / "pages.json").read_text(encoding="utf-8"))
         if pages.get("missing_cjk"):
             cjk_missing.append(issue)
@@ -322,12 +332,14 @@ def issue_html(
     # and wherever it is built (so SOURCE_DATE_EPOCH has nothing to replace).
     when = dt.datetime.combine(issue.date, dt.time(), dt.timezone.utc)
     authors: list[str] = []
+    topics: list[str] = []
     for article in articles:
         authors += [a.name for a in article.authors if a.name not in authors]
+        topics += [t.name for t in article.topics if t.name not in topics]
     template = renderer.env.get_template("pdf/issue.html")
     return template.render(
         issue=issue, publication=publication, articles=views, stylesheet=Markup(css),
-        authors=authors, created=_w3c(when), modified=_w3c(when), recto=site.config.pdf_recto,
+        authors=authors, topics=topics, created=_w3c(when), modified=_w3c(when), recto=site.config.pdf_recto,
         web_url=base_url + issue.url, web=lambda target: base_url + target,
     )
 
@@ -391,8 +403,13 @@ def _worker_start() -> None:
     del weasyprint
 
 
-def _run_jobs(jobs: list[PdfJob], workers: int | None, progress: Callable[[str, int, int], None] | None) -> None:
+def _run_jobs(
+    jobs: list[PdfJob], workers: int | None, progress: Callable[[str, int, int], None] | None,
+) -> list[str]:
+    """Lay out every job (in worker processes when there are several); returns, per job, ""
+    or what went wrong in it."""
     processes = min(len(jobs), workers or os.cpu_count() or 1)
+    results: list[str] = []
     if processes > 1:
         try:
             pool = ProcessPoolExecutor(max_workers=processes, initializer=_worker_start)
@@ -400,15 +417,27 @@ def _run_jobs(jobs: list[PdfJob], workers: int | None, progress: Callable[[str, 
             pool = None
         if pool is not None:
             with pool:
-                for done, _ in enumerate(pool.map(layout_issue, jobs), 1):
+                for done, problem in enumerate(pool.map(try_layout, jobs), 1):
+                    results.append(problem)
                     if progress is not None:
                         progress("pdf", done, len(jobs))
-            return
+            return results
     _worker_start()
     for done, job in enumerate(jobs, 1):
-        layout_issue(job)
+        results.append(try_layout(job))
         if progress is not None:
             progress("pdf", done, len(jobs))
+    return results
+
+
+def try_layout(job: PdfJob) -> str:
+    """:func:`layout_issue`; what went wrong in it, or "". WeasyPrint failing on one issue
+    (a bug of its own on some content) costs that issue its PDF, not the site its build."""
+    try:
+        layout_issue(job)
+    except Exception as exc:  # noqa: BLE001 - any failure of the layout library
+        return f"{type(exc).__name__}: {exc}"
+    return ""
 
 
 def layout_issue(job: PdfJob) -> None:

@@ -305,3 +305,31 @@ def test_only_the_changed_issue_is_laid_out_again_and_a_cold_build_gives_the_sam
     cold = build(dataclasses.replace(options(root), out=tmp_path / "cold", use_cache=False))
     assert cold.pdfs_made == 2
     assert {p.relative_to(tmp_path / "cold").as_posix(): p.read_bytes() for p in (tmp_path / "cold").rglob("*.pdf")} == after
+
+
+def test_an_issue_whose_layout_fails_is_published_without_a_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import brief.pdf
+
+    layout = brief.pdf.layout_issue
+
+    def failing(job: "brief.pdf.PdfJob") -> None:
+        if "Later" in job.html:
+            raise RuntimeError("a layout bug")
+        layout(job)
+
+    monkeypatch.setattr(brief.pdf, "layout_issue", failing)
+    root = pdf_site(tmp_path, extra={
+        "pub/v1n2/issue.yaml": "volume: 1\nnumber: 2\ndate: 2026-01-28\n",
+        "pub/v1n2/01-later.md": article("title: Later\nauthors: [ann-lee]", "Later text.\n"),
+    })
+    import dataclasses
+
+    report = build(dataclasses.replace(options(root), jobs=1))
+    assert [str(w) for w in report.diagnostics.warnings] == [
+        "content/pub/v1n2/issue.yaml:1: warning [pdf-failed]: the PDF of this issue could not be made: RuntimeError: "
+        "a layout bug — the issue is published without a PDF; this is most likely a bug in Brief or WeasyPrint: "
+        "please report it with the issue's articles"
+    ]
+    assert report.site is not None and sorted(report.site.pdfs) == [ISSUE]
+    assert (root / "_site" / ISSUE_PDF).is_file()
+    assert ".pdf" not in (root / "_site/pub/later/index.html").read_text(encoding="utf-8")
