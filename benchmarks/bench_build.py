@@ -250,7 +250,8 @@ def brief_runs(size: int, work: Path, seed: int, report: "Report", source: Path)
     shutil.copytree(source / "brief/templates", project / "templates")
     shutil.copytree(source / "brief/static", project / "static")
     report.note(f"N={size}: wrote the Brief corpus in {time.perf_counter() - started:.1f} s: {corpus.describe(made)}")
-    command = [sys.executable, "-m", "brief", "build", "--content", "content", "--out", "_site", "--timings"]
+    # Without the issue PDFs, which Hugo does not make: bench_pdf.py measures what they add.
+    command = [sys.executable, "-m", "brief", "build", "--content", "content", "--out", "_site", "--timings", "--no-pdf"]
     middle = made.articles[len(made.articles) // 2]
     article = project / "content" / middle.publication / middle.issue.folder / f"{middle.file_stem}.md"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(source), os.environ.get("PYTHONPATH")]))}
