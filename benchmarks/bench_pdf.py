@@ -16,7 +16,7 @@ cold and an incremental build of a large archive.
 5. Builds again with nothing changed but the output's manifest removed, so that the
    whole pipeline runs: the pdf stage only reads its cache (page ranges) for every issue.
 6. Lays out one issue in a fresh process, alone: its time, and the process's peak memory
-   (WeasyPrint and the fonts loaded, the document laid out and written).
+   (``VmHWM``: WeasyPrint and the fonts loaded, the document laid out and written).
 
 Every step runs the real pipeline in this process (worker processes for the layouts);
 CPU figures add this process's and its children's.
@@ -75,7 +75,8 @@ def newest_issue(project: Path) -> Path:
 
 
 def one_issue(project: Path, jobs: int | None) -> None:
-    """Capture one issue's layout job from a build, then run it alone in a fresh process."""
+    """Capture the layout jobs of a build (with the PDF cache emptied), then run the one with
+    the most articles alone in a fresh process."""
     captured: list[pdfstage.PdfJob] = []
     original = pdfstage._run_jobs
 
@@ -85,13 +86,13 @@ def one_issue(project: Path, jobs: int | None) -> None:
 
     pdfstage._run_jobs = capture  # type: ignore[assignment]
     try:
-        newest = newest_issue(project)
-        article = sorted(newest.glob("*.md"))[0]
-        article.write_text(article.read_text(encoding="utf-8") + "\nOne more sentence for the benchmark.\n", encoding="utf-8")
+        shutil.rmtree(project / pdfstage.CACHE_FOLDER, ignore_errors=True)
+        for manifest in (project / ".brief-cache" / "build").glob("manifest-*.json"):
+            manifest.unlink()
         build(BuildOptions(content=project / "content", project=project, out=project / "_site", jobs=jobs))
     finally:
         pdfstage._run_jobs = original  # type: ignore[assignment]
-    job = captured[0]
+    job = max(captured, key=lambda j: (len(j.articles), len(j.html)))
     with tempfile.TemporaryDirectory() as scratch:
         job_file = Path(scratch) / "job.pickle"
         job = type(job)(job.key, job.html, job.address, Path(scratch) / "entry", job.files, job.articles, job.missing_cjk)
@@ -99,12 +100,17 @@ def one_issue(project: Path, jobs: int | None) -> None:
         script = (
             "import json, pickle, resource, sys, time\n"
             "from brief import pdf\n"
+            # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across exec.
+            "def peak():\n"
+            "    for line in open('/proc/self/status'):\n"
+            "        if line.startswith('VmHWM:'):\n"
+            "            return int(line.split()[1]) / 1024\n"
             "job = pickle.load(open(sys.argv[1], 'rb'))\n"
             "start = time.process_time(); pdf._worker_start(); fonts = time.process_time() - start\n"
             "start = time.process_time(); pdf.layout_issue(job); layout = time.process_time() - start\n"
             "pages = json.load(open(job.entry / 'pages.json'))['pages']\n"
             "print(json.dumps({'fonts': fonts, 'layout': layout, 'pages': pages, "
-            "'articles': len(job.articles), 'peak_mib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "
+            "'articles': len(job.articles), 'peak_mib': peak(), "
             "'bytes': (job.entry / 'issue.pdf').stat().st_size}))\n"
         )
         done = subprocess.run([sys.executable, "-c", script, str(job_file)], capture_output=True, text=True, check=True,

@@ -333,3 +333,34 @@ def test_an_issue_whose_layout_fails_is_published_without_a_pdf(tmp_path: Path, 
     assert report.site is not None and sorted(report.site.pdfs) == [ISSUE]
     assert (root / "_site" / ISSUE_PDF).is_file()
     assert ".pdf" not in (root / "_site/pub/later/index.html").read_text(encoding="utf-8")
+
+
+def test_the_preview_makes_pdfs_only_when_asked(tmp_path: Path) -> None:
+    from test_serve import Served
+
+    root = pdf_site(tmp_path / "project")
+    plain = Served(root, "--now", "2026-02-01")
+    try:
+        assert plain.get("/" + ISSUE_PDF)[0] == 404
+        assert b"pp." not in plain.get("/pub/volume-1/issue-1/")[1]
+    finally:
+        assert plain.stop() == 0
+    with_pdf = Served(root, "--now", "2026-02-01", "--pdf")
+    try:
+        status, body, headers = with_pdf.get("/" + ISSUE_PDF)
+        assert status == 200 and body.startswith(b"%PDF-") and headers["content-type"] == "application/pdf"
+        page = BeautifulSoup(with_pdf.get("/pub/volume-1/issue-1/")[1], "html.parser")
+        assert [e.get_text() for e in page.select(".toc-entry .pages")][0].startswith("pp. ")
+    finally:
+        assert with_pdf.stop() == 0
+
+
+def test_recto_starts_every_article_on_an_odd_page_after_a_blank_one(tmp_path: Path) -> None:
+    root = pdf_site(tmp_path, "pdf_recto: true\n")
+    report = build(options(root))
+    assert report.site is not None
+    articles = report.site.pdfs[ISSUE].articles
+    assert [a.first % 2 for a in articles] == [1, 1, 1]
+    texts = page_texts(reader(root / "_site" / ISSUE_PDF))
+    blanks = [n for n in range(1, len(texts) + 1) if not texts[n - 1].strip()]
+    assert blanks and all(n + 1 in {a.first for a in articles} for n in blanks)  # blank pages, no running heads
