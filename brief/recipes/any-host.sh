@@ -17,6 +17,10 @@
 # fonts-noto-cjk; Fedora: dnf install google-noto-sans-cjk-fonts; macOS:
 # brew install --cask font-noto-sans-cjk). Without it Brief warns
 # (warning [no-cjk-font]) and draws cards without their titles.
+# The issue PDFs need Pango (Debian and Ubuntu: apt-get install libpango-1.0-0
+# libpangoft2-1.0-0 libharfbuzz-subset0; Fedora: dnf install pango; macOS: brew
+# install pango). Without it Brief warns (warning [pdf-unavailable]) and builds
+# the site without PDFs.
 set -eu
 : "${DEST:?set DEST to user@host:/path/ or s3://bucket}"
 
