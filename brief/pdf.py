@@ -219,12 +219,12 @@ def make_pdfs(
             images.wait(diagnostics)  # the PDFs embed the processed images: they must be in the cache
             if diagnostics.errors:
                 return work
-        problems = _run_jobs([job for _, job in jobs], workers, progress)
-        work.made = [issue.key for (issue, _), problem in zip(jobs, problems) if not problem]
-        for (issue, _), problem in zip(jobs, problems):
-            if problem:
+        failures = _run_jobs([job for _, job in jobs], workers, progress)
+        work.made = [issue.key for (issue, _), failure in zip(jobs, failures) if not failure]
+        for (issue, _), failure in zip(jobs, failures):
+            if failure:
                 diagnostics.warning(
-                    issue.location, f"the PDF of this issue could not be made: {problem}",
+                    issue.location, f"the PDF of this issue could not be made: {failure}",
                     "the issue is published without a PDF; this is most likely a bug in Brief or WeasyPrint: "
                     "please report it with the issue's articles",
                     code="pdf-failed",
@@ -382,13 +382,22 @@ _FONTS: Any = None
 
 
 def _load_weasyprint() -> Any:
-    """Import WeasyPrint; :class:`PdfUnavailable` says what is missing."""
+    """Import WeasyPrint; :class:`PdfUnavailable` says what is missing.
+
+    Importing it sets Pillow's process-wide ``LOAD_TRUNCATED_IMAGES``, which would make
+    :mod:`brief.images` accept a damaged image from then on in this process (the preview
+    builds again and again in one): the setting is put back as it was."""
+    from PIL import ImageFile
+
+    truncated = ImageFile.LOAD_TRUNCATED_IMAGES
     try:
         import weasyprint
     except ImportError as exc:
         raise PdfUnavailable(f"WeasyPrint is not installed ({exc})") from None
     except OSError as exc:  # its system libraries (Pango, HarfBuzz) are missing
         raise PdfUnavailable(f"WeasyPrint cannot load its system libraries ({exc})") from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated
     return weasyprint
 
 

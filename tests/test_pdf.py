@@ -364,3 +364,22 @@ def test_recto_starts_every_article_on_an_odd_page_after_a_blank_one(tmp_path: P
     texts = page_texts(reader(root / "_site" / ISSUE_PDF))
     blanks = [n for n in range(1, len(texts) + 1) if not texts[n - 1].strip()]
     assert blanks and all(n + 1 in {a.first for a in articles} for n in blanks)  # blank pages, no running heads
+
+
+def test_laying_out_pdfs_leaves_damaged_images_refused(tmp_path: Path) -> None:
+    """WeasyPrint's import tells Pillow to accept truncated images, process-wide; a build
+    (or a preview's next build) in the same process must still refuse them."""
+    from PIL import ImageFile
+
+    from brief.pdf import _load_weasyprint
+    from conftest import errors_of, png
+
+    _load_weasyprint()
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    whole = png(1200, 900)
+    root = pdf_site(tmp_path, extra={
+        "pub/v1n1/03-brief-note.md": article("title: A Brief Note\nauthors: [ann-lee]", "![A chart](images/chart.png)\n"),
+        "pub/v1n1/images/chart.png": whole[: len(whole) - 200],
+    })
+    with pytest.raises(Exception, match="chart.png"):
+        build(options(root))
