@@ -12,7 +12,7 @@ from .sources import SourceError, load_yaml_file
 
 SITE_KEYS = (
     "title", "base_url", "language", "publisher", "description", "raw_html", "images", "time_zone",
-    "serial_comma", "image_credit",
+    "serial_comma", "image_credit", "contents_list", "related_articles",
 )
 IMAGE_KEYS = ("max_pixels", "max_megabytes")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -77,6 +77,9 @@ def load_config(content: Path, display: str, diagnostics: Diagnostics) -> SiteCo
             "write an IANA name such as UTC, Asia/Taipei or America/New_York",
         )
         time_zone = "UTC"
+    reading = SiteConfig.__dataclass_fields__
+    contents_list = _count_or_off(check, "contents_list")
+    related = _count_or_off(check, "related_articles")
     return SiteConfig(
         title=title,
         base_url=base_url,
@@ -89,7 +92,16 @@ def load_config(content: Path, display: str, diagnostics: Diagnostics) -> SiteCo
         time_zone=time_zone,
         serial_comma=serial_comma,
         image_credit=image_credit,
+        contents_list=reading["contents_list"].default if contents_list is None else contents_list,  # type: ignore[arg-type]
+        related_articles=reading["related_articles"].default if related is None else related,  # type: ignore[arg-type]
     )
+
+
+def _count_or_off(check: Checker, key: str) -> int | None:
+    """A whole number of 0 or more, where ``false`` means 0 (the feature off)."""
+    if check.data.get(key) is False:
+        return 0
+    return check.integer(key, minimum=0)
 
 
 def _known_time_zone(name: str) -> bool:

@@ -47,6 +47,10 @@ class SiteConfig:
     serial_comma: bool = True
     #: How a lead image's credit is printed: the text with ``{credit}`` where the credit goes.
     image_credit: str = "Image: {credit}"
+    #: The fewest section headings (``##``) an article needs for a contents list at its top; 0: never.
+    contents_list: int = 3
+    #: How many related articles an article page lists at its end; 0: none.
+    related_articles: int = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +259,15 @@ class Figure:
 
 
 @dataclass(frozen=True, slots=True)
+class Heading:
+    """A section heading of an article's body (``##`` to ``####``), for its contents list."""
+
+    level: int  #: 2 to 4
+    id: str  #: the heading's ``id`` in the body
+    text: str  #: its text, without note references or markup
+
+
+@dataclass(frozen=True, slots=True)
 class ImageUse:
     """An image file an article uses, as the body or front-matter names it."""
 
@@ -307,6 +320,8 @@ class ArticleContent:
     teaser_html: str = ""
     #: The same as plain text, for the page's description and Open Graph metadata.
     description: str = ""
+    #: The body's section headings in order, for the contents list.
+    headings: tuple[Heading, ...] = ()
     #: False for the light copy a build keeps of an article whose full content is in
     #: the cache (see :mod:`brief.cache`): only its own page needs the rest.
     complete: bool = True
@@ -379,6 +394,12 @@ class Site:
     social: dict[str, "ImageAsset"] = field(default_factory=dict)
     #: Old addresses that lead to current pages (filled by :mod:`brief.redirects`).
     redirects: tuple["Redirect", ...] = ()
+    #: Per article URL: the URLs of its related articles, most related first (filled by
+    #: :mod:`brief.related`).
+    related: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Per issue key: the keys of the previous and the next issue of its publication, by
+    #: date (filled by :mod:`brief.related`).
+    issue_neighbours: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
