@@ -21,6 +21,7 @@
   var HOVER_DELAY = 150;
   var LEAVE_DELAY = 250;
   var MARGIN = 8;
+  var MAX_WIDTH = 416;
 
   var article = document.querySelector(".article");
   if (!article || !document.body.classList) return;
@@ -86,8 +87,8 @@
   function place(link) {
     var rect = link.getBoundingClientRect();
     var view = document.documentElement.clientWidth;
-    var width = Math.min(416, view - 2 * MARGIN);
-    box.style.setProperty("width", width + "px");
+    box.style.setProperty("max-width", Math.min(MAX_WIDTH, view - 2 * MARGIN) + "px");
+    var width = box.offsetWidth;
     var left = rect.left + rect.width / 2 - width / 2;
     left = Math.max(MARGIN, Math.min(left, view - width - MARGIN));
     var below = window.innerHeight - rect.bottom;
