@@ -62,58 +62,54 @@ def related_articles(site: Site, count: int) -> dict[str, tuple[str, ...]]:
     topic_days = {slug: [day[u] for u in urls] for slug, urls in topic_lists.items()}
     topic_sets = {slug: frozenset(urls) for slug, urls in by_topic.items()}
 
+    author_sets = {author: frozenset(urls) for author, urls in by_author.items()}
+
     found: dict[str, tuple[str, ...]] = {}
     for url, article in articles.items():
         topics = list(dict.fromkeys(t.slug for t in article.topics))
         authors = list(dict.fromkeys(a.id for a in article.authors))
-        found[url] = tuple(_rank(url, day[url], topics, authors, count, topic_lists, topic_days, topic_sets, by_author, day, rank))
+        found[url] = tuple(_rank(url, day[url], topics, authors, count, topic_lists, topic_days, topic_sets, author_sets, day, rank))
     return found
 
 
 def _rank(
     url: str, today: int, topics: list[str], authors: list[str], count: int,
     topic_lists: dict[str, list[str]], topic_days: dict[str, list[int]], topic_sets: dict[str, frozenset[str]],
-    by_author: dict[str, list[str]], day: dict[str, int], rank: dict[str, int],
+    author_sets: dict[str, frozenset[str]], day: dict[str, int], rank: dict[str, int],
 ) -> list[str]:
     """The ``count`` articles most related to the one at ``url``."""
     def nearness(other: str) -> tuple[int, int]:
         return (abs(day[other] - today), rank[other])
 
-    # Who shares an author, and how many.
-    shared_authors: dict[str, int] = {}
-    for author in authors:
-        for other in by_author.get(author, ()):
-            if other != url:
-                shared_authors[other] = shared_authors.get(other, 0) + 1
-    # Who shares two topics or more (rare, so counted one by one), and who shares an
-    # author and one topic: each ranks above every article that shares one topic only.
-    shared_topics: dict[str, int] = {}
+    def topics_of(other: str) -> int:
+        return sum(1 for t in topics if other in topic_sets[t])
+
+    def authors_of(other: str) -> int:
+        return sum(1 for a in authors if other in author_sets[a])
+
+    # Who ranks above every article that shares one topic only: who shares two topics
+    # or more, and who shares a topic and an author (few; found by set intersections).
+    above: set[str] = set()
     for i, first in enumerate(topics):
         for second in topics[i + 1:]:
-            for other in topic_sets[first] & topic_sets[second]:
-                shared_topics[other] = 0
-    for other in shared_topics:
-        shared_topics[other] = sum(1 for t in topics if other in topic_sets[t])
-    for other in shared_authors:
-        if other not in shared_topics:
-            n = sum(1 for t in topics if other in topic_sets[t])
-            if n:
-                shared_topics[other] = n
-    shared_topics.pop(url, None)
-    chosen = heapq.nsmallest(
-        count, shared_topics, key=lambda o: (-shared_topics[o], -shared_authors.get(o, 0), *nearness(o))
-    )
+            above |= topic_sets[first] & topic_sets[second]
+        for author in authors:
+            above |= topic_sets[first] & author_sets[author]
+    above.discard(url)
+    scored = {other: (-topics_of(other), -authors_of(other), *nearness(other)) for other in above}
+    chosen = heapq.nsmallest(count, scored, key=scored.__getitem__)
     if len(chosen) < count:
         # One topic shared and no author: the nearest in date of each topic's articles.
-        skip = set(shared_topics) | {url}
-        nearest: list[str] = []
+        skip = above | {url}
+        nearest: set[str] = set()
         for topic in topics:
-            nearest.extend(_nearest(topic_lists[topic], topic_days[topic], today, count - len(chosen), skip))
-        chosen.extend(heapq.nsmallest(count - len(chosen), set(nearest), key=nearness))
+            nearest.update(_nearest(topic_lists[topic], topic_days[topic], today, count - len(chosen), skip))
+        chosen.extend(heapq.nsmallest(count - len(chosen), nearest, key=nearness))
     if len(chosen) < count:
         # No topic shared: authors alone.
-        rest = [o for o in shared_authors if o not in shared_topics]
-        chosen.extend(heapq.nsmallest(count - len(chosen), rest, key=lambda o: (-shared_authors[o], *nearness(o))))
+        rest = set().union(*(author_sets[a] for a in authors)) - above - {url}
+        rest = {o for o in rest if not topics_of(o)}
+        chosen.extend(heapq.nsmallest(count - len(chosen), rest, key=lambda o: (-authors_of(o), *nearness(o))))
     return chosen
 
 
