@@ -14,17 +14,20 @@ purpose: publishing a new issue then changes the related articles of the article
 near it in time only, not of every older article on the same topics, so an
 incremental build re-renders few pages.
 
-The ranking looks at every article that shares a topic with the article only
-through set intersections and a binary search in each topic's articles by date:
-a large archive whose topics hold thousands of articles each is ranked in time
-proportional to the articles, not to their square.
+The ranking never looks at every article that shares one topic with the article:
+those that share more (two topics, or a topic and an author) come from an index of
+pairs, and among the rest only the nearest in date count, found by a binary search
+in each topic's articles by date. A large archive whose topics hold thousands of
+articles each is ranked in time proportional to its articles, not to their square
+(unless thousands of articles share the same two topics).
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import heapq
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from .model import Article, Site
 
@@ -46,16 +49,26 @@ def related_articles(site: Site, count: int) -> dict[str, tuple[str, ...]]:
     """Up to ``count`` related articles of each article, by URL (see the module's docstring)."""
     if count <= 0:
         return {}
-    articles = site.articles
-    rank = site.article_rank
-    day = {url: a.date.toordinal() for url, a in articles.items()}
+    facts = tuple(
+        (url, a.date.toordinal(), site.article_rank[url], tuple(_topics(a)), tuple(_authors(a)))
+        for url, a in site.articles.items()
+    )
+    return dict(_related(facts, count))
 
+
+@functools.lru_cache(maxsize=1)
+def _related(facts: tuple[tuple[str, int, int, tuple[str, ...], tuple[str, ...]], ...], count: int) -> dict[str, tuple[str, ...]]:
+    """:func:`related_articles` from what it reads of each article: its URL, day, place in the
+    site's order, topics and authors. Remembered: the preview rebuilds the site after each
+    edit, and most edits change none of these."""
+    rank = {url: place for url, _, place, _, _ in facts}
+    day = {url: ordinal for url, ordinal, _, _, _ in facts}
     by_topic: dict[str, list[str]] = {}
     by_author: dict[str, list[str]] = {}
-    for url, article in articles.items():
-        for topic in dict.fromkeys(t.slug for t in article.topics):
+    for url, _, _, topics, authors in facts:
+        for topic in topics:
             by_topic.setdefault(topic, []).append(url)
-        for author in dict.fromkeys(a.id for a in article.authors):
+        for author in authors:
             by_author.setdefault(author, []).append(url)
     # Each topic's articles oldest first, with their days.
     topic_lists = {slug: sorted(urls, key=day.__getitem__) for slug, urls in by_topic.items()}
@@ -63,17 +76,39 @@ def related_articles(site: Site, count: int) -> dict[str, tuple[str, ...]]:
     topic_sets = {slug: frozenset(urls) for slug, urls in by_topic.items()}
 
     author_sets = {author: frozenset(urls) for author, urls in by_author.items()}
+    # The articles of each pair of topics, and of each topic and author, that some article
+    # has: who ranks above an article that shares one topic only (see _rank).
+    pairs: dict[tuple[str, str], list[str]] = {}
+    for url, _, _, topics, authors in facts:
+        for key in _pairs(topics, authors):
+            pairs.setdefault(key, []).append(url)
 
     found: dict[str, tuple[str, ...]] = {}
-    for url, article in articles.items():
-        topics = list(dict.fromkeys(t.slug for t in article.topics))
-        authors = list(dict.fromkeys(a.id for a in article.authors))
-        found[url] = tuple(_rank(url, day[url], topics, authors, count, topic_lists, topic_days, topic_sets, author_sets, day, rank))
+    for url, today, _, topics, authors in facts:
+        above = set().union(*(pairs[key] for key in _pairs(topics, authors)))
+        found[url] = tuple(_rank(url, today, topics, authors, above, count, topic_lists, topic_days, topic_sets, author_sets, day, rank))
     return found
 
 
+def _topics(article: Article) -> list[str]:
+    return list(dict.fromkeys(t.slug for t in article.topics))
+
+
+def _authors(article: Article) -> list[str]:
+    return list(dict.fromkeys(a.id for a in article.authors))
+
+
+def _pairs(topics: Sequence[str], authors: Sequence[str]) -> Iterable[tuple[str, str]]:
+    """The keys of an article's pairs of topics (in order) and of topic and author (``@``-marked)."""
+    for i, first in enumerate(topics):
+        for second in topics[i + 1:]:
+            yield (first, second) if first < second else (second, first)
+        for author in authors:
+            yield (first, "@" + author)
+
+
 def _rank(
-    url: str, today: int, topics: list[str], authors: list[str], count: int,
+    url: str, today: int, topics: Sequence[str], authors: Sequence[str], above: set[str], count: int,
     topic_lists: dict[str, list[str]], topic_days: dict[str, list[int]], topic_sets: dict[str, frozenset[str]],
     author_sets: dict[str, frozenset[str]], day: dict[str, int], rank: dict[str, int],
 ) -> list[str]:
@@ -87,14 +122,8 @@ def _rank(
     def authors_of(other: str) -> int:
         return sum(1 for a in authors if other in author_sets[a])
 
-    # Who ranks above every article that shares one topic only: who shares two topics
-    # or more, and who shares a topic and an author (few; found by set intersections).
-    above: set[str] = set()
-    for i, first in enumerate(topics):
-        for second in topics[i + 1:]:
-            above |= topic_sets[first] & topic_sets[second]
-        for author in authors:
-            above |= topic_sets[first] & author_sets[author]
+    # ``above``: who ranks above every article that shares one topic only, because it
+    # shares two topics or more, or a topic and an author.
     above.discard(url)
     scored = {other: (-topics_of(other), -authors_of(other), *nearness(other)) for other in above}
     chosen = heapq.nsmallest(count, scored, key=scored.__getitem__)
