@@ -27,7 +27,8 @@ from __future__ import annotations
 import bisect
 import functools
 import heapq
-from typing import Iterable, Sequence
+import itertools
+from typing import Iterable
 
 from .model import Article, Site
 
@@ -56,38 +57,85 @@ def related_articles(site: Site, count: int) -> dict[str, tuple[str, ...]]:
     return dict(_related(facts, count))
 
 
+#: How many shared topics and authors together the index lists articles by; articles that
+#: share more are few, and are ranked by counting.
+INDEXED = 3
+
+
 @functools.lru_cache(maxsize=1)
 def _related(facts: tuple[tuple[str, int, int, tuple[str, ...], tuple[str, ...]], ...], count: int) -> dict[str, tuple[str, ...]]:
     """:func:`related_articles` from what it reads of each article: its URL, day, place in the
     site's order, topics and authors. Remembered: the preview rebuilds the site after each
-    edit, and most edits change none of these."""
+    edit, and most edits change none of these.
+
+    Each article's topics and authors (marked ``@``) are its features. An index lists, for
+    every set of up to :data:`INDEXED` features that some article has, the articles that have
+    them all, by date. Candidates are taken class by class, the best class first, where a
+    class is a number of shared topics and of shared authors: the members of a class are in
+    the index lists of its sets of features, and only the nearest in date of each list count.
+    Every article of a better class has been taken by then (or enough were taken), so a list
+    yields its class's members only. Classes of more than :data:`INDEXED` features are ranked
+    by counting what each article that shares that many has in common."""
     rank = {url: place for url, _, place, _, _ in facts}
     day = {url: ordinal for url, ordinal, _, _, _ in facts}
-    by_topic: dict[str, list[str]] = {}
-    by_author: dict[str, list[str]] = {}
-    for url, _, _, topics, authors in facts:
-        for topic in topics:
-            by_topic.setdefault(topic, []).append(url)
-        for author in authors:
-            by_author.setdefault(author, []).append(url)
-    # Each topic's articles oldest first, with their days.
-    topic_lists = {slug: sorted(urls, key=day.__getitem__) for slug, urls in by_topic.items()}
-    topic_days = {slug: [day[u] for u in urls] for slug, urls in topic_lists.items()}
-    topic_sets = {slug: frozenset(urls) for slug, urls in by_topic.items()}
-
-    author_sets = {author: frozenset(urls) for author, urls in by_author.items()}
-    # The articles of each pair of topics, and of each topic and author, that some article
-    # has: who ranks above an article that shares one topic only (see _rank).
-    pairs: dict[tuple[str, str], list[str]] = {}
-    for url, _, _, topics, authors in facts:
-        for key in _pairs(topics, authors):
-            pairs.setdefault(key, []).append(url)
+    features = {url: (topics, tuple("@" + a for a in authors)) for url, _, _, topics, authors in facts}
+    index: dict[tuple[str, ...], list[str]] = {}
+    for url, (topics, authors) in features.items():
+        mine = sorted(topics + authors)
+        for size in range(1, INDEXED + 1):
+            for key in itertools.combinations(mine, size):
+                index.setdefault(key, []).append(url)
+    for urls in index.values():
+        urls.sort(key=day.__getitem__)
+    days = {key: [day[u] for u in urls] for key, urls in index.items()}
 
     found: dict[str, tuple[str, ...]] = {}
-    for url, today, _, topics, authors in facts:
-        above = set().union(*(pairs[key] for key in _pairs(topics, authors)))
-        found[url] = tuple(_rank(url, today, topics, authors, above, count, topic_lists, topic_days, topic_sets, author_sets, day, rank))
+    for url, today, _, _, _ in facts:
+        topics, authors = features[url]
+
+        def nearness(other: str) -> tuple[int, int]:
+            return (abs(day[other] - today), rank[other])
+
+        chosen: list[str] = []
+        taken = {url}
+        shared: dict[str, tuple[int, int]] | None = None
+        classes = sorted(((t, a) for t in range(len(topics) + 1) for a in range(len(authors) + 1)), reverse=True)
+        for t, a in classes[:-1]:  # the last is (0, 0): nothing shared
+            need = count - len(chosen)
+            if need <= 0:
+                break
+            members: set[str] = set()
+            if t + a <= INDEXED:
+                for some_topics in itertools.combinations(topics, t):
+                    for some_authors in itertools.combinations(authors, a):
+                        key = tuple(sorted(some_topics + some_authors))
+                        if key in index:
+                            members.update(_nearest(index[key], days[key], today, need, taken))
+            else:
+                if shared is None:
+                    shared = _shared(url, topics, authors, index)
+                members = {o for o, score in shared.items() if score == (t, a) and o not in taken}
+            picked = heapq.nsmallest(need, members, key=nearness)
+            chosen.extend(picked)
+            taken.update(picked)
+        found[url] = tuple(chosen)
     return found
+
+
+def _shared(url: str, topics: tuple[str, ...], authors: tuple[str, ...], index: dict[tuple[str, ...], list[str]]) -> dict[str, tuple[int, int]]:
+    """How many topics and authors each article that shares :data:`INDEXED` or more of them
+    with the article at ``url`` shares, counted."""
+    rich: set[str] = set()
+    for key in itertools.combinations(sorted(topics + authors), INDEXED):
+        rich.update(index.get(key, ()))
+    rich.discard(url)
+    counts = {other: [0, 0] for other in rich}
+    for position, group in enumerate((topics, authors)):
+        for feature in group:
+            for other in index.get((feature,), ()):
+                if other in counts:
+                    counts[other][position] += 1
+    return {other: (t, a) for other, (t, a) in counts.items()}
 
 
 def _topics(article: Article) -> list[str]:
@@ -96,50 +144,6 @@ def _topics(article: Article) -> list[str]:
 
 def _authors(article: Article) -> list[str]:
     return list(dict.fromkeys(a.id for a in article.authors))
-
-
-def _pairs(topics: Sequence[str], authors: Sequence[str]) -> Iterable[tuple[str, str]]:
-    """The keys of an article's pairs of topics (in order) and of topic and author (``@``-marked)."""
-    for i, first in enumerate(topics):
-        for second in topics[i + 1:]:
-            yield (first, second) if first < second else (second, first)
-        for author in authors:
-            yield (first, "@" + author)
-
-
-def _rank(
-    url: str, today: int, topics: Sequence[str], authors: Sequence[str], above: set[str], count: int,
-    topic_lists: dict[str, list[str]], topic_days: dict[str, list[int]], topic_sets: dict[str, frozenset[str]],
-    author_sets: dict[str, frozenset[str]], day: dict[str, int], rank: dict[str, int],
-) -> list[str]:
-    """The ``count`` articles most related to the one at ``url``."""
-    def nearness(other: str) -> tuple[int, int]:
-        return (abs(day[other] - today), rank[other])
-
-    def topics_of(other: str) -> int:
-        return sum(1 for t in topics if other in topic_sets[t])
-
-    def authors_of(other: str) -> int:
-        return sum(1 for a in authors if other in author_sets[a])
-
-    # ``above``: who ranks above every article that shares one topic only, because it
-    # shares two topics or more, or a topic and an author.
-    above.discard(url)
-    scored = {other: (-topics_of(other), -authors_of(other), *nearness(other)) for other in above}
-    chosen = heapq.nsmallest(count, scored, key=scored.__getitem__)
-    if len(chosen) < count:
-        # One topic shared and no author: the nearest in date of each topic's articles.
-        skip = above | {url}
-        nearest: set[str] = set()
-        for topic in topics:
-            nearest.update(_nearest(topic_lists[topic], topic_days[topic], today, count - len(chosen), skip))
-        chosen.extend(heapq.nsmallest(count - len(chosen), nearest, key=nearness))
-    if len(chosen) < count:
-        # No topic shared: authors alone.
-        rest = set().union(*(author_sets[a] for a in authors)) - above - {url}
-        rest = {o for o in rest if not topics_of(o)}
-        chosen.extend(heapq.nsmallest(count - len(chosen), rest, key=lambda o: (-authors_of(o), *nearness(o))))
-    return chosen
 
 
 def _nearest(urls: list[str], days: list[int], today: int, wanted: int, skip: set[str]) -> Iterable[str]:
