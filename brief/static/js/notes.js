@@ -140,6 +140,9 @@
     link.addEventListener("pointerdown", function (event) {
       touched = event.pointerType === "mouse" ? null : { link: link, wasOpen: current === link && !box.hidden };
     });
+    link.addEventListener("pointercancel", function () {
+      touched = null; /* the touch became a scroll */
+    });
     link.addEventListener("click", function (event) {
       var tap = touched && touched.link === link ? touched : null;
       touched = null;
