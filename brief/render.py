@@ -504,7 +504,10 @@ def with_heading_anchors(html: str, headings: Sequence[Heading]) -> str:
 def host_name(url: str) -> str:
     """The host an address points to, as a reader knows it: ``https://www.mnd.gov.tw/x`` →
     ``mnd.gov.tw`` (the address itself when it has no host)."""
-    host = urlsplit(url).hostname or ""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # an address no browser could open either ("https://[x")
+        return url
     if host.startswith("www.") and host.count(".") > 1:
         host = host[4:]
     return host or url

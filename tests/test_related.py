@@ -187,7 +187,7 @@ def test_source_entries_read_like_a_bibliography(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("url", "host"), [
     ("https://www.mnd.gov.tw/x", "mnd.gov.tw"), ("http://WWW.Example.ORG:8080/", "example.org"),
-    ("https://www.org/", "www.org"), ("//cdn.example.net/a", "cdn.example.net"), ("https://user@news.ycombinator.com/", "news.ycombinator.com"),
+    ("https://www.org/", "www.org"), ("//cdn.example.net/a", "cdn.example.net"), ("https://user@news.ycombinator.com/", "news.ycombinator.com"), ("https://[x/", "https://[x/"),
 ])
 def test_host_name(url: str, host: str) -> None:
     assert host_name(url) == host
