@@ -113,7 +113,7 @@ def _related(facts: tuple[tuple[str, int, int, tuple[str, ...], tuple[str, ...]]
                             members.update(_nearest(index[key], days[key], today, need, taken))
             else:
                 if shared is None:
-                    shared = _shared(url, topics, authors, index)
+                    shared = _shared(url, topics, authors, index, features)
                 members = {o for o, score in shared.items() if score == (t, a) and o not in taken}
             picked = heapq.nsmallest(need, members, key=nearness)
             chosen.extend(picked)
@@ -122,20 +122,21 @@ def _related(facts: tuple[tuple[str, int, int, tuple[str, ...], tuple[str, ...]]
     return found
 
 
-def _shared(url: str, topics: tuple[str, ...], authors: tuple[str, ...], index: dict[tuple[str, ...], list[str]]) -> dict[str, tuple[int, int]]:
+def _shared(
+    url: str, topics: tuple[str, ...], authors: tuple[str, ...], index: dict[tuple[str, ...], list[str]],
+    features: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
+) -> dict[str, tuple[int, int]]:
     """How many topics and authors each article that shares :data:`INDEXED` or more of them
     with the article at ``url`` shares, counted."""
     rich: set[str] = set()
     for key in itertools.combinations(sorted(topics + authors), INDEXED):
         rich.update(index.get(key, ()))
     rich.discard(url)
-    counts = {other: [0, 0] for other in rich}
-    for position, group in enumerate((topics, authors)):
-        for feature in group:
-            for other in index.get((feature,), ()):
-                if other in counts:
-                    counts[other][position] += 1
-    return {other: (t, a) for other, (t, a) in counts.items()}
+    mine_t, mine_a = set(topics), set(authors)
+    return {
+        other: (len(mine_t.intersection(features[other][0])), len(mine_a.intersection(features[other][1])))
+        for other in rich
+    }
 
 
 def _topics(article: Article) -> list[str]:
