@@ -60,6 +60,7 @@
   var showTimer = 0;
   var hideTimer = 0;
   var touched = null; /* set by a touch on a trigger: {link, wasOpen} */
+  var overBox = false; /* whether the pointer is over the preview */
 
   function fill(target) {
     box.textContent = "";
@@ -134,8 +135,9 @@
     link.addEventListener("focus", function () {
       if (!touched) show(link);
     });
-    link.addEventListener("blur", function () {
-      if (current === link) hideSoon();
+    link.addEventListener("blur", function (event) {
+      /* Focus moving on closes it at once, unless the pointer is in it (to select or click). */
+      if (current === link && !overBox && !box.contains(event.relatedTarget)) hide();
     });
     link.addEventListener("pointerdown", function (event) {
       touched = event.pointerType === "mouse" ? null : { link: link, wasOpen: current === link && !box.hidden };
@@ -156,8 +158,12 @@
     });
   });
 
-  box.addEventListener("pointerenter", function () { clearTimeout(hideTimer); });
+  box.addEventListener("pointerenter", function () {
+    overBox = true;
+    clearTimeout(hideTimer);
+  });
   box.addEventListener("pointerleave", function (event) {
+    overBox = false;
     if (event.pointerType === "mouse") hideSoon();
   });
 
