@@ -83,6 +83,11 @@ def touch_later(path: Path) -> None:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
 
 
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+    touch_later(path)
+
+
 def write_files(folder: Path, files: dict[str, str]) -> None:
     for rel, text in files.items():
         write_file(folder / rel, text)
@@ -141,7 +146,7 @@ EDITS: dict[str, Callable[[Path], None]] = {
         "v1n4/01-late.md": article("title: Late piece\nauthors: [bo-chen]\ntopics: [T2]"),
     }),
     "issue retitled": lambda r: edit(r / PUB / "v1n1/issue.yaml", "date:", "title: First of all\ndate:"),
-    "fewer related articles": lambda r: edit(r / "content/site.yaml", "Test Brief", "Test Brief\nrelated_articles: 1"),
+    "fewer related articles": lambda r: append(r / "content/site.yaml", "related_articles: 1\n"),
 }
 
 
