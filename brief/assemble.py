@@ -1,4 +1,4 @@
-"""Link the model: URLs, order, authors, topics, previous/next, collision checks.
+"""Link the model: URLs, order, authors, topics, previous/next, related articles, collision checks.
 
 Takes what :mod:`brief.load` read and what :mod:`brief.markdown` rendered, and
 builds one :class:`~brief.model.Site`. What is not to be published was left
@@ -19,6 +19,7 @@ from .load import LoadedContent, reference_problem, slugify
 from .markdown import render_text
 from .model import Article, ArticleContent, ArticleSource, Author, Issue, PageLink, Site, Topic
 from .redirects import plan_redirects
+from .related import issue_neighbours, related_articles
 from .schedule import Schedule, plan_schedule, site_today
 
 
@@ -161,6 +162,8 @@ def assemble_site(
         article_rank={article.url: rank for rank, article in enumerate(newest_first)},
     )
     site.redirects = plan_redirects(site, diagnostics)
+    site.related = related_articles(site, config.related_articles)
+    site.issue_neighbours = issue_neighbours(site)
     _resolve_links(site, LinkTargets(site, loaded, schedule), diagnostics)
     return site
 

@@ -276,7 +276,7 @@ def light(content: ArticleContent) -> ArticleContent:
     """An article's content without what only its own page shows."""
     return dataclasses.replace(
         content, body_html="", notes=(), sources=(), figures=(), disclaimer_html="", bios_html=(),
-        image_caption_html="", external_links=(), complete=False,
+        image_caption_html="", external_links=(), headings=(), complete=False,
     )
 
 

@@ -12,7 +12,7 @@ from .sources import SourceError, load_yaml_file
 
 SITE_KEYS = (
     "title", "base_url", "language", "publisher", "description", "raw_html", "images", "time_zone",
-    "serial_comma", "image_credit", "pdf", "pdf_recto",
+    "serial_comma", "image_credit", "pdf", "pdf_recto", "contents_list", "related_articles",
 )
 IMAGE_KEYS = ("max_pixels", "max_megabytes")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -79,6 +79,9 @@ def load_config(content: Path, display: str, diagnostics: Diagnostics) -> SiteCo
         time_zone = "UTC"
     pdf_issues = _pdf_setting(check)
     pdf_recto = check.boolean("pdf_recto")
+    reading = SiteConfig.__dataclass_fields__
+    contents_list = _count_or_off(check, "contents_list")
+    related = _count_or_off(check, "related_articles")
     return SiteConfig(
         title=title,
         base_url=base_url,
@@ -93,6 +96,8 @@ def load_config(content: Path, display: str, diagnostics: Diagnostics) -> SiteCo
         image_credit=image_credit,
         pdf_issues=pdf_issues,
         pdf_recto=pdf_recto,
+        contents_list=reading["contents_list"].default if contents_list is None else contents_list,  # type: ignore[arg-type]
+        related_articles=reading["related_articles"].default if related is None else related,  # type: ignore[arg-type]
     )
 
 
@@ -111,6 +116,13 @@ def _pdf_setting(check: Checker) -> int | None:
         "write 'pdf: all' (every issue), 'pdf: 10' (the newest 10 issues of each publication) or 'pdf: false'",
     )
     return None
+
+
+def _count_or_off(check: Checker, key: str) -> int | None:
+    """A whole number of 0 or more, where ``false`` means 0 (the feature off)."""
+    if check.data.get(key) is False:
+        return 0
+    return check.integer(key, minimum=0)
 
 
 def _known_time_zone(name: str) -> bool:

@@ -43,7 +43,7 @@ from .mdplugins.references import References, reference_problems, references_plu
 from .mdplugins.speedups import speedups_plugin
 from .mdplugins.tablelayout import tablelayout_plugin
 from .mdplugins.tables import tables_plugin
-from .model import ArticleContent, ArticleSource, ImageUse, Note, NoteSource, PageLink
+from .model import ArticleContent, ArticleSource, Heading, ImageUse, Note, NoteSource, PageLink
 
 IMAGE_MARKER = re.compile(r"<!--brief-image:(\d+)-->")
 _WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f'’-]+|[\u3400-\u9fff]")
@@ -274,6 +274,7 @@ def render_article(
         description = excerpt(first_paragraph_text(md, tokens, env))
         teaser_html = str(mark_text(description)) if description else ""
 
+    sections = section_headings(md, tokens, env)
     content = ArticleContent(
         body_html=body_html,
         summary_html=summary_html,
@@ -294,12 +295,26 @@ def render_article(
         summary_text=summary_text,
         teaser_html=teaser_html,
         description=description,
+        headings=sections,
     )
     diagnostics = [
         Diagnostic(SourceLocation(source.path, line), message, hint, severity, code)
         for line, message, hint, severity, code in env["diagnostics"]
     ]
     return content, diagnostics
+
+
+def section_headings(md: MarkdownIt, tokens: list[Token], env: dict[str, Any]) -> tuple[Heading, ...]:
+    """The body's headings that have an id (``##`` to ``####``), each with its plain text
+    (without note references), for the article's contents list."""
+    found = []
+    renderer: RendererHTML = md.renderer  # type: ignore[assignment]
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and "id" in token.attrs:
+            children = [child for child in tokens[index + 1].children or [] if child.type not in ("note_ref", "image")]
+            text = " ".join(Markup(renderer.renderInline(children, md.options, env)).striptags().split())
+            found.append(Heading(int(token.tag[1]), str(token.attrs["id"]), text))
+    return tuple(found)
 
 
 def first_paragraph_text(md: MarkdownIt, tokens: list[Token], env: dict[str, Any]) -> str:

@@ -52,6 +52,10 @@ class SiteConfig:
     pdf_issues: int | None = None
     #: Start each article of an issue PDF on a right-hand (odd) page (``pdf_recto:``).
     pdf_recto: bool = False
+    #: The fewest section headings (``##``) an article needs for a contents list at its top; 0: never.
+    contents_list: int = 3
+    #: How many related articles an article page lists at its end; 0: none.
+    related_articles: int = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +264,15 @@ class Figure:
 
 
 @dataclass(frozen=True, slots=True)
+class Heading:
+    """A section heading of an article's body (``##`` to ``####``), for its contents list."""
+
+    level: int  #: 2 to 4
+    id: str  #: the heading's ``id`` in the body
+    text: str  #: its text, without note references or markup
+
+
+@dataclass(frozen=True, slots=True)
 class ImageUse:
     """An image file an article uses, as the body or front-matter names it."""
 
@@ -312,6 +325,8 @@ class ArticleContent:
     teaser_html: str = ""
     #: The same as plain text, for the page's description and Open Graph metadata.
     description: str = ""
+    #: The body's section headings in order, for the contents list.
+    headings: tuple[Heading, ...] = ()
     #: False for the light copy a build keeps of an article whose full content is in
     #: the cache (see :mod:`brief.cache`): only its own page needs the rest.
     complete: bool = True
@@ -386,6 +401,12 @@ class Site:
     redirects: tuple["Redirect", ...] = ()
     #: Each issue's PDF, by issue key (filled by :mod:`brief.pdf`; empty when PDFs are off).
     pdfs: dict[str, "IssuePdf"] = field(default_factory=dict)
+    #: Per article URL: the URLs of its related articles, most related first (filled by
+    #: :mod:`brief.related`).
+    related: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Per issue key: the keys of the previous and the next issue of its publication, by
+    #: date (filled by :mod:`brief.related`).
+    issue_neighbours: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

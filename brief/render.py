@@ -28,7 +28,9 @@ from .images import image_html
 from .links import resolve_markers, root_links
 from .markdown import IMAGE_MARKER, resolve_image_path
 from .mdplugins.chinese import mark_text
-from .model import Article, ArticleContent, ArticlePages, Author, ImageAsset, ImageUse, Issue, OutputFile, Publication, Redirect, Site
+from .model import (
+    Article, ArticleContent, ArticlePages, Author, Heading, ImageAsset, ImageUse, Issue, OutputFile, Publication, Redirect, Site,
+)
 from .schedule import MARK_TEXT
 
 #: Content-Security-Policy of every page: nothing from other origins, no inline script.
@@ -76,6 +78,8 @@ class Renderer:
         self.env.filters["iso_date"] = lambda d: d.isoformat()
         self.env.filters["page_title"] = page_title
         self.env.filters["file_size"] = file_size
+        self.env.filters["host"] = host_name
+        self.env.filters["stop"] = full_stop
         self.env.globals.update(site=self.site, config=self.site.config, csp=CSP, sections=self.sections(), mark_text=MARK_TEXT)
         self._publications = {p.slug: p for p in self.site.publications}
 
@@ -155,7 +159,8 @@ class Renderer:
         for issue in site.issues.values():
             add(issue.url + "index.html", functools.partial(self.render_issue, issue), self.digest(issue),
                 self.digest(self.publication(issue.publication)), [self.teaser(a) for a in self.issue_articles(issue)],
-                site.pdfs.get(issue.key))
+                site.pdfs.get(issue.key),
+                [(i.url, i.label, i.title, i.date, i.mark) if i else None for i in self.neighbour_issues(issue)])
         for article in site.articles.values():
             add(article.url + "index.html", functools.partial(self.render_article, article), *self.article_deps(article))
         by_author = self.articles_by_author()
@@ -230,7 +235,17 @@ class Renderer:
             self.digest(self.publication(article.publication)), tuple(map(self.digest, article.authors)),
             tuple(map(self.digest, article.topics)), neighbours, article.links,
             lead, body_images, self.site.social.get(article.url), article.mark, self.site.pdfs.get(article.issue_key),
+            tuple((a.url, a.title, a.date, a.mark, tuple((p.id, p.name, p.has_page) for p in a.authors)) for a in self.related(article)),
         )
+
+    def related(self, article: Article) -> list[Article]:
+        """The article's related articles (see :mod:`brief.related`), most related first."""
+        return [self.site.articles[url] for url in self.site.related.get(article.url, ())]
+
+    def neighbour_issues(self, issue: Issue) -> tuple[Issue | None, Issue | None]:
+        """The previous and the next issue of the issue's publication (``None`` where there is none)."""
+        older, newer = self.site.issue_neighbours.get(issue.key, (None, None))
+        return (self.site.issues.get(older or ""), self.site.issues.get(newer or ""))
 
     def articles_by_author(self) -> dict[str, list[Article]]:
         found: dict[str, list[Article]] = {}
@@ -289,9 +304,10 @@ class Renderer:
 
     def render_issue(self, issue: Issue) -> OutputFile:
         publication = self.publication(issue.publication)
+        older, newer = self.neighbour_issues(issue)
         return self.page(
             "issue.html", issue.url, issue=issue, publication=publication, articles=self.issue_articles(issue),
-            pdf=self.site.pdfs.get(issue.key),
+            pdf=self.site.pdfs.get(issue.key), previous_issue=older, next_issue=newer,
         )
 
     def render_article(self, article: Article) -> OutputFile:
@@ -309,7 +325,7 @@ class Renderer:
                 lambda m: self.image_html(article, article.content.images[int(m.group(1))], depth_root), html
             ))
 
-        body = with_images(article.content.body_html)
+        body = Markup(with_heading_anchors(with_images(article.content.body_html), article.content.headings))
         notes = [(note, with_images(note.html)) for note in article.content.notes]
         lead = None
         if article.source.image is not None and article.source.image.src:
@@ -325,6 +341,8 @@ class Renderer:
             json_ld=Markup(self.json_ld(article, issue, publication, lead, pages)), pdf=pdf, pages=pages,
             previous=self.site.articles.get(article.previous or ""), next=self.site.articles.get(article.next or ""),
             citation_date=article.date.strftime("%Y/%m/%d"), format_date=format_date,
+            contents=contents_list(article.content.headings, self.site.config.contents_list),
+            related=self.related(article),
         )
 
     def image_html(self, article: Article, use: ImageUse, root: str) -> str:
@@ -453,6 +471,70 @@ def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
     except OSError:
         return None
     return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+def contents_list(headings: Sequence[Heading], fewest: int) -> list[tuple[Heading, list[Heading]]]:
+    """The entries of an article's contents list: each ``##`` heading with the ``###``
+    headings under it, when the article has at least ``fewest`` ``##`` headings
+    (``fewest`` 0: no list). A ``###`` before the first ``##`` is an entry of its own."""
+    if fewest <= 0 or sum(1 for h in headings if h.level == 2) < fewest:
+        return []
+    entries: list[tuple[Heading, list[Heading]]] = []
+    for heading in headings:
+        if heading.level == 3 and entries and entries[-1][0].level == 2:
+            entries[-1][1].append(heading)
+        elif heading.level <= 3:
+            entries.append((heading, []))
+    return entries
+
+
+def with_heading_anchors(html: str, headings: Sequence[Heading]) -> str:
+    """The body's HTML with a link to each section heading after it (a reader copies the
+    link to a section from it). The heading and its link are wrapped together, so the link
+    is not part of the heading's name and shows beside it; its name for screen readers is
+    written out ("Link to the section ..."), and the visible sign is hidden from them."""
+    parts: list[str] = []
+    start = 0
+    for heading in headings:
+        tag = f"<h{heading.level} id=\"{escape(heading.id)}\">"
+        at = html.find(tag, start)
+        end = html.find(f"</h{heading.level}>", at)
+        if at < 0 or end < 0:
+            continue
+        end += len(f"</h{heading.level}>")
+        parts.append(html[start:at])
+        parts.append(
+            f'<div class="section-heading level-{heading.level}">{html[at:end]}'
+            f'<a class="heading-anchor" href="#{escape(heading.id)}" data-pagefind-ignore>'
+            f'<span aria-hidden="true">#</span><span class="visually-hidden">Link to the section “{mark_text(heading.text)}”</span></a></div>'
+        )
+        start = end
+    parts.append(html[start:])
+    return "".join(parts)
+
+
+def host_name(url: str) -> str:
+    """The host an address points to, as a reader knows it: ``https://www.mnd.gov.tw/x`` →
+    ``mnd.gov.tw`` (the address itself when it has no host)."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # an address no browser could open either ("https://[x")
+        return url
+    if host.startswith("www.") and host.count(".") > 1:
+        host = host[4:]
+    return host or url
+
+
+#: What may end a sentence already: its stop (Western or CJK), and closing quotes or brackets after it.
+_SENTENCE_DONE = tuple(".!?\u3002\uff01\uff1f")
+
+
+def full_stop(text: str) -> str:
+    """The full stop that ends ``text`` as a sentence: "." unless it ends in a stop, a question
+    or an exclamation mark already (then "")."""
+    if text.rstrip().rstrip("\"'\u201d\u2019\u300d\u300f)]\uff09").endswith(_SENTENCE_DONE):
+        return ""
+    return "."
 
 
 def page_title(parts: Iterable[str]) -> str:

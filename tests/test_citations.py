@@ -643,8 +643,9 @@ def test_a_month_source_is_shown_as_month_and_year_on_the_page(tmp_path: Path) -
     )})
     build_ok(tmp_path)
     assert bibliography(tmp_path) == [(
-        '<cite class="outlet">DNI</cite>, <time datetime="2024-07">July 2024</time>: '
-        '<a class="source-url" href="https://example.org/dni" rel="noopener noreferrer">https://example.org/dni</a>'
+        '<cite class="outlet">DNI</cite>. <time datetime="2024-07">July 2024</time>. '
+        '<a class="source-url" href="https://example.org/dni" title="https://example.org/dni" rel="noopener noreferrer">'
+        '<span class="source-host">example.org</span><span class="source-address">https://example.org/dni</span></a>'
     )]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Callable
@@ -13,7 +14,7 @@ from typing import Callable
 import pytest
 
 from brief.pipeline import BuildReport, build
-from sites import REPO, article, options, write_site
+from sites import REPO, article, options, write_file, write_site
 
 PUB = "content/pub"
 
@@ -82,6 +83,16 @@ def touch_later(path: Path) -> None:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
 
 
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+    touch_later(path)
+
+
+def write_files(folder: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        write_file(folder / rel, text)
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, (path, old)
@@ -126,6 +137,16 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "topic in Chinese": lambda r: edit(article_path(r, "v1n1", 1), "topics: [Navy, T1]", "topics: [Navy, 海军]"),
     # No file changes: the day comes.
     "held issue's date arrives": lambda r: (r / "now.txt").write_text("2026-02-11\n", encoding="utf-8"),
+    # Pages that show other articles or issues: related articles, the previous and next issue.
+    "related article retitled": lambda r: edit(article_path(r, "v1n1", 3), "V1N1 piece 3", "A related piece, retitled"),
+    "topics changed": lambda r: edit(article_path(r, "v1n2", 3), "topics: [Navy, T3]", "topics: [T1, T2]"),
+    "author left an article": lambda r: edit(article_path(r, "v1n1", 2), "authors: [ann-lee, bo-chen]", "authors: [ann-lee]"),
+    "issue added": lambda r: write_files(r / PUB, {
+        "v1n4/issue.yaml": "volume: 1\nnumber: 4\ndate: 2026-01-30\ntitle: A late issue\n",
+        "v1n4/01-late.md": article("title: Late piece\nauthors: [bo-chen]\ntopics: [T2]"),
+    }),
+    "issue retitled": lambda r: edit(r / PUB / "v1n1/issue.yaml", "date:", "title: First of all\ndate:"),
+    "fewer related articles": lambda r: append(r / "content/site.yaml", "related_articles: 1\n"),
 }
 
 
@@ -175,6 +196,34 @@ def test_rebuild_after_an_edit_equals_a_cold_build(project: Path, kind: str) -> 
     EDITS[kind](project)
     report = incremental(project)
     assert not report.up_to_date
+    assert tree(project / "_site") == cold(project)
+
+
+def related_titles(root: Path, url: str) -> list[str]:
+    page = (root / "_site" / url / "index.html").read_text(encoding="utf-8")
+    section = re.search(r'<aside class="related".*?</aside>', page, re.S)
+    return re.findall(r'<li><a href="[^"]*">([^<]*)</a>', section.group(0)) if section else []
+
+
+def test_retitling_a_related_article_rewrites_the_pages_that_list_it(project: Path) -> None:
+    listing = [url for url in ("pub/v1n1-piece-1", "pub/v1n1-piece-2", "pub/v1n2-piece-3") if "V1N1 piece 3" in related_titles(project, url)]
+    assert listing  # piece 3 shares the topic Navy (and T3, or an author) with these
+    EDITS["related article retitled"](project)
+    incremental(project)
+    for url in listing:
+        assert "A related piece, retitled" in related_titles(project, url)
+
+
+def test_a_new_issue_becomes_the_next_issue_of_the_one_before(project: Path) -> None:
+    before = (project / "_site/pub/volume-1/issue-2/index.html").read_text(encoding="utf-8")
+    assert 'rel="next"' not in before and 'rel="prev"' in before
+    write_files(project / PUB, {
+        "v2n1/issue.yaml": "volume: 2\nnumber: 1\ndate: 2026-01-31\n",
+        "v2n1/01-next.md": article("title: Next piece\nauthors: [bo-chen]\ntopics: [T2]"),
+    })
+    incremental(project)
+    after = (project / "_site/pub/volume-1/issue-2/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a class="next" rel="next" href="../../../pub/volume-2/issue-1/">', after)
     assert tree(project / "_site") == cold(project)
 
 

@@ -245,7 +245,8 @@ def test_the_reload_script_is_first_party_and_the_content_security_policy_holds(
     _, page, _ = served.get("/pub/v1n1-piece-1/")
     soup = BeautifulSoup(page, "html.parser")
     scripts = [s for s in soup.find_all("script") if s.get("type") != "application/ld+json"]
-    assert [s["src"] for s in scripts] == ["/__brief__/live.js"]  # same origin, no inline script
+    # same origin, no inline script: the page's own note previews and the preview's reload script
+    assert [s["src"] for s in scripts] == ["../../static/js/notes.js", "/__brief__/live.js"]
     assert "script-src 'self'" in soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
 
 

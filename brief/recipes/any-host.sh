@@ -30,7 +30,7 @@ brief build --strict --quiet
 case "$DEST" in
   s3://*)
     # Each file with its content type (S3 serves what it was told at upload).
-    for pair in "html:text/html; charset=utf-8" "css:text/css; charset=utf-8" \
+    for pair in "html:text/html; charset=utf-8" "css:text/css; charset=utf-8" "js:text/javascript; charset=utf-8" \
         "xml:application/xml; charset=utf-8" "txt:text/plain; charset=utf-8" \
         "svg:image/svg+xml" "webp:image/webp" "jpg:image/jpeg" "jpeg:image/jpeg" \
         "png:image/png" "gif:image/gif" "avif:image/avif" "pdf:application/pdf"; do

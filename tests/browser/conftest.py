@@ -15,7 +15,8 @@ browser that Playwright downloads). Fixtures, from the bottom up:
   media="print", javascript=False)`` gives a :class:`PageView`, a page loaded in a
   fresh context with a plain viewport of that width (no mobile emulation, which
   would widen the viewport to fit the page), recording console errors, failed
-  requests and any request to another host (which is refused).
+  requests and any request to another host (which is refused); ``touch=True``
+  gives the context a touch screen (for ``locator.tap()``).
 
 A :class:`PageView` measures what the tests assert: :meth:`PageView.overflow`
 (elements that make the page scroll sideways), :meth:`PageView.axe` (axe-core's
@@ -353,11 +354,11 @@ def open_page(browser: Any, site_url: str, axe_source: str) -> Iterator[Callable
 
     def factory(
         path: str, width: int = 1280, scheme: str = "light", media: str = "screen",
-        javascript: bool = True, name: str | None = None, height: int = 900,
+        javascript: bool = True, name: str | None = None, height: int = 900, touch: bool = False,
     ) -> PageView:
         context = browser.new_context(
             viewport={"width": width, "height": height}, color_scheme=scheme,
-            java_script_enabled=javascript, reduced_motion="reduce", locale="en-GB",
+            java_script_enabled=javascript, reduced_motion="reduce", locale="en-GB", has_touch=touch,
         )
         contexts.append(context)
         page = context.new_page()
