@@ -47,6 +47,11 @@ class SiteConfig:
     serial_comma: bool = True
     #: How a lead image's credit is printed: the text with ``{credit}`` where the credit goes.
     image_credit: str = "Image: {credit}"
+    #: Entries in each Atom feed, newest first (``feeds: entries``); 0 writes no feeds.
+    feed_entries: int = 20
+    #: The domain in each feed entry's ``tag:`` id (``feeds: id_domain``); empty: the host of
+    #: ``base_url``. Kept when the site moves, so that feed readers do not show every article again.
+    feed_id_domain: str = ""
 
 
 @dataclass(frozen=True, slots=True)

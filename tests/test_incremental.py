@@ -154,8 +154,11 @@ def test_an_edit_rewrites_only_the_files_that_changed(project: Path) -> None:
     after = inodes(site)
     assert set(after) == set(before)
     rewritten = sorted(p for p in after if after[p] != before[p])
-    assert rewritten == ["pub/v1n1-piece-2/index.html"]
-    assert report.pages_rendered == 1
+    # The article's page, and each feed that carries the article in full (its authors',
+    # its topics', its publication's, the site's); none of the other pages or feeds.
+    feeds = ["authors/ann-lee/feed.xml", "authors/bo-chen/feed.xml", "feed.xml", "pub/feed.xml", "topics/navy/feed.xml", "topics/t2/feed.xml"]
+    assert rewritten == sorted(["pub/v1n1-piece-2/index.html", *feeds])
+    assert report.pages_rendered == 1 + len(feeds)
 
 
 def test_an_update_killed_while_publishing_is_finished_by_the_next_build(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -210,7 +213,7 @@ def test_an_update_removes_pages_and_folders_by_hand_too(project: Path) -> None:
     incremental(project)
     assert tree(site) == cold(project)
     after = inodes(site)
-    assert sum(after[p] != before[p] for p in after) == 1  # updated in place, not replaced whole
+    assert sum(after[p] != before[p] for p in after) == 7  # the page and six feeds, in place, not replaced whole
 
 
 @pytest.mark.parametrize("lost", ["rendered Markdown", "rendered Markdown and bodies"])
