@@ -124,6 +124,12 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "article file renamed": lambda r: article_path(r, "v1n1", 3).rename(r / PUB / "v1n1/03-renamed.md"),
     "alias added": lambda r: edit(article_path(r, "v1n1", 1), "title:", "aliases: [/pub/old-piece/]\ntitle:"),
     "topic in Chinese": lambda r: edit(article_path(r, "v1n1", 1), "topics: [Navy, T1]", "topics: [Navy, 海军]"),
+    # What only the feeds and the citation files show.
+    "feed length": lambda r: edit(r / "content/site.yaml", "Test Brief", "Test Brief\nfeeds:\n  entries: 2"),
+    "feed id domain": lambda r: edit(r / "content/site.yaml", "Test Brief", "Test Brief\nfeeds:\n  id_domain: old.example.org"),
+    "no feeds": lambda r: edit(r / "content/site.yaml", "Test Brief", "Test Brief\nfeeds:\n  entries: 0"),
+    "publication ISSN": lambda r: edit(r / "content/pub/publication.yaml", "title:", "issn: 2940-3189\ntitle:"),
+    "author filed family name first": lambda r: edit(r / "content/authors/bo-chen.md", "name: Bo Chen", "name: Bo Chen\nsort_as: Bo Chen"),
     # No file changes: the day comes.
     "held issue's date arrives": lambda r: (r / "now.txt").write_text("2026-02-11\n", encoding="utf-8"),
 }
