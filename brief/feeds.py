@@ -38,8 +38,10 @@ FOLLOW_PAGE = "follow/"
 #: The media type of an Atom feed (RFC 4287).
 ATOM_TYPE = "application/atom+xml"
 
-_URL_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
-_SRCSET = re.compile(r'\bsrcset="([^"]*)"')
+_URL_ATTRIBUTE = re.compile(r' (href|src)="([^"]*)"')
+_SRCSET = re.compile(r' srcset="([^"]*)"')
+#: Addresses that are absolute already: most links of an article (its sources) are.
+_ABSOLUTE = ("https://", "http://", "mailto:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,14 +125,21 @@ def absolute_links(html: str, base: str) -> str:
     """``html`` with every ``href``, ``src`` and ``srcset`` address made absolute against
     ``base`` (the article's own address, so ``#note-1`` leads to the note on its page)."""
 
+    def join(address: str) -> str:
+        if address.startswith(_ABSOLUTE):
+            return address
+        if address.startswith("#"):
+            return base + address
+        return urljoin(base, address)
+
     def one(match: re.Match[str]) -> str:
-        return f'{match.group(1)}="{urljoin(base, match.group(2))}"'
+        return f' {match.group(1)}="{join(match.group(2))}"'
 
     def srcset(match: re.Match[str]) -> str:
         items = []
         for item in match.group(1).split(","):
             parts = item.strip().split(" ", 1)
-            items.append(" ".join([urljoin(base, parts[0]), *parts[1:]]))
-        return 'srcset="' + ", ".join(items) + '"'
+            items.append(" ".join([join(parts[0]), *parts[1:]]))
+        return ' srcset="' + ", ".join(items) + '"'
 
     return _SRCSET.sub(srcset, _URL_ATTRIBUTE.sub(one, html))

@@ -65,7 +65,7 @@ class Renderer:
     #: The site's feeds, and each by the page it follows (see :mod:`brief.feeds`).
     feeds: list[Feed] = field(init=False, default_factory=list)
     _feeds_by_page: dict[str, Feed] = field(init=False, default_factory=dict)
-    _entries: dict[str, str] = field(init=False, default_factory=dict)
+    _entries: dict[str, Markup] = field(init=False, default_factory=dict)
     _entry_keys: dict[str, str] = field(init=False, default_factory=dict)
     _records: dict[str, dict[str, Any]] = field(init=False, default_factory=dict)
 
@@ -373,9 +373,9 @@ class Renderer:
         )
         return OutputFile(feed.path, text.encode("utf-8"))
 
-    def entry_html(self, article: Article) -> str:
-        """The whole article as a feed entry's HTML, every link absolute; made once per build
-        however many feeds hold the article."""
+    def entry_html(self, article: Article) -> Markup:
+        """The whole article as a feed entry's HTML, every link absolute, escaped for the
+        feed's XML; made once per build however many feeds hold the article."""
         known = self._entries.get(article.url)
         if known is not None:
             return known
@@ -396,7 +396,8 @@ class Renderer:
             body=with_images(article.content.body_html), notes=[(n, with_images(n.html)) for n in article.content.notes],
             link=link,
         )
-        known = self._entries[article.url] = absolute_links(root_links(text, link), self.absolute(article.url))
+        # Escaped once here, as the feed's XML holds it, however many feeds hold the entry.
+        known = self._entries[article.url] = escape(absolute_links(root_links(text, link), self.absolute(article.url)))
         return known
 
     def full_article(self, article: Article) -> Article:
