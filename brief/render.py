@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import json
 import posixpath
+import zlib
 from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,7 +66,7 @@ class Renderer:
     #: The site's feeds, and each by the page it follows (see :mod:`brief.feeds`).
     feeds: list[Feed] = field(init=False, default_factory=list)
     _feeds_by_page: dict[str, Feed] = field(init=False, default_factory=dict)
-    _entries: dict[str, Markup] = field(init=False, default_factory=dict)
+    _entries: dict[str, bytes] = field(init=False, default_factory=dict)
     _entry_keys: dict[str, str] = field(init=False, default_factory=dict)
     _records: dict[str, dict[str, Any]] = field(init=False, default_factory=dict)
 
@@ -378,7 +379,7 @@ class Renderer:
         feed's XML; made once per build however many feeds hold the article."""
         known = self._entries.get(article.url)
         if known is not None:
-            return known
+            return Markup(zlib.decompress(known).decode("utf-8"))
         article = self.full_article(article)
         base = self.site.config.base_url
 
@@ -396,9 +397,11 @@ class Renderer:
             body=with_images(article.content.body_html), notes=[(n, with_images(n.html)) for n in article.content.notes],
             link=link,
         )
-        # Escaped once here, as the feed's XML holds it, however many feeds hold the entry.
-        known = self._entries[article.url] = escape(absolute_links(root_links(text, link), self.absolute(article.url)))
-        return known
+        # Escaped once here, as the feed's XML holds it, however many feeds hold the entry; kept
+        # compressed (a large archive's entries would take hundreds of megabytes otherwise).
+        html = escape(absolute_links(root_links(text, link), self.absolute(article.url)))
+        self._entries[article.url] = zlib.compress(html.encode("utf-8"), 1)
+        return html
 
     def full_article(self, article: Article) -> Article:
         """The article with its full content (read from the cache when the build holds only
@@ -429,18 +432,18 @@ class Renderer:
 
     def add_citation_jobs(self, add: Callable[..., None]) -> None:
         """The citation files: each article's, and each issue's (all its articles in one)."""
+        keys = {url: fingerprint(self.csl(article)) for url, article in self.site.articles.items()}
         for article in self.site.articles.values():
-            record = self.csl(article)
             for ext, _name, _media in FORMATS:
-                add(f"{article.url}{article.slug}.{ext}", functools.partial(self.render_records, f"{article.url}{article.slug}.{ext}", [article]), record)
+                path = f"{article.url}{article.slug}.{ext}"
+                add(path, functools.partial(self.render_records, path, [article]), keys[article.url])
         for issue in self.site.issues.values():
             articles = self.issue_articles(issue)
             if not articles:
                 continue
-            records = [self.csl(a) for a in articles]
             for ext, _name, _media in FORMATS:
                 path = f"{issue.url}{issue_file_stem(issue)}.{ext}"
-                add(path, functools.partial(self.render_records, path, articles), records)
+                add(path, functools.partial(self.render_records, path, articles), [keys[a.url] for a in articles])
 
     def render_records(self, path: str, articles: list[Article]) -> OutputFile:
         write = WRITERS[path.rsplit(".", 1)[1]]
