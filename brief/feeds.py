@@ -40,6 +40,8 @@ ATOM_TYPE = "application/atom+xml"
 
 _URL_ATTRIBUTE = re.compile(r' (href|src)="([^"]*)"')
 _SRCSET = re.compile(r' srcset="([^"]*)"')
+#: Characters XML 1.0 cannot hold at all, even escaped (C0 controls but tab and line ends).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: Addresses that are absolute already: most links of an article (its sources) are.
 _ABSOLUTE = ("https://", "http://", "mailto:")
 
@@ -143,3 +145,9 @@ def absolute_links(html: str, base: str) -> str:
         return ' srcset="' + ", ".join(items) + '"'
 
     return _SRCSET.sub(srcset, _URL_ATTRIBUTE.sub(one, html))
+
+
+def xml_text(text: str) -> str:
+    """A feed's text without the control characters XML cannot hold (a page shows nothing
+    for them either; a feed reader would refuse the whole feed)."""
+    return _NOT_XML.sub("", text)

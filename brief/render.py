@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 from .cache import fingerprint
 from .cite import FORMATS, WRITERS, csl_record, references
 from .citations import format_date, format_long_date
-from .feeds import ATOM_TYPE, FOLLOW_PAGE, Feed, absolute_links, entry_id, feeds_of_page, plan_feeds, timestamp
+from .feeds import ATOM_TYPE, FOLLOW_PAGE, Feed, absolute_links, entry_id, feeds_of_page, plan_feeds, timestamp, xml_text
 from .images import image_html
 from .links import resolve_markers, root_links
 from .markdown import IMAGE_MARKER, resolve_image_path
@@ -372,7 +372,7 @@ class Renderer:
             feed=feed, entries=entries, absolute=self.absolute,
             updated=entries[0]["date"] if entries else "",
         )
-        return OutputFile(feed.path, text.encode("utf-8"))
+        return OutputFile(feed.path, xml_text(text).encode("utf-8"))
 
     def entry_html(self, article: Article) -> Markup:
         """The whole article as a feed entry's HTML, every link absolute, escaped for the

@@ -209,6 +209,13 @@ def test_hostile_text_is_escaped_in_the_feed(tmp_path: Path) -> None:
     assert "&lt;b&gt;tags&lt;/b&gt; &amp; ampersands ]]&gt;" in parsed.entries[0].content[0].value
 
 
+def test_control_characters_do_not_make_the_feed_unreadable(tmp_path: Path) -> None:
+    project = make_site(tmp_path, {ARTICLE: article('title: "Bell\\a and form feed\\f"\nauthors: [jane-doe]\n', "Text.\n")})
+    build_site(project)
+    parsed = assert_valid_feed((project / "_site/feed.xml").read_bytes())
+    assert parsed.entries[0].title == "Bell and form feed"
+
+
 @pytest.mark.parametrize(("settings", "message"), [
     ("feeds:\n  entries: -1\n", "content/site.yaml:4: 'entries' must be at least 0, not -1"),
     ("feeds:\n  entries: many\n", "content/site.yaml:4: 'entries' must be a whole number, not text"),
