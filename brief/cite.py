@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable
 
 import bibtexparser
 import rispy
-from bibtexparser.model import Entry, Field
+from bibtexparser.model import Block, Entry, Field
 from markupsafe import Markup, escape
 
 from .model import Article, Author, Issue, Publication, SiteConfig
@@ -286,7 +286,7 @@ def _bibtex_name(name: dict[str, Any]) -> str:
 def to_bibtex(records: Iterable[dict[str, Any]]) -> str:
     """BibTeX ``@article`` entries, written by bibtexparser (biblatex's ``date`` and ``langid``
     beside classic BibTeX's ``year``)."""
-    entries = []
+    entries: list[Block] = []
     for record in records:
         year, month, day = record["issued"]["date-parts"][0]
         fields = [

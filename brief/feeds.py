@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Callable, Iterable
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -59,7 +60,7 @@ class Feed:
     articles: tuple[Article, ...]
 
 
-def plan_feeds(site: Site, newest_first: "callable[[list[Article]], list[Article]]") -> list[Feed]:  # type: ignore[valid-type]
+def plan_feeds(site: Site, newest_first: Callable[[Iterable[Article]], list[Article]]) -> list[Feed]:
     """Every feed of the site (none when ``feeds: entries`` is 0); a feed with no
     articles is left out. ``newest_first`` orders articles as lists of them do."""
     limit = site.config.feed_entries
