@@ -234,3 +234,8 @@ def test_an_author_without_articles_has_no_feed(tmp_path: Path) -> None:
     assert not (project / "_site/authors/no-one/feed.xml").exists()
     page = (project / "_site/authors/no-one/index.html").read_text("utf-8")
     assert "authors/no-one/feed.xml" not in page and 'class="follow"' not in page
+
+
+def test_follow_is_a_reserved_publication_slug(tmp_path: Path) -> None:
+    project = make_site(tmp_path, {"content/brief/publication.yaml": "title: The Brief\nslug: follow\n"})
+    assert any("'follow' cannot be the publication's slug" in e for e in errors_of(project))
