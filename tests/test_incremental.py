@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Callable
@@ -99,6 +100,15 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def set_feeds(root: Path, setting: str) -> None:
+    """Replace the ``feeds:`` settings of site.yaml (the preview's tests make these edits one
+    after another on one project)."""
+    path = root / "content/site.yaml"
+    kept = re.sub(r"(?m)^feeds:\n(?:  .*\n)*", "", path.read_text(encoding="utf-8"))
+    path.write_text(kept + f"feeds:\n  {setting}\n", encoding="utf-8")
+    touch_later(path)
+
+
 def article_path(root: Path, issue: str, i: int) -> Path:
     return root / PUB / issue / f"0{i}-{issue}-piece-{i}.md"
 
@@ -125,9 +135,9 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "alias added": lambda r: edit(article_path(r, "v1n1", 1), "title:", "aliases: [/pub/old-piece/]\ntitle:"),
     "topic in Chinese": lambda r: edit(article_path(r, "v1n1", 1), "topics: [Navy, T1]", "topics: [Navy, 海军]"),
     # What only the feeds and the citation files show.
-    "feed length": lambda r: edit(r / "content/site.yaml", "Test Brief", "Test Brief\nfeeds:\n  entries: 2"),
-    "feed id domain": lambda r: edit(r / "content/site.yaml", "Test Brief", "Test Brief\nfeeds:\n  id_domain: old.example.org"),
-    "no feeds": lambda r: edit(r / "content/site.yaml", "Test Brief", "Test Brief\nfeeds:\n  entries: 0"),
+    "feed length": lambda r: set_feeds(r, "entries: 2"),
+    "feed id domain": lambda r: set_feeds(r, "id_domain: old.example.org"),
+    "no feeds": lambda r: set_feeds(r, "entries: 0"),
     "publication ISSN": lambda r: edit(r / "content/pub/publication.yaml", "title:", "issn: 2940-3189\ntitle:"),
     "author filed family name first": lambda r: edit(r / "content/authors/bo-chen.md", "name: Bo Chen", "name: Bo Chen\nsort_as: Bo Chen"),
     # No file changes: the day comes.
