@@ -12,9 +12,12 @@ from .sources import SourceError, load_yaml_file
 
 SITE_KEYS = (
     "title", "base_url", "language", "publisher", "description", "raw_html", "images", "time_zone",
-    "serial_comma", "image_credit", "pdf", "pdf_recto", "contents_list", "related_articles",
+    "serial_comma", "image_credit", "pdf", "pdf_recto", "contents_list", "related_articles", "feeds",
 )
 IMAGE_KEYS = ("max_pixels", "max_megabytes")
+FEED_KEYS = ("entries", "id_domain")
+#: A domain name as a ``tag:`` URI's authority takes it (RFC 4151): letters, digits, hyphens and dots.
+_DOMAIN = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _BASE_URL = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
 
@@ -70,6 +73,20 @@ def load_config(content: Path, display: str, diagnostics: Diagnostics) -> SiteCo
         megabytes = images.integer("max_megabytes")
         if megabytes:
             max_bytes = megabytes * 1024 * 1024
+    feed_entries: int = limits["feed_entries"].default  # type: ignore[assignment]
+    feed_id_domain = ""
+    feeds = check.sub("feeds", "the 'feeds' settings")
+    if feeds is not None:
+        feeds.unknown_keys(FEED_KEYS)
+        entries = feeds.integer("entries", minimum=0)
+        feed_entries = feed_entries if entries is None else entries
+        feed_id_domain = feeds.text("id_domain")
+        if feed_id_domain and not _DOMAIN.match(feed_id_domain):
+            feeds.error(
+                feeds.line("id_domain"), f"'id_domain' must be a domain name such as example.org, not '{feed_id_domain}'",
+                "write the host of the address the site was first published at, without https:// or a path",
+            )
+            feed_id_domain = ""
     time_zone = check.text("time_zone") or "UTC"
     if not _known_time_zone(time_zone):
         check.error(
@@ -98,6 +115,8 @@ def load_config(content: Path, display: str, diagnostics: Diagnostics) -> SiteCo
         pdf_recto=pdf_recto,
         contents_list=reading["contents_list"].default if contents_list is None else contents_list,  # type: ignore[arg-type]
         related_articles=reading["related_articles"].default if related is None else related,  # type: ignore[arg-type]
+        feed_entries=feed_entries,
+        feed_id_domain=feed_id_domain.lower(),
     )
 
 

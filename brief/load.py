@@ -38,7 +38,7 @@ ARTICLE_KEYS = (
     "bios", "disclaimer", "date", "slug", "draft", "accept_warnings", "aliases",
 )
 AUTHOR_KEYS = ("name", "affiliation", "links", "sort_as")
-INLINE_AUTHOR_KEYS = ("name", "bio", "affiliation")
+INLINE_AUTHOR_KEYS = ("name", "bio", "affiliation", "sort_as")
 IMAGE_KEYS = ("src", "alt", "caption", "credit", "credit_url")
 CITATION_KEYS = ("outlet", "url", "date", "title", "accessed")
 PUBLICATION_KEYS = ("title", "description", "issn", "slug", "schedule", "yearly_volumes")
@@ -50,7 +50,7 @@ _ORDER_PREFIX = re.compile(r"^\d+[-_]")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _ISSN = re.compile(r"^\d{4}-\d{3}[\dXx]$")
 #: Names an article or publication slug may not take: the site uses them.
-RESERVED_SLUGS = frozenset({"authors", "topics", "static", "404", "index", "sitemap", "robots"})
+RESERVED_SLUGS = frozenset({"authors", "topics", "static", "404", "index", "sitemap", "robots", "follow"})
 
 
 def suggest(word: str, choices: Iterable[str], fallback: str) -> str:
@@ -499,7 +499,7 @@ class Loader:
                     continue
                 inline_id = "inline-" + (slugify(name) or str(index))
                 refs.append(AuthorRef(inline_id, line, Author(
-                    id=inline_id, name=name, affiliation=sub.text("affiliation"),
+                    id=inline_id, name=name, affiliation=sub.text("affiliation"), sort_as=sub.text("sort_as"),
                     bio_md=sub.text("bio"), has_page=False, location=SourceLocation(check.path, line),
                 )))
                 continue

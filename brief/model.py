@@ -56,6 +56,11 @@ class SiteConfig:
     contents_list: int = 3
     #: How many related articles an article page lists at its end; 0: none.
     related_articles: int = 3
+    #: Entries in each Atom feed, newest first (``feeds: entries``); 0 writes no feeds.
+    feed_entries: int = 20
+    #: The domain in each feed entry's ``tag:`` id (``feeds: id_domain``); empty: the host of
+    #: ``base_url``. Kept when the site moves, so that feed readers do not show every article again.
+    feed_id_domain: str = ""
 
 
 @dataclass(frozen=True, slots=True)

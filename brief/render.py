@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import json
 import posixpath
+import zlib
 from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,9 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .cache import fingerprint
+from .cite import FORMATS, WRITERS, csl_record, references
 from .citations import format_date, format_long_date
+from .feeds import ATOM_TYPE, FOLLOW_PAGE, Feed, absolute_links, entry_id, feeds_of_page, plan_feeds, timestamp, xml_text
 from .images import image_html
 from .links import resolve_markers, root_links
 from .markdown import IMAGE_MARKER, resolve_image_path
@@ -62,6 +65,12 @@ class Renderer:
     _digests: dict[int, tuple[Any, str]] = field(init=False, default_factory=dict)
     _teasers: dict[str, str] = field(init=False, default_factory=dict)
     _publications: dict[str, Publication] = field(init=False, default_factory=dict)
+    #: The site's feeds, and each by the page it follows (see :mod:`brief.feeds`).
+    feeds: list[Feed] = field(init=False, default_factory=list)
+    _feeds_by_page: dict[str, Feed] = field(init=False, default_factory=dict)
+    _entries: dict[str, bytes] = field(init=False, default_factory=dict)
+    _entry_keys: dict[str, str] = field(init=False, default_factory=dict)
+    _records: dict[str, dict[str, Any]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.env = jinja2.Environment(
@@ -80,8 +89,10 @@ class Renderer:
         self.env.filters["file_size"] = file_size
         self.env.filters["host"] = host_name
         self.env.filters["stop"] = full_stop
-        self.env.globals.update(site=self.site, config=self.site.config, csp=CSP, sections=self.sections(), mark_text=MARK_TEXT)
+        self.env.globals.update(site=self.site, config=self.site.config, csp=CSP, sections=self.sections(), mark_text=MARK_TEXT, atom_type=ATOM_TYPE)
         self._publications = {p.slug: p for p in self.site.publications}
+        self.feeds = plan_feeds(self.site, self.articles_newest_first)
+        self._feeds_by_page = {feed.page: feed for feed in self.feeds}
 
     # -- helpers available to templates ------------------------------------------------
     def sections(self) -> list[tuple[str, str]]:
@@ -126,7 +137,8 @@ class Renderer:
 
         text = self.env.get_template(template).render(
             url=url, root=root, link=link, picture=picture, absolute=self.absolute,
-            canonical=self.absolute(url), **context,
+            canonical=self.absolute(url), feeds=self.page_feeds(url), follow=FOLLOW_PAGE if self.feeds else "",
+            **context,
         )
         # Links between pages, resolved when the site was assembled, start from this page.
         return OutputFile(path, root_links(text, link).encode("utf-8"))
@@ -145,6 +157,8 @@ class Renderer:
         base = fingerprint(base, site.config, self.sections())
 
         def add(path: str, render: Callable[[], OutputFile], *deps: Any) -> None:
+            if path.endswith(".html"):  # the feeds a page names in its head and Follow link
+                deps = (*deps, [(f.path, f.title, f.label) for f in self.page_feeds(_page_url(path))])
             jobs.append(PageJob(path, fingerprint(base, path, deps), render))
 
         latest, latest_articles, recent = self.home_lists()
@@ -184,6 +198,8 @@ class Renderer:
             add("topics/index.html", functools.partial(self.page, "topics.html", "topics/", topics=topics, counts=topic_counts),
                 topics, topic_counts)
         add("404.html", functools.partial(self.page, "404.html", "404.html"))
+        self.add_feed_jobs(add)
+        self.add_citation_jobs(add)
         entries = self.sitemap_entries([job.path for job in jobs if job.path != "404.html"])
         if len(entries) <= SITEMAP_URLS:
             add("sitemap.xml", functools.partial(self.render_sitemap, entries), entries)
@@ -308,14 +324,11 @@ class Renderer:
         return self.page(
             "issue.html", issue.url, issue=issue, publication=publication, articles=self.issue_articles(issue),
             pdf=self.site.pdfs.get(issue.key), previous_issue=older, next_issue=newer,
+            issue_downloads=self.downloads(issue.url, issue_file_stem(issue)) if self.issue_articles(issue) else [],
         )
 
     def render_article(self, article: Article) -> OutputFile:
-        if not article.content.complete:
-            assert self.full_content is not None
-            article = dataclasses.replace(article, content=self.full_content(article.content_key))
-        if article.links:
-            article = dataclasses.replace(article, content=with_addresses(article.content, article.links))
+        article = self.full_article(article)
         issue = self.site.issues[article.issue_key]
         publication = self.publication(article.publication)
         depth_root = "../" * article.url.count("/")
@@ -342,8 +355,121 @@ class Renderer:
             previous=self.site.articles.get(article.previous or ""), next=self.site.articles.get(article.next or ""),
             citation_date=article.date.strftime("%Y/%m/%d"), format_date=format_date,
             contents=contents_list(article.content.headings, self.site.config.contents_list),
-            related=self.related(article),
+            related=self.related(article), cite=self.cite_view(article),
         )
+
+    # -- feeds (see :mod:`brief.feeds`) ---------------------------------------------------------
+    def page_feeds(self, url: str) -> list[Feed]:
+        return feeds_of_page(url, self._feeds_by_page, self.site) if self.feeds else []
+
+    def add_feed_jobs(self, add: Callable[..., None]) -> None:
+        """A job for each feed, fingerprinted by what each of its entries shows; and the
+        page that explains feeds and lists the site's and the publications' feeds."""
+        for feed in self.feeds:
+            add(feed.path, functools.partial(self.render_feed, feed), feed.title, feed.page,
+                [self.entry_key(a) for a in feed.articles])
+        if self.feeds:
+            listed = [f for f in self.feeds if f.kind in ("site", "publication")]
+            add(FOLLOW_PAGE + "index.html", functools.partial(self.page, "follow.html", FOLLOW_PAGE, listed=listed),
+                [(f.path, f.title, f.label) for f in listed])
+
+    def entry_key(self, article: Article) -> str:
+        """A fingerprint of everything an article's feed entry shows."""
+        known = self._entry_keys.get(article.url)
+        if known is None:
+            known = self._entry_keys[article.url] = fingerprint(self.article_deps(article))
+        return known
+
+    def render_feed(self, feed: Feed) -> OutputFile:
+        config = self.site.config
+        entries = []
+        for article in feed.articles:
+            issue = self.site.issues[article.issue_key]
+            entries.append({
+                "article": article, "id": entry_id(article, config.base_url, config.feed_id_domain),
+                "date": timestamp(article.date, config.time_zone), "issue": issue,
+                "publication": self.publication(article.publication), "html": self.entry_html(article),
+            })
+        text = self.env.get_template("feed.xml").render(
+            feed=feed, entries=entries, absolute=self.absolute,
+            updated=entries[0]["date"] if entries else "",
+        )
+        return OutputFile(feed.path, xml_text(text).encode("utf-8"))
+
+    def entry_html(self, article: Article) -> Markup:
+        """The whole article as a feed entry's HTML, every link absolute, escaped for the
+        feed's XML; made once per build however many feeds hold the article."""
+        known = self._entries.get(article.url)
+        if known is not None:
+            return Markup(zlib.decompress(known).decode("utf-8"))
+        article = self.full_article(article)
+        base = self.site.config.base_url
+
+        def with_images(html: str) -> Markup:
+            return Markup(IMAGE_MARKER.sub(
+                lambda m: self.image_html(article, article.content.images[int(m.group(1))], base), html
+            ))
+
+        def link(target: str) -> str:
+            return base + target
+
+        issue = self.site.issues[article.issue_key]
+        text = self.env.get_template("feed-entry.html").render(
+            article=article, issue=issue, publication=self.publication(article.publication),
+            body=with_images(article.content.body_html), notes=[(n, with_images(n.html)) for n in article.content.notes],
+            link=link,
+        )
+        # Escaped once here, as the feed's XML holds it, however many feeds hold the entry; kept
+        # compressed (a large archive's entries would take hundreds of megabytes otherwise).
+        html = escape(absolute_links(root_links(text, link), self.absolute(article.url)))
+        self._entries[article.url] = zlib.compress(html.encode("utf-8"), 1)
+        return html
+
+    def full_article(self, article: Article) -> Article:
+        """The article with its full content (read from the cache when the build holds only
+        the light part) and its links to other pages put in."""
+        if not article.content.complete:
+            assert self.full_content is not None
+            article = dataclasses.replace(article, content=self.full_content(article.content_key))
+        if article.links:
+            article = dataclasses.replace(article, content=with_addresses(article.content, article.links))
+        return article
+
+    # -- citing (see :mod:`brief.cite`) ------------------------------------------------------------
+    def csl(self, article: Article) -> dict[str, Any]:
+        """The article's CSL-JSON record, made once per build."""
+        known = self._records.get(article.url)
+        if known is None:
+            issue = self.site.issues[article.issue_key]
+            known = self._records[article.url] = csl_record(article, issue, self.publication(article.publication), self.site.config)
+        return known
+
+    def downloads(self, url: str, stem: str) -> list[tuple[str, str, str]]:
+        """The citation files of a page at ``url``: (site-relative path, format name, media type)."""
+        return [(f"{url}{stem}.{ext}", name, media) for ext, name, media in FORMATS]
+
+    def cite_view(self, article: Article) -> dict[str, Any]:
+        """What the article page's Cite section shows."""
+        return {"references": references(self.csl(article), mark_text), "downloads": self.downloads(article.url, article.slug)}
+
+    def add_citation_jobs(self, add: Callable[..., None]) -> None:
+        """The citation files: each article's, and each issue's (all its articles in one)."""
+        keys = {url: fingerprint(self.csl(article)) for url, article in self.site.articles.items()}
+        for article in self.site.articles.values():
+            for ext, _name, _media in FORMATS:
+                path = f"{article.url}{article.slug}.{ext}"
+                add(path, functools.partial(self.render_records, path, [article]), keys[article.url])
+        for issue in self.site.issues.values():
+            articles = self.issue_articles(issue)
+            if not articles:
+                continue
+            for ext, _name, _media in FORMATS:
+                path = f"{issue.url}{issue_file_stem(issue)}.{ext}"
+                add(path, functools.partial(self.render_records, path, articles), [keys[a.url] for a in articles])
+
+    def render_records(self, path: str, articles: list[Article]) -> OutputFile:
+        write = WRITERS[path.rsplit(".", 1)[1]]
+        return OutputFile(path, write([self.csl(a) for a in articles]).encode("utf-8"))
 
     def image_html(self, article: Article, use: ImageUse, root: str) -> str:
         """An image of the article's body, linked to its largest published file (a
@@ -462,6 +588,16 @@ def with_addresses(content: ArticleContent, addresses: tuple[str, ...]) -> Artic
         disclaimer_html=put(content.disclaimer_html), bios_html=tuple((a, put(h)) for a, h in content.bios_html),
         image_caption_html=put(content.image_caption_html),
     )
+
+
+def issue_file_stem(issue: Issue) -> str:
+    """The name of an issue's citation files: ``field-notes-vol1-no2``."""
+    return f"{issue.publication}-vol{issue.volume}-no{issue.number}"
+
+
+def _page_url(path: str) -> str:
+    """The URL of the page at output ``path``: ``x/index.html`` is ``x/``."""
+    return path[: -len("index.html")] if path.endswith("index.html") else path
 
 
 def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:

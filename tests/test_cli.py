@@ -180,7 +180,7 @@ def test_content_errors_are_all_listed_and_counted(tmp_path: Path, brief) -> Non
     assert result.err.splitlines() == [
         BROKEN_LINE,
         "content/site.yaml:3: unknown key 'theme' in site.yaml"
-        " — expected one of: base_url, contents_list, description, image_credit, images, language, pdf, pdf_recto, publisher, raw_html, related_articles, serial_comma, time_zone, title",
+        " — expected one of: base_url, contents_list, description, feeds, image_credit, images, language, pdf, pdf_recto, publisher, raw_html, related_articles, serial_comma, time_zone, title",
         "brief: 2 problems found; nothing was written",
     ]
 
@@ -355,9 +355,9 @@ def test_check_reuses_what_the_build_cached(tmp_path: Path, brief, monkeypatch: 
     assert brief("check") == Run(0, "brief: content is fine: 1 article checked\n", "")
     report = reports[-1]
     assert report.images_processed == 0
-    assert report.markdown_cached == 0  # the edited article was parsed again, and only its page rendered
-    assert [o.path for o in report.outputs] == ["brief/first-article/index.html"]
-    assert report.pages_rendered == 1 and report.pages_reused > 5
+    assert report.markdown_cached == 0  # the edited article was parsed again: its page and the feeds that carry it rendered
+    assert [o.path for o in report.outputs] == ["brief/first-article/index.html", "feed.xml", "brief/feed.xml", "authors/jane-doe/feed.xml"]
+    assert report.pages_rendered == 4 and report.pages_reused > 5
 
     assert brief("check") == Run(0, "brief: content is fine: 1 article checked\n", "")
     assert len(reports) == 1  # nothing changed: no build was even started

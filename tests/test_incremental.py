@@ -110,6 +110,15 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def set_feeds(root: Path, setting: str) -> None:
+    """Replace the ``feeds:`` settings of site.yaml (the preview's tests make these edits one
+    after another on one project)."""
+    path = root / "content/site.yaml"
+    kept = re.sub(r"(?m)^feeds:\n(?:  .*\n)*", "", path.read_text(encoding="utf-8"))
+    path.write_text(kept + f"feeds:\n  {setting}\n", encoding="utf-8")
+    touch_later(path)
+
+
 def article_path(root: Path, issue: str, i: int) -> Path:
     return root / PUB / issue / f"0{i}-{issue}-piece-{i}.md"
 
@@ -135,6 +144,12 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "article file renamed": lambda r: article_path(r, "v1n1", 3).rename(r / PUB / "v1n1/03-renamed.md"),
     "alias added": lambda r: edit(article_path(r, "v1n1", 1), "title:", "aliases: [/pub/old-piece/]\ntitle:"),
     "topic in Chinese": lambda r: edit(article_path(r, "v1n1", 1), "topics: [Navy, T1]", "topics: [Navy, 海军]"),
+    # What only the feeds and the citation files show.
+    "feed length": lambda r: set_feeds(r, "entries: 2"),
+    "feed id domain": lambda r: set_feeds(r, "id_domain: old.example.org"),
+    "no feeds": lambda r: set_feeds(r, "entries: 0"),
+    "publication ISSN": lambda r: edit(r / "content/pub/publication.yaml", "title:", "issn: 2940-3189\ntitle:"),
+    "author filed family name first": lambda r: edit(r / "content/authors/bo-chen.md", "name: Bo Chen", "name: Bo Chen\nsort_as: Bo Chen"),
     # No file changes: the day comes.
     "held issue's date arrives": lambda r: (r / "now.txt").write_text("2026-02-11\n", encoding="utf-8"),
     # Pages that show other articles or issues: related articles, the previous and next issue.
@@ -244,8 +259,11 @@ def test_an_edit_rewrites_only_the_files_that_changed(project: Path) -> None:
     after = inodes(site)
     assert set(after) == set(before)
     rewritten = sorted(p for p in after if after[p] != before[p])
-    assert rewritten == ["pub/v1n1-piece-2/index.html"]
-    assert report.pages_rendered == 1
+    # The article's page, and each feed that carries the article in full (its authors',
+    # its topics', its publication's, the site's); none of the other pages or feeds.
+    feeds = ["authors/ann-lee/feed.xml", "authors/bo-chen/feed.xml", "feed.xml", "pub/feed.xml", "topics/navy/feed.xml", "topics/t2/feed.xml"]
+    assert rewritten == sorted(["pub/v1n1-piece-2/index.html", *feeds])
+    assert report.pages_rendered == 1 + len(feeds)
 
 
 def test_an_update_killed_while_publishing_is_finished_by_the_next_build(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -300,7 +318,7 @@ def test_an_update_removes_pages_and_folders_by_hand_too(project: Path) -> None:
     incremental(project)
     assert tree(site) == cold(project)
     after = inodes(site)
-    assert sum(after[p] != before[p] for p in after) == 1  # updated in place, not replaced whole
+    assert sum(after[p] != before[p] for p in after) == 7  # the page and six feeds, in place, not replaced whole
 
 
 @pytest.mark.parametrize("lost", ["rendered Markdown", "rendered Markdown and bodies"])

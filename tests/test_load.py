@@ -153,7 +153,7 @@ def test_unknown_key_suggests_the_closest_one(tmp_path: Path) -> None:
         (with_front("image:\n  src: images/lead.png\n  alt: A\n  captoin: C\n"),
          f"{A}:7: unknown key 'captoin' in 'image' — did you mean 'caption'?"),
         ({ARTICLE: article("title: T\nauthors:\n  - {name: Guest, bio: B, email: g@example.org}\n")},
-         f"{A}:4: unknown key 'email' in an inline author — expected one of: affiliation, bio, name"),
+         f"{A}:4: unknown key 'email' in an inline author — expected one of: affiliation, bio, name, sort_as"),
         (with_front("citations:\n  r: {outlet: R, url: 'https://example.org/r', publisher: P}\n", "See [@r].\n"),
          f"{A}:5: unknown key 'publisher' in citation 'r' — expected one of: accessed, date, outlet, title, url"),
     ],
@@ -664,7 +664,7 @@ def test_empty_publication_yaml_is_reported_even_with_other_errors(tmp_path: Pat
     assert site_errors(tmp_path, files) == [
         "content/brief/publication.yaml:1: publication.yaml is missing the required key 'title' — add 'title: ...'",
         "content/site.yaml:3: unknown key 'theme' in site.yaml"
-        " — expected one of: base_url, contents_list, description, image_credit, images, language, pdf, pdf_recto, publisher, raw_html, related_articles, serial_comma, time_zone, title",
+        " — expected one of: base_url, contents_list, description, feeds, image_credit, images, language, pdf, pdf_recto, publisher, raw_html, related_articles, serial_comma, time_zone, title",
     ]
 
 

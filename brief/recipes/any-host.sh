@@ -33,7 +33,9 @@ case "$DEST" in
     for pair in "html:text/html; charset=utf-8" "css:text/css; charset=utf-8" "js:text/javascript; charset=utf-8" \
         "xml:application/xml; charset=utf-8" "txt:text/plain; charset=utf-8" \
         "svg:image/svg+xml" "webp:image/webp" "jpg:image/jpeg" "jpeg:image/jpeg" \
-        "png:image/png" "gif:image/gif" "avif:image/avif" "pdf:application/pdf"; do
+        "png:image/png" "gif:image/gif" "avif:image/avif" "pdf:application/pdf" \
+        "bib:application/x-bibtex; charset=utf-8" "ris:application/x-research-info-systems; charset=utf-8" \
+        "json:application/vnd.citationstyles.csl+json; charset=utf-8"; do
       aws s3 sync _site/ "$DEST" --exclude "*" --include "*.${pair%%:*}" --content-type "${pair#*:}"
     done
     # Then delete what the site no longer has.
@@ -52,5 +54,7 @@ case "$DEST" in
     #   ErrorDocument 404 /404.html
     #   AddType image/webp .webp
     #   AddType image/avif .avif
+    #   AddType "application/x-bibtex; charset=utf-8" .bib
+    #   AddType "application/x-research-info-systems; charset=utf-8" .ris
     ;;
 esac
