@@ -38,7 +38,7 @@ import rispy
 from bibtexparser.model import Block, Entry, Field
 from markupsafe import Markup, escape
 
-from .model import Article, Author, Issue, Publication, SiteConfig
+from .model import Article, ArticlePages, Author, Issue, Publication, SiteConfig
 
 #: The styles of the Cite section: (id, the name readers see). The ids are those of
 #: the Citation Style Language's style repository.
@@ -78,11 +78,13 @@ def split_name(author: Author) -> dict[str, str]:
     return {"family": words[-1], "given": " ".join(words[:-1])}
 
 
-def csl_record(article: Article, issue: Issue, publication: Publication, config: SiteConfig) -> dict[str, Any]:
+def csl_record(
+    article: Article, issue: Issue, publication: Publication, config: SiteConfig, pages: ArticlePages | None = None,
+) -> dict[str, Any]:
     """The CSL-JSON item of one article (a journal article: an article in a numbered issue).
 
-    Keys are written in one order, so the JSON is the same from build to build. The
-    PDF edition can add ``page`` later; nothing here depends on its absence.
+    Keys are written in one order, so the JSON is the same from build to build. ``pages``:
+    where the article is in its issue's PDF, given as ``page`` (``8-16``) when there is one.
     """
     record: dict[str, Any] = {
         "id": cite_key(article),
@@ -92,6 +94,7 @@ def csl_record(article: Article, issue: Issue, publication: Publication, config:
         "container-title": publication.title,
         "volume": str(issue.volume),
         "issue": str(issue.number),
+        **({"page": f"{pages.first}-{pages.last}" if pages.last != pages.first else str(pages.first)} if pages else {}),
         "issued": {"date-parts": [[article.date.year, article.date.month, article.date.day]]},
         "URL": config.base_url + article.url,
         "language": config.language,
@@ -229,20 +232,21 @@ def format_reference(record: dict[str, Any], style: str, text: Callable[[str], M
     year = record["issued"]["date-parts"][0][0]
     container = Markup("<i>{}</i>").format(text(record["container-title"]))
     volume, number, url = escape(record["volume"]), escape(record["issue"]), escape(record["URL"])
+    page = str(record.get("page", "")).replace("-", "\u2013")
     english = str(record.get("language", "en")).lower().startswith("en")
     title = str(record["title"])
     if style == "apa":
-        source = Markup("{}, <i>{}</i>({}). {}").format(container, volume, number, url)
+        source = Markup("{}, <i>{}</i>({}){}. {}").format(container, volume, number, f", {page}" if page else "", url)
         if not names:  # APA 9.12: the title moves to the author's place
             return Markup("{} ({}). {}").format(text(_end(title)), year, source)
         return Markup("{} ({}). {} {}").format(text(_apa_authors(names)), year, text(_end(title)), source)
     quoted = text(_quoted(_inner_quotes(title_case(title) if english else title), "."))
     authors = text(_end(_chicago_authors(names))) if names else None
     if style == "chicago-notes-bibliography":
-        source = Markup("{} {}, no. {} ({}). {}.").format(container, volume, number, year, url)
+        source = Markup("{} {}, no. {} ({}){}. {}.").format(container, volume, number, year, f": {page}" if page else "", url)
         return Markup("{} {} {}").format(authors, quoted, source) if authors else Markup("{} {}").format(quoted, source)
     if style == "chicago-author-date":
-        source = Markup("{} {} ({}). {}.").format(container, volume, number, url)
+        source = Markup("{} {} ({}){}. {}.").format(container, volume, number, f": {page}" if page else "", url)
         if not authors:  # CMOS 18, 13.81: the title leads
             return Markup("{} {}. {}").format(quoted, year, source)
         return Markup("{} {}. {} {}").format(authors, year, quoted, source)
@@ -296,6 +300,7 @@ def to_bibtex(records: Iterable[dict[str, Any]]) -> str:
             ("journal", latex_escape(record["container-title"])),
             ("volume", record["volume"]),
             ("number", record["issue"]),
+            ("pages", str(record.get("page", "")).replace("-", "--")),
             ("year", str(year)),
             ("date", dt.date(year, month, day).isoformat()),
             ("url", record["URL"]),
@@ -340,6 +345,9 @@ def to_ris(records: Iterable[dict[str, Any]]) -> str:
             "date": f"{year:04d}/{month:02d}/{day:02d}/",
             "urls": [record["URL"]],
         }
+        if record.get("page"):
+            first, _, last = str(record["page"]).partition("-")
+            ris["start_page"], ris["end_page"] = first, last or first
         for key, tag in (("ISSN", "issn"), ("publisher", "publisher"), ("language", "language"), ("abstract", "abstract")):
             if record.get(key):
                 ris[tag] = " ".join(str(record[key]).split())

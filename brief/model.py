@@ -450,6 +450,12 @@ class ImageAsset:
     variants: tuple[ImageVariant, ...] = ()  #: smallest first, WebP and fallback interleaved
 
 
+def issue_file_stem(issue: "Issue") -> str:
+    """The name, without extension, of an issue's own files (its PDF, its citation files):
+    ``field-notes-v1-n2``."""
+    return f"{issue.publication}-v{issue.volume}-n{issue.number}"
+
+
 @dataclass(frozen=True, slots=True)
 class ArticlePages:
     """Where one article is in its issue's PDF, and its own PDF (those pages alone)."""

@@ -51,7 +51,7 @@ from .cache import fingerprint
 from .errors import Diagnostics, SourceLocation
 from .links import root_links
 from .markdown import IMAGE_MARKER, resolve_image_path
-from .model import Article, ArticleContent, ArticlePages, ImageAsset, Issue, IssuePdf, Site
+from .model import Article, ArticleContent, ArticlePages, ImageAsset, Issue, IssuePdf, Site, issue_file_stem
 
 if TYPE_CHECKING:
     from .images import ImageWork
@@ -111,8 +111,8 @@ class PdfUnavailable(Exception):
 
 
 def pdf_name(site: Site, issue: Issue) -> str:
-    """The issue PDF's file name: ``field-notes-v1-n2.pdf``."""
-    return f"{issue.publication}-v{issue.volume}-n{issue.number}.pdf"
+    """The issue PDF's file name: ``field-notes-v1-n2.pdf`` (named as the issue's citation files)."""
+    return issue_file_stem(issue) + ".pdf"
 
 
 def chosen_issues(site: Site) -> list[Issue]:

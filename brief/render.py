@@ -32,7 +32,7 @@ from .links import resolve_markers, root_links
 from .markdown import IMAGE_MARKER, resolve_image_path
 from .mdplugins.chinese import mark_text
 from .model import (
-    Article, ArticleContent, ArticlePages, Author, Heading, ImageAsset, ImageUse, Issue, OutputFile, Publication, Redirect, Site,
+    Article, ArticleContent, ArticlePages, Author, Heading, issue_file_stem, ImageAsset, ImageUse, Issue, OutputFile, Publication, Redirect, Site,
 )
 from .schedule import MARK_TEXT
 
@@ -254,6 +254,11 @@ class Renderer:
             tuple((a.url, a.title, a.date, a.mark, tuple((p.id, p.name, p.has_page) for p in a.authors)) for a in self.related(article)),
         )
 
+    def article_pages(self, article: Article) -> ArticlePages | None:
+        """Where the article is in its issue's PDF (``None`` when the issue has none)."""
+        pdf = self.site.pdfs.get(article.issue_key)
+        return pdf.of(article.url) if pdf is not None else None
+
     def related(self, article: Article) -> list[Article]:
         """The article's related articles (see :mod:`brief.related`), most related first."""
         return [self.site.articles[url] for url in self.site.related.get(article.url, ())]
@@ -441,7 +446,9 @@ class Renderer:
         known = self._records.get(article.url)
         if known is None:
             issue = self.site.issues[article.issue_key]
-            known = self._records[article.url] = csl_record(article, issue, self.publication(article.publication), self.site.config)
+            known = self._records[article.url] = csl_record(
+                article, issue, self.publication(article.publication), self.site.config, self.article_pages(article),
+            )
         return known
 
     def downloads(self, url: str, stem: str) -> list[tuple[str, str, str]]:
@@ -588,11 +595,6 @@ def with_addresses(content: ArticleContent, addresses: tuple[str, ...]) -> Artic
         disclaimer_html=put(content.disclaimer_html), bios_html=tuple((a, put(h)) for a, h in content.bios_html),
         image_caption_html=put(content.image_caption_html),
     )
-
-
-def issue_file_stem(issue: Issue) -> str:
-    """The name of an issue's citation files: ``field-notes-vol1-no2``."""
-    return f"{issue.publication}-vol{issue.volume}-no{issue.number}"
 
 
 def _page_url(path: str) -> str:

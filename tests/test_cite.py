@@ -247,7 +247,7 @@ def test_every_download_of_the_sample_parses(sample: Path) -> None:
         jsonschema.validate(items, csl_schema())
         assert [e.key for e in library.entries] == [i["id"] for i in items]
         assert [r["title"] for r in ris] == [i["title"] for i in items]
-    issue = json.loads((sample / "field-notes/volume-1/issue-2/field-notes-vol1-no2.json").read_text("utf-8"))
+    issue = json.loads((sample / "field-notes/volume-1/issue-2/field-notes-v1-n2.json").read_text("utf-8"))
     page = BeautifulSoup((sample / "field-notes/volume-1/issue-2/index.html").read_text("utf-8"), "html.parser")
     assert [i["title"] for i in issue] == [h.get_text(strip=True) for h in page.select(".toc-entry .teaser-title a")]
 
@@ -261,7 +261,7 @@ def test_the_article_page_shows_the_cite_section_and_links_its_downloads(sample:
     references = {dd["data-style"]: dd.decode_contents() for dd in cite.select("dd")}
     assert references["chicago-notes-bibliography"] == (
         "Lin Jiahui and Chen Wei-ling. “Marking Chinese Script: <span lang=\"zh-Hant\">簡體</span> and "
-        "<span lang=\"zh-Hant\">繁體</span> on One Page.” <i>Field Notes</i> 1, no. 1 (2025). "
+        "<span lang=\"zh-Hant\">繁體</span> on One Page.” <i>Field Notes</i> 1, no. 1 (2025): 8–10. "
         "https://brief.example.org/field-notes/marking-chinese-script/.")
     assert references["apa"].startswith("Lin, J., &amp; Chen, W.-L. (2025). Marking Chinese Script:")
     links = cite.select(".cite-downloads a")
@@ -273,7 +273,7 @@ def test_the_article_page_shows_the_cite_section_and_links_its_downloads(sample:
     assert all(a.has_attr("download") and (folder / a["href"]).resolve().is_file() for a in links)
     issue = BeautifulSoup((sample / "field-notes/volume-1/issue-1/index.html").read_text("utf-8"), "html.parser")
     assert [a["href"] for a in issue.select(".cite-downloads a")] == [
-        f"../../../field-notes/volume-1/issue-1/field-notes-vol1-no1.{ext}" for ext in ("bib", "ris", "json")]
+        f"../../../field-notes/volume-1/issue-1/field-notes-v1-n1.{ext}" for ext in ("bib", "ris", "json")]
 
 
 def test_zotero_still_reads_the_citation_meta_tags(sample: Path) -> None:
@@ -292,7 +292,31 @@ def test_zotero_still_reads_the_citation_meta_tags(sample: Path) -> None:
         ("citation_publisher", "Lantern Hill Publishing Practice Program"),
         ("citation_language", "en"),
         ("citation_abstract_html_url", "https://brief.example.org/field-notes/marking-chinese-script/"),
+        ("citation_firstpage", "8"),
+        ("citation_lastpage", "10"),
+        ("citation_pdf_url", "https://brief.example.org/field-notes/marking-chinese-script/marking-chinese-script.pdf"),
     ]
+
+
+def test_the_citations_give_the_pages_the_issue_pdf_shows(sample: Path) -> None:
+    """Each reference and download carries the page range the article page shows, as in the PDF."""
+    for json_file in sorted((sample / "field-notes").glob("*/*.json")):
+        [item] = json.loads(json_file.read_text("utf-8"))
+        page = BeautifulSoup((json_file.parent / "index.html").read_text("utf-8"), "html.parser")
+        first = page.find("meta", attrs={"name": "citation_firstpage"})["content"]
+        last = page.find("meta", attrs={"name": "citation_lastpage"})["content"]
+        shown = page.select_one(".article-header .pages").get_text()
+        assert item["page"] == (first if first == last else f"{first}-{last}")
+        assert shown == (f"p. {first}" if first == last else f"pp. {first}–{last}")
+        dash = first if first == last else f"{first}–{last}"
+        references = {dd["data-style"]: dd.get_text() for dd in page.select("section.cite dd")}
+        assert f"): {dash}." in references["chicago-author-date"]
+        assert f"): {dash}." in references["chicago-notes-bibliography"]
+        assert f"), {dash}." in references["apa"]
+        [entry] = bibtexparser.parse_string(json_file.with_suffix(".bib").read_text("utf-8")).entries
+        assert entry.fields_dict["pages"].value == item["page"].replace("-", "--")
+        [ris] = rispy.loads(json_file.with_suffix(".ris").read_text("utf-8"))
+        assert (ris["start_page"], ris.get("end_page")) == (first, last)
 
 
 def test_an_article_with_hostile_title_and_inline_author_gives_parseable_downloads(tmp_path: Path) -> None:
