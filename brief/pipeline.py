@@ -16,6 +16,7 @@ import dataclasses
 import functools
 import datetime as dt
 import os
+import resource
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -54,7 +55,10 @@ class BuildReport:
     """What a build did: its diagnostics, the time each stage took, what it wrote."""
 
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    #: Each stage's wall time in seconds, in the order the stages ran ...
     timings: list[tuple[str, float]] = field(default_factory=list)
+    #: ... and its CPU time: (this process, worker processes that ended during the stage).
+    cpu: list[tuple[float, float]] = field(default_factory=list)
     articles: int = 0
     files: int = 0
     #: Images and social cards decoded by this build (the rest came from the cache).
@@ -84,11 +88,14 @@ class BuildReport:
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
+        """Time one stage: wall, this process's CPU and that of the worker processes it ended
+        (a worker's CPU counts in the stage that waits for it to exit: see docs/performance.md)."""
+        start, own, workers = time.perf_counter(), time.process_time(), _children_cpu()
         try:
             yield
         finally:
             self.timings.append((name, time.perf_counter() - start))
+            self.cpu.append((time.process_time() - own, _children_cpu() - workers))
 
 
 @dataclass
@@ -498,6 +505,12 @@ def _render_task(task: MarkdownTask) -> tuple[ArticleContent, list[Diagnostic]]:
     if store(entries, key, (content, problems)):
         return light(content), problems
     return content, problems
+
+
+def _children_cpu() -> float:
+    """User and system CPU seconds of the ended worker processes this process waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def held_articles(loaded: LoadedContent, schedule: Schedule) -> set[str]:

@@ -28,6 +28,11 @@ def test_parallel_markdown_gives_the_same_site_as_serial(tmp_path: Path) -> None
     assert build(serial).articles == PARALLEL_THRESHOLD + 5
     build(parallel)
     assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
+    report = build(dataclasses.replace(parallel, use_cache=False))
+    # The Markdown stage's CPU is that of its worker processes (which parse every article).
+    stages = dict(zip([name for name, _ in report.timings], report.cpu))
+    assert stages["markdown"][1] > 0
+    assert stages["load"][1] == 0
     page = (tmp_path / "parallel/pub/piece-7/index.html").read_text(encoding="utf-8")
     assert '<span lang="zh-Hans">解放军</span> 7.' in page
 
@@ -37,6 +42,7 @@ def test_report_times_every_stage_in_order(tmp_path: Path) -> None:
     report = build(options(tmp_path))
     assert [name for name, _ in report.timings] == ["load", "markdown", "assemble", "images", "render", "images (wait)", "write"]
     assert all(seconds >= 0 for _, seconds in report.timings)
+    assert len(report.cpu) == len(report.timings) and all(own >= 0 and workers >= 0 for own, workers in report.cpu)
 
 
 def test_one_build_reports_the_errors_of_every_stage(tmp_path: Path) -> None:
