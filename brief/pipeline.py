@@ -15,6 +15,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import datetime as dt
+import gc
+import multiprocessing
 import os
 import resource
 import tempfile
@@ -38,9 +40,9 @@ from .load import LoadedContent, load_content
 from .markdown import render_article
 from .model import ArticleContent, ArticleSource, Site
 from .redirects import gone_addresses, published_articles
-from .render import OutputFile, Renderer, static_files
+from .render import OutputFile, PageJob, Renderer, static_files
 from .schedule import Schedule, describe_held, plan_schedule, preview_marks, site_today
-from .write import OutputLock, Publisher, Staging, Update, check_output_folder
+from .write import OutputLock, Publisher, Staging, Update, check_output_folder, write_file
 
 #: What renders one article: its source, issue date, raw-HTML setting and the site's
 #: base URL; its cache key; and the cache folder its full content goes into (or ``None``).
@@ -48,6 +50,9 @@ MarkdownTask = tuple[tuple[ArticleSource, dt.date, bool, str], str, "Path | None
 
 #: Below this many articles, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
+#: Below this many pages to render, the same for rendering pages; and pages handed to a worker at once.
+PARALLEL_PAGES = 200
+PAGES_PER_TASK = 64
 
 
 @dataclass
@@ -349,6 +354,8 @@ class Build:
     def write_pages(self, renderer: Renderer, publisher: Publisher, previous: Manifest, manifest: Manifest) -> None:
         """Render each page, unless the previous output's page had the same inputs."""
         jobs = renderer.jobs(self.template_base())
+        if self.state is None and self.render_in_workers(jobs, publisher, previous, manifest):
+            return
         progress = self.options.progress
         first = self.state.first if self.state is not None else set()
         early = 0
@@ -364,6 +371,53 @@ class Build:
                 self.report.pages_reused += 1
             if done == early and done < len(jobs):
                 self.publish_early(publisher, {job.path for job in jobs[:early]})
+
+    def render_in_workers(self, jobs: list[PageJob], publisher: Publisher, previous: Manifest, manifest: Manifest) -> bool:
+        """Render the pages that changed in forked worker processes, when there are enough of
+        them to pay for the processes; returns False (nothing done) otherwise.
+
+        The workers are forked after the renderer is made, so they hold the site, the
+        templates and the jobs already: a task is a list of job numbers, each with the file
+        it is written to (reserved here, in the order a serial build would write them, so the
+        output and its manifest are the same); a result is each written file's size and time.
+        Pages are written by the workers, straight into the new output.
+        """
+        workers = min(self.options.jobs or os.cpu_count() or 1, 8)
+        out = self.options.out
+        assert out is not None
+        if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return False
+        stale = [number for number, job in enumerate(jobs) if not previous.reusable(out, job.path, job.key)]
+        if len(stale) < PARALLEL_PAGES:
+            return False
+        todo = set(stale)
+        targets: dict[int, str] = {}
+        for number, job in enumerate(jobs):  # every page passes through the publisher, in order
+            if number in todo:
+                targets[number] = str(publisher.reserve(job.path))
+            else:
+                publisher.keep(job.path)
+                manifest.files[job.path] = previous.files[job.path]
+                self.report.pages_reused += 1
+        size = max(16, min(PAGES_PER_TASK, -(-len(stale) // (workers * 4))))
+        tasks = [[(number, targets[number]) for number in stale[at : at + size]] for at in range(0, len(stale), size)]
+        global _FORKED_JOBS
+        _FORKED_JOBS = jobs
+        gc.freeze()  # the collector would otherwise touch (and so copy) every object in each worker
+        try:
+            with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("fork")) as pool:
+                done = 0
+                for results in pool.map(_render_pages, tasks):
+                    for number, file_size, mtime in results:
+                        manifest.files[jobs[number].path] = (jobs[number].key, file_size, mtime)
+                    done += len(results)
+                    self.report.pages_rendered += len(results)
+                    if self.options.progress is not None:
+                        self.options.progress("pages", done, len(stale))
+        finally:
+            _FORKED_JOBS = None
+            gc.unfreeze()
+        return True
 
     def publish_early(self, publisher: Publisher, paths: set[str]) -> None:
         """Move the pages ``paths`` into the output before the rest is rendered, and say so
@@ -492,6 +546,22 @@ class ArticleFailure(Exception):
 
     def __str__(self) -> str:
         return self.problem
+
+
+#: The page jobs of the build that forked the worker processes rendering them (see
+#: :meth:`Build.render_in_workers`): set only while they run.
+_FORKED_JOBS: "list[PageJob] | None" = None
+
+
+def _render_pages(task: list[tuple[int, str]]) -> list[tuple[int, int, int]]:
+    """In a forked worker: render the pages numbered in ``task`` and write each to its file;
+    returns each file's number, size and modification time (for the manifest)."""
+    assert _FORKED_JOBS is not None
+    written = []
+    for number, target in task:
+        stat = write_file(target, _FORKED_JOBS[number].render().data)
+        written.append((number, stat.st_size, stat.st_mtime_ns))
+    return written
 
 
 def _render_task(task: MarkdownTask) -> tuple[ArticleContent, list[Diagnostic]]:

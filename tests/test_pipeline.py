@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from pathlib import Path
 
 from brief.pipeline import PARALLEL_THRESHOLD, build
@@ -84,3 +85,38 @@ def test_progress_bars_only_on_a_terminal_outside_ci(monkeypatch) -> None:  # ty
     assert not wants_progress(io.StringIO(), quiet=False)
     monkeypatch.setenv("CI", "true")
     assert not wants_progress(Terminal(), quiet=False)
+
+
+def test_pages_rendered_in_worker_processes_are_the_serial_build_s(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Pages are rendered by forked workers when many changed: a cold build and an update in
+    place after a template edit give the same files, and the same manifest, as one process."""
+    import json
+
+    from brief import pipeline
+    from brief.cache import CACHE_FOLDER, Manifest
+
+    monkeypatch.setattr(pipeline, "PARALLEL_PAGES", 8)
+    write_site(tmp_path, many_articles(30))
+    templates = tmp_path / "templates"
+    shutil.copytree(Path(pipeline.__file__).parent / "templates", templates)
+    base = dataclasses.replace(options(tmp_path), templates=templates)
+    serial = dataclasses.replace(base, out=tmp_path / "serial", jobs=1)
+    parallel = dataclasses.replace(base, out=tmp_path / "parallel", jobs=2)
+
+    def manifest(out: Path) -> dict[str, str]:
+        data = json.loads(Manifest.location(tmp_path / CACHE_FOLDER, out).read_text())
+        return {path: entry[0] for path, entry in data["files"].items()}
+
+    for round in range(2):
+        build(serial)
+        report = build(parallel)
+        assert report.pages_rendered > 30 and report.pages_reused == 0
+        render = dict(zip([name for name, _ in report.timings], report.cpu))["render"]
+        assert render[1] > 0  # the CPU of the workers that rendered the pages
+        assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
+        assert manifest(tmp_path / "serial") == manifest(tmp_path / "parallel")
+        # The manifest records each page as the worker wrote it: the next build reuses them all.
+        assert build(parallel).up_to_date
+        (templates / "base.html").write_text((templates / "base.html").read_text() + f"<!-- edit {round} -->\n")
+    page = (tmp_path / "parallel/pub/piece-7/index.html").read_text(encoding="utf-8")
+    assert "<!-- edit 0 -->" in page and "Point 7" in page
