@@ -164,19 +164,17 @@ class Loader:
         return result
 
     def with_body(self, source: ArticleSource) -> ArticleSource:
-        """``source`` with its body, which a source that came out of the cache lacks."""
+        """``source`` with its body, which a source that came out of the cache lacks (the
+        cache keeps no copy of the articles' text: the file is read again, and must still
+        be what was hashed)."""
         if source.path not in self.bodiless:
             return source
-        identity = self.identities[source.path]
-        body = self.cache.body(source.path, identity[1]) if self.cache is not None else None
-        if body is None:  # not in the cache after all: read the file again
-            reloaded = Loader(self.content, self.project, Diagnostics()).load_article(
-                self.project / source.path, source.issue_key, self.authors
-            )
-            if reloaded is None:
-                raise ValueError(f"{source.path} changed while the site was being built")
-            body = reloaded.body
-        return dataclasses.replace(source, body=body)
+        reloaded = Loader(self.content, self.project, Diagnostics()).load_article(
+            self.project / source.path, source.issue_key, self.authors
+        )
+        if reloaded is None or dataclasses.replace(reloaded, body="") != source:
+            raise ValueError(f"{source.path} changed while the site was being built")
+        return reloaded
 
     def child_folders(self, folder: Path) -> list[Path]:
         """Sub-folders in name order, skipping hidden ones; symlinks must stay inside."""
