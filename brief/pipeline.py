@@ -216,6 +216,9 @@ class Build:
             contents, keys = self.render_markdown(loaded, markdown_cache, schedule)
         markdown_cache.save()
         report.markdown_cached, report.full_content = markdown_cache.hits, markdown_cache.full
+        # Only the Markdown stage reads the articles' text: the rest of the build holds none
+        # (on a large archive it is most of what the build's process would hold).
+        loaded.articles = [dataclasses.replace(s, body="") if s.body else s for s in loaded.articles]
         self.current = "linking articles, issues and authors"
         with report.stage("assemble"):
             site = assemble_site(loaded, contents, report.diagnostics, keys, schedule, marks)
