@@ -318,7 +318,8 @@ class _Background:
     compress all 630 rows of every card: each row is filtered with the PNG filter "Up"
     (its difference from the row above: rows that repeat the one above become zeros),
     the rows above the title band are compressed once (a copy of the compressor's state
-    goes on from there), and the rows below the band are filtered once. The pixels are
+    goes on from there), and the rows below the band are filtered and compressed once for
+    each row a band can end on. The pixels are
     Pillow's drawing (:func:`compose_card`); the file is a standard 16-colour PNG.
     """
 
@@ -338,21 +339,49 @@ class _Background:
         self.card.putpalette(_PALETTE)
         #: Every row filtered, with its filter byte; and the compressor after the rows above the band.
         self.rows = _filter_up(self.packed, b"\0" * _ROW)
+        head = b"".join(self.rows[:_BAND_TOP])
         self.head = zlib.compressobj(PNG_LEVEL, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
-        self.head_data = self.head.compress(b"".join(self.rows[:_BAND_TOP]))
+        self.head_data, self.head_adler = self.head.compress(head), zlib.adler32(head)
+        self.tails: dict[int, tuple[bytes, int, int]] = {}
 
     def png(self, band: bytes | None, rows: int) -> bytes:
         """The card's file with ``band`` (``rows`` rows of packed indices from :data:`_BAND_TOP`) in place."""
-        if band is None:
-            middle = self.rows[_BAND_TOP:]
-        else:
-            end = _BAND_TOP + rows
-            above = self.packed[(_BAND_TOP - 1) * _ROW : _BAND_TOP * _ROW]
-            below = self.packed[end * _ROW : (end + 1) * _ROW]
-            middle = [*_filter_up(band + below, above), *self.rows[end + 1 :]]
         compressor = self.head.copy()
-        data = self.head_data + compressor.compress(b"".join(middle)) + compressor.flush()
+        if band is None:
+            data = self.head_data + compressor.compress(b"".join(self.rows[_BAND_TOP:])) + compressor.flush()
+            return b"".join((_PNG_START, _chunk(b"IDAT", data), _PNG_END))
+        end = _BAND_TOP + rows
+        above = self.packed[(_BAND_TOP - 1) * _ROW : _BAND_TOP * _ROW]
+        below = self.packed[end * _ROW : (end + 1) * _ROW]
+        # The band and the row under it (filtered against the band's last row), then the rows
+        # below, which are the same on every card whose band ends there: compressed once, as
+        # a deflate stream of their own that follows the band's (which ends byte-aligned).
+        middle = b"".join(_filter_up(band + below, above))
+        tail, tail_adler, tail_length = self.tail(end + 1)
+        adler = _adler32_combine(zlib.adler32(middle, self.head_adler), tail_adler, tail_length)
+        data = self.head_data + compressor.compress(middle) + compressor.flush(zlib.Z_SYNC_FLUSH) + tail + struct.pack(">I", adler)
         return b"".join((_PNG_START, _chunk(b"IDAT", data), _PNG_END))
+
+    def tail(self, start: int) -> tuple[bytes, int, int]:
+        """The rows from ``start`` to the bottom: compressed (raw deflate, the last block), their
+        Adler-32 checksum and their length."""
+        found = self.tails.get(start)
+        if found is None:
+            rows = b"".join(self.rows[start:])
+            compressor = zlib.compressobj(PNG_LEVEL, zlib.DEFLATED, -15, 9, zlib.Z_RLE)
+            found = self.tails[start] = (compressor.compress(rows) + compressor.flush(), zlib.adler32(rows), len(rows))
+        return found
+
+
+def _adler32_combine(first: int, second: int, length: int) -> int:
+    """The Adler-32 checksum of two pieces of data one after the other, from the first's checksum,
+    the second's (computed on its own) and the second's length (zlib's ``adler32_combine``,
+    which Python's zlib module does not offer)."""
+    base = 65521
+    remainder = length % base
+    low = ((first & 0xFFFF) + (second & 0xFFFF) + base - 1) % base
+    high = (remainder * (first & 0xFFFF) + (first >> 16) + (second >> 16) + base - remainder) % base
+    return (high << 16) | low
 
 
 #: Bytes in a row of the card: two pixels a byte.

@@ -642,6 +642,17 @@ def test_drawn_card_file_holds_the_pixels_pillow_composes(title: str, publicatio
         assert {raw[row * 601] for row in range(630)} == {2}
 
 
+@pytest.mark.parametrize("second_length", [0, 1, 5, 65520, 65521, 65522, 300_000])
+def test_card_checksum_of_two_pieces_is_zlibs_checksum_of_both(second_length: int) -> None:
+    import random
+
+    rng = random.Random(second_length)
+    for first_length in (0, 1, 700, 100_000):
+        first, second = rng.randbytes(first_length), rng.randbytes(second_length)
+        combined = socialcard._adler32_combine(zlib.adler32(first), zlib.adler32(second), len(second))
+        assert combined == zlib.adler32(first + second)
+
+
 def test_drawn_card_does_not_depend_on_what_the_process_drew_before() -> None:
     font = socialcard.find_cjk_font()
     for cache in (socialcard._glyphs, socialcard._advance, socialcard._background, socialcard._load_face):
