@@ -239,9 +239,13 @@ class MarkdownCache:
         path = self._index_path()
         try:
             write_whole(path, pickle.dumps(self.used, protocol=5))
-            for other in path.parent.glob("index-*.pickle"):  # of other versions of Brief
-                if other != path:
-                    other.unlink()
+            others = [other for other in path.parent.glob("index-*.pickle") if other != path]  # of other versions of Brief
+            for other in others:
+                other.unlink()
+            if others:  # their entries too, which no build of this version reads (a CI job saves the cache whole)
+                for entry in path.parent.glob("*/*.pickle*"):
+                    if entry.name.partition(".")[0] not in self.used:
+                        entry.unlink()
         except OSError:
             pass
 

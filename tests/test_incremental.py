@@ -252,6 +252,19 @@ def test_the_cache_keeps_no_copy_of_the_articles_and_compresses_rendered_markdow
         assert content.complete and content.body_html and len(stored) < 0.8 * len(zlib.decompress(stored))
 
 
+def test_another_version_of_brief_leaves_no_stale_markdown_in_the_cache(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from brief import cache as cache_module
+
+    markdown = project / ".brief-cache/build/markdown"
+    before = {p.name for p in markdown.glob("*/*.pickle.z")}
+    monkeypatch.setattr(cache_module, "generator_version", lambda: "another-version")
+    report = incremental(project)
+    assert report.markdown_cached == 0
+    after = {p.name for p in markdown.glob("*/*")}
+    assert len(after) == len(before) and not after & before  # the old version's entries are gone
+    assert [p.name for p in markdown.glob("index-*")] == ["index-another-version.pickle"]
+
+
 def test_content_errors_leave_the_output_as_it_was(project: Path) -> None:
     from brief.errors import ContentError
 
