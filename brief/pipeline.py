@@ -33,10 +33,11 @@ from .cache import (
     light, store,
 )
 from .errors import ContentError, Diagnostic, Diagnostics
+from .sources import SourceError
 from .external import check_external_links
 from .options import BuildOptions
 from .images import ImageWork, start_images
-from .load import LoadedContent, load_content
+from .load import LoadedContent, load_content, read_body
 from .markdown import render_article
 from .model import ArticleContent, ArticleSource, Site
 from .redirects import gone_addresses, published_articles
@@ -45,8 +46,9 @@ from .schedule import Schedule, describe_held, plan_schedule, preview_marks, sit
 from .write import OutputLock, Publisher, Staging, Update, check_output_folder, write_file
 
 #: What renders one article: its source, issue date, raw-HTML setting and the site's
-#: base URL; its cache key; and the cache folder its full content goes into (or ``None``).
-MarkdownTask = tuple[tuple[ArticleSource, dt.date, bool, str], str, "Path | None"]
+#: base URL; its cache key; the cache folder its full content goes into (or ``None``);
+#: and the file its body is read from, with the hash it must have (``None``: the source has it).
+MarkdownTask = tuple[tuple[ArticleSource, dt.date, bool, str], str, "Path | None", "tuple[str, str] | None"]
 
 #: Below this many articles, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
@@ -503,7 +505,7 @@ class Build:
             keys[source.path] = key = cache.key(*task) if identity is None else cache.key(identity, *task[1:])
             cached = cache.get(key)
             if cached is None:
-                tasks.append(((loaded.with_body(source), *task[1:]), key, cache.entries))
+                tasks.append((task, key, cache.entries, loaded.body_file(source)))
             else:
                 contents[source.path], diagnostics[source.path] = cached
         jobs = self.options.jobs or os.cpu_count() or 1
@@ -532,7 +534,7 @@ class Build:
         contents: dict[str, ArticleContent],
         diagnostics: dict[str, list[Diagnostic]],
     ) -> None:
-        for done, (((source, *_settings), key, _entries), result) in enumerate(zip(tasks, results), 1):
+        for done, (((source, *_settings), key, _entries, _body), result) in enumerate(zip(tasks, results), 1):
             # Only the light part comes back when the full content is in the cache: memory stays
             # small on large sites, and the page reads the rest back when it is rendered.
             contents[source.path], diagnostics[source.path] = cache.put(key, result), result[1]
@@ -570,7 +572,12 @@ def _render_pages(task: list[tuple[int, str]]) -> list[tuple[int, int, int]]:
 def _render_task(task: MarkdownTask) -> tuple[ArticleContent, list[Diagnostic]]:
     """Render one article; with a cache folder, store its full content there and return
     only the light part (what the build holds of every article)."""
-    (source, issue_date, raw_html, base_url), key, entries = task
+    (source, issue_date, raw_html, base_url), key, entries, body_file = task
+    if body_file is not None:  # read here, in the worker: the build's process holds no article's text
+        try:
+            source = dataclasses.replace(source, body=read_body(*body_file, source.path))
+        except SourceError as problem:  # it changed since it was loaded: a race, as with any file read twice
+            raise ArticleFailure(source.path, problem.diagnostic.message) from None
     try:
         content, problems = render_article(source, issue_date, raw_html, base_url)
     except Exception as exc:  # name the article, wherever it was rendered
