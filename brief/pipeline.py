@@ -576,8 +576,8 @@ def _render_task(task: MarkdownTask) -> tuple[ArticleContent, list[Diagnostic]]:
     if body_file is not None:  # read here, in the worker: the build's process holds no article's text
         try:
             source = dataclasses.replace(source, body=read_body(*body_file, source.path))
-        except SourceError as problem:  # it changed since it was loaded: a race, as with any file read twice
-            raise ArticleFailure(source.path, problem.diagnostic.message) from None
+        except SourceError as problem:  # it changed since it was loaded: build again
+            raise ContentError([problem.diagnostic]) from None
     try:
         content, problems = render_article(source, issue_date, raw_html, base_url)
     except Exception as exc:  # name the article, wherever it was rendered

@@ -120,3 +120,32 @@ def test_pages_rendered_in_worker_processes_are_the_serial_build_s(tmp_path: Pat
         (templates / "base.html").write_text((templates / "base.html").read_text() + f"<!-- edit {round} -->\n")
     page = (tmp_path / "parallel/pub/piece-7/index.html").read_text(encoding="utf-8")
     assert "<!-- edit 0 -->" in page and "Point 7" in page
+
+
+def test_an_article_saved_while_the_site_builds_stops_the_build_with_a_clear_error(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The Markdown stage reads each article's text again: if the file changed since it was
+    loaded, the build stops with an error naming it (in a worker process or not)."""
+    import pickle
+
+    import pytest
+    from brief import pipeline
+    from brief.errors import ContentError
+
+    write_site(tmp_path, many_articles(PARALLEL_THRESHOLD + 2))
+    target = tmp_path / "content/pub/v1n1/007-piece-7.md"
+    original = pipeline.Build.render_markdown
+
+    def edited_meanwhile(self, loaded, cache, schedule):  # type: ignore[no-untyped-def]
+        target.write_text(target.read_text(encoding="utf-8") + "\nSaved again.\n", encoding="utf-8")
+        return original(self, loaded, cache, schedule)
+
+    monkeypatch.setattr(pipeline.Build, "render_markdown", edited_meanwhile)
+    for jobs in (1, 2):
+        with pytest.raises(ContentError) as raised:
+            build(dataclasses.replace(options(tmp_path), out=tmp_path / f"out-{jobs}", jobs=jobs, use_cache=False))
+        assert [(d.location.path, d.message) for d in raised.value.diagnostics] == [
+            ("content/pub/v1n1/007-piece-7.md", "the file changed while the site was being built")
+        ]
+        assert not (tmp_path / f"out-{jobs}").exists()
+    error = pickle.loads(pickle.dumps(raised.value))
+    assert error.diagnostics == raised.value.diagnostics
