@@ -63,7 +63,10 @@ import corpus  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_SECONDS = 0.02
 PSS_EVERY = 10  #: sample PSS every this many RSS samples
-_TIMING_LINE = re.compile(r"^\s+(\S.*?)\s+([\d.]+) ms$")
+#: A line of ``--timings``: stage, wall, CPU (and, before Brief printed CPU, only wall).
+_TIMING_LINE = re.compile(r"^\s+(\S.*?)\s+([\d.]+) ms(?:\s+([\d.]+) ms)?(?:\s+([\d.]+) ms)?$")
+#: Flags of outputs that are measured by their own benchmarks, passed when this Brief has them.
+OTHER_OUTPUTS = ("--no-search", "--no-pdf")
 
 
 @dataclass
@@ -80,6 +83,10 @@ class Run:
     tree_pss: int  #: bytes, largest sampled sum of proportional set sizes over the tree
     others: float = 0.0  #: CPU seconds other processes used on the machine during the run
     stages: list[tuple[str, float]] = field(default_factory=list)  #: Brief's --timings, in seconds
+    #: Each stage's CPU seconds (with its workers'), when Brief printed them.
+    stage_cpu: dict[str, float] = field(default_factory=dict)
+    #: For Brief: the size of .brief-cache/ after the build, in bytes (apparent size, and on disk).
+    cache_bytes: tuple[int, int] = (0, 0)
 
     @property
     def per_second(self) -> float:
@@ -207,10 +214,30 @@ def measure(command: list[str], cwd: Path, tool: str, size: int, label: str, env
     if child.returncode != 0 or "warning" in stderr.lower() or "error" in stderr.lower():
         sys.stderr.write(f"\n{tool} {label} (N={size}) failed or warned (exit {child.returncode}):\n{stdout}{stderr}\n")
         raise SystemExit(1)
-    stages = [(m[1], float(m[2]) / 1000) for m in map(_TIMING_LINE.match, stdout.splitlines()) if m]
+    matches = [m for m in map(_TIMING_LINE.match, stdout.splitlines()) if m]
+    stages = [(m[1], float(m[2]) / 1000) for m in matches]
+    stage_cpu = {m[1]: float(m[3]) / 1000 for m in matches if m[3] is not None}
     cpu = usage.ru_utime + usage.ru_stime
     others = max(0.0, busy - cpu) if busy else 0.0
-    return Run(tool, size, label, wall, cpu, usage.ru_maxrss * 1024, sampler.peak, sampler.peak_pss, others, stages)
+    return Run(tool, size, label, wall, cpu, usage.ru_maxrss * 1024, sampler.peak, sampler.peak_pss, others, stages, stage_cpu)
+
+
+def folder_bytes(folder: Path) -> tuple[int, int]:
+    """The apparent size of every file under ``folder``, and the space they take on disk."""
+    apparent = disk = 0
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            stat = os.lstat(os.path.join(root, name))
+            apparent += stat.st_size
+            disk += stat.st_blocks * 512
+    return apparent, disk
+
+
+def other_output_flags(env: dict[str, str], cwd: Path) -> list[str]:
+    """``--no-search``/``--no-pdf`` if this Brief has them (the search index and PDFs are
+    measured by their own benchmarks), else nothing."""
+    shown = subprocess.run([sys.executable, "-m", "brief", "build", "--help"], capture_output=True, text=True, env=env, cwd=cwd).stdout
+    return [flag for flag in OTHER_OUTPUTS if flag in shown]
 
 
 # ---------------------------------------------------------------- the runs
@@ -241,7 +268,7 @@ def snapshot_brief(work: Path) -> tuple[Path, str]:
     return target, digest.hexdigest()[:12]
 
 
-def brief_runs(size: int, work: Path, seed: int, report: "Report", source: Path) -> list[Run]:
+def brief_runs(size: int, work: Path, seed: int, report: "Report", source: Path, quick: bool = False) -> list[Run]:
     project = work / f"brief-{size}"
     if project.exists():
         shutil.rmtree(project)
@@ -250,18 +277,37 @@ def brief_runs(size: int, work: Path, seed: int, report: "Report", source: Path)
     shutil.copytree(source / "brief/templates", project / "templates")
     shutil.copytree(source / "brief/static", project / "static")
     report.note(f"N={size}: wrote the Brief corpus in {time.perf_counter() - started:.1f} s: {corpus.describe(made)}")
-    # Without the issue PDFs, which Hugo does not make: bench_pdf.py measures what they add.
-    command = [sys.executable, "-m", "brief", "build", "--content", "content", "--out", "_site", "--timings", "--no-pdf"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(source), os.environ.get("PYTHONPATH")]))}
+    command = [sys.executable, "-m", "brief", "build", "--content", "content", "--out", "_site", "--timings",
+               *other_output_flags(env, project)]
     middle = made.articles[len(made.articles) // 2]
     article = project / "content" / middle.publication / middle.issue.folder / f"{middle.file_stem}.md"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(source), os.environ.get("PYTHONPATH")]))}
     runs = [report.measure(command, project, "brief", size, "cold", env)]
+    runs[-1].cache_bytes = folder_bytes(project / ".brief-cache")
+    report.content_bytes[size] = folder_bytes(project / "content")
+    if quick:  # --cold-only: a large archive's cold build alone
+        return runs
     edit_article(article, 1)
     runs.append(report.measure(command, project, "brief", size, "one article edited", env))
     runs.append(report.measure(command, project, "brief", size, "no-op", env))
     edit_template(project / "templates" / "base.html")
     runs.append(report.measure(command, project, "brief", size, "template edited", env))
+    checkout = ci_checkout(project, work / f"brief-{size}-ci")
+    runs.append(report.measure(command, checkout, "brief", size, "CI (cache restored)", env))
+    runs[-1].cache_bytes = folder_bytes(checkout / ".brief-cache")
     return runs
+
+
+def ci_checkout(project: Path, target: Path) -> Path:
+    """What a CI job starts from: a fresh checkout of the project (new files: new inodes and
+    times) with ``.brief-cache/`` restored from the last build, and no output."""
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir()
+    for name in ("content", "templates", "static"):
+        shutil.copytree(project / name, target / name)
+    shutil.copytree(project / ".brief-cache", target / ".brief-cache")
+    return target
 
 
 def hugo_binary() -> str:
@@ -305,6 +351,8 @@ class Report:
     def __init__(self, idle_wait: float = 0.0) -> None:
         self.runs: list[Run] = []
         self.idle_wait = idle_wait
+        #: The size of each corpus's content folder (apparent, on disk), by N.
+        self.content_bytes: dict[int, tuple[int, int]] = {}
 
     def measure(self, command: list[str], cwd: Path, tool: str, size: int, label: str, env: dict[str, str] | None = None) -> Run:
         """Wait (up to ``idle_wait`` s) for a quiet machine, then measure one build."""
@@ -343,6 +391,10 @@ class Report:
         lines = ["| N | build | wall Brief/Hugo | CPU Brief/Hugo | peak RSS (tree) Brief/Hugo | peak PSS (tree) Brief/Hugo |",
                  "|---:|---|---:|---:|---:|---:|"]
         by_key = {(r.tool, r.size, r.label): r for r in self.runs}
+        for (tool, size, label), hugo in list(by_key.items()):
+            if tool == "hugo" and label == "cold" and ("brief", size, "CI (cache restored)") in by_key:
+                by_key[("brief", size, "CI (cache restored) vs Hugo cold")] = by_key[("brief", size, "CI (cache restored)")]
+                by_key[("hugo", size, "CI (cache restored) vs Hugo cold")] = hugo
         for (tool, size, label), hugo in by_key.items():
             brief = by_key.get(("brief", size, label))
             if tool != "hugo" or brief is None:
@@ -357,9 +409,52 @@ class Report:
         out = []
         for run in self.runs:
             if run.tool == "brief" and run.stages:
-                parts = ", ".join(f"{name} {seconds:.2f}" for name, seconds in run.stages)
+                parts = ", ".join(
+                    f"{name} {seconds:.2f}" + (f" (CPU {run.stage_cpu[name]:.2f})" if name in run.stage_cpu else "")
+                    for name, seconds in run.stages
+                )
                 out.append(f"- N={run.size}, {run.label}: {parts} (s)")
         return "\n".join(out)
+
+    def cold_shares(self) -> str:
+        """Each cold build's CPU against its Markdown stage's (the parser's floor)."""
+        lines = []
+        for run in self.runs:
+            if run.tool == "brief" and run.label == "cold" and run.stage_cpu.get("markdown"):
+                markdown = run.stage_cpu["markdown"]
+                lines.append(f"- N={run.size}: build CPU {run.cpu:.2f} s = {run.cpu / markdown:.2f}× the Markdown stage's {markdown:.2f} s")
+        return "\n".join(lines)
+
+    def cache_sizes(self) -> str:
+        lines = []
+        for run in self.runs:
+            if run.tool == "brief" and run.cache_bytes != (0, 0) and run.size in self.content_bytes:
+                content = self.content_bytes[run.size]
+                lines.append(
+                    f"- N={run.size}, after {run.label}: .brief-cache/ {mib(run.cache_bytes[0])} MiB "
+                    f"({mib(run.cache_bytes[1])} MiB on disk), content {mib(content[0])} MiB ({mib(content[1])} MiB on disk): "
+                    f"{run.cache_bytes[0] / content[0]:.2f}× the content"
+                )
+        return "\n".join(lines)
+
+    def scaling(self) -> str:
+        """For the two largest sizes: how each cold stage, the whole cold build and its memory grew."""
+        cold = {run.size: run for run in self.runs if run.tool == "brief" and run.label == "cold"}
+        if len(cold) < 2:
+            return ""
+        small, large = (cold[n] for n in sorted(cold)[-2:])
+        factor = large.size / small.size
+        lines = [f"| {small.size} → {large.size} ({factor:.0f}× the articles) | at {small.size} (s) | at {large.size} (s) | ratio |",
+                 "|---|---:|---:|---:|"]
+        small_stages = dict(small.stages)
+        for name, seconds in large.stages:
+            if seconds >= 1.0 and name in small_stages:
+                lines.append(f"| {name} | {small_stages[name]:.2f} | {seconds:.2f} | {seconds / max(small_stages[name], 1e-9):.1f}× |")
+        lines.append(f"| whole cold build (wall) | {small.wall:.2f} | {large.wall:.2f} | {large.wall / small.wall:.1f}× |")
+        lines.append(f"| whole cold build (CPU) | {small.cpu:.2f} | {large.cpu:.2f} | {large.cpu / small.cpu:.1f}× |")
+        lines.append(f"| largest process (MiB) | {mib(small.max_proc_rss)} | {mib(large.max_proc_rss)} | {large.max_proc_rss / small.max_proc_rss:.1f}× |")
+        lines.append(f"| PSS summed over the processes (MiB) | {mib(small.tree_pss)} | {mib(large.tree_pss)} | {large.tree_pss / max(1, small.tree_pss):.1f}× |")
+        return "\n".join(lines)
 
 
 def machine() -> str:
@@ -382,6 +477,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     parser.add_argument("--workdir", type=Path, help="where to write the corpora (default: a temporary folder, removed after)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--cold-only", type=int, nargs="*", default=[], metavar="N",
+                        help="sizes (among --sizes) to build cold only, without the rebuilds (e.g. 40000)")
     parser.add_argument("--wait-idle", type=float, default=15.0, metavar="S",
                         help="before each build, wait up to S seconds for other processes to use < 10%% of the CPUs (default 15; 0: don't)")
     args = parser.parse_args(argv)
@@ -405,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         for size in args.sizes:
-            brief_runs(size, work, args.seed, report, source)
+            brief_runs(size, work, args.seed, report, source, quick=size in args.cold_only)
             if args.with_hugo:
                 hugo_runs(size, work, args.seed, report)
     finally:
@@ -425,6 +522,17 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print("Brief's stages (brief build --timings):")
     print(report.stages())
+    if report.cold_shares():
+        print()
+        print("Cold builds' CPU against the Markdown stage's:")
+        print(report.cold_shares())
+    if report.cache_sizes():
+        print()
+        print("The cache a CI job saves and restores:")
+        print(report.cache_sizes())
+    if report.scaling():
+        print()
+        print(report.scaling())
     print()
     print(f"# total benchmark time {time.perf_counter() - started:.0f} s")
     return 0

@@ -12,7 +12,9 @@ import argparse
 import contextlib
 import datetime as dt
 import os
+import resource
 import sys
+import time
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence, TextIO
@@ -119,6 +121,7 @@ def _date(text: str) -> dt.date:
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    started = time.perf_counter()
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     try:
@@ -198,7 +201,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         err.write(f"{warning}\n")
     if report.held and not args.quiet:
         out.write(f"brief: {report.held}\n")
-    _summary(args, report, out)
+    _summary(args, report, out, started)
     return EXIT_OK
 
 
@@ -308,10 +311,9 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def _summary(args: argparse.Namespace, report: BuildReport, out: TextIO) -> None:
+def _summary(args: argparse.Namespace, report: BuildReport, out: TextIO, started: float | None = None) -> None:
     if args.timings or args.verbose:
-        for name, seconds in report.timings:
-            out.write(f"  {name:<14} {seconds * 1000:8.1f} ms\n")
+        _timings(report, out, started)
     if args.verbose and report.site is not None:
         site = report.site
         pages = report.pages_rendered + report.pages_reused or len(report.outputs)
@@ -333,6 +335,20 @@ def _summary(args: argparse.Namespace, report: BuildReport, out: TextIO) -> None
         out.write(_checked(report.articles))
     else:
         out.write(f"brief: built {plural(report.articles, 'article')}, {plural(report.files, 'file')} into {args.out}/\n")
+
+
+def _timings(report: BuildReport, out: TextIO, started: float | None) -> None:
+    """Each stage's wall and CPU time (this process's and its workers'), then the command's total."""
+    out.write(f"  {'stage':<14} {'wall':>10} {'CPU':>10} {'workers':>10}\n")
+    for (name, seconds), (own, workers) in zip(report.timings, report.cpu):
+        shown = f" {workers * 1000:7.1f} ms" if workers >= 0.0005 else ""
+        out.write(f"  {name:<14} {seconds * 1000:7.1f} ms {(own + workers) * 1000:7.1f} ms{shown}\n")
+    if started is not None:
+        # The whole command: its CPU counts from the interpreter's start (imports included).
+        own, workers = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+        total = own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+        out.write(f"  {'total':<14} {(time.perf_counter() - started) * 1000:7.1f} ms {total * 1000:7.1f} ms"
+                  f" {(workers.ru_utime + workers.ru_stime) * 1000:7.1f} ms\n")
 
 
 def entry() -> None:

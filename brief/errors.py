@@ -130,6 +130,9 @@ class ContentError(Exception):
         self.diagnostics = list(diagnostics)
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
+    def __reduce__(self) -> tuple[type, tuple[list[Diagnostic]]]:
+        return (ContentError, (self.diagnostics,))  # raised in a worker process, too
+
 
 class UsageError(Exception):
     """The command line or the environment is wrong (exit status 2)."""

@@ -66,7 +66,7 @@ from .model import Article, ImageAsset, ImageVariant, Site, SiteConfig
 VERSION = "1"
 #: Bump when a change changes social cards (drawn, or cropped from a lead image): only the entries
 #: that hold a card are remade (those of lead images and drawn cards), not every image's.
-CARD_VERSION = "3"
+CARD_VERSION = "4"
 #: Drawn cards handed to a worker process at once: a card costs about a millisecond, so one task
 #: per card would spend as long on sending tasks between processes as on drawing.
 CARDS_PER_TASK = 64

@@ -9,6 +9,7 @@ problems so that one build reports all of them.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from typing import Callable, Iterable, TypeVar
 
 from .cache import SourceCache
 from .config import load_config
-from .errors import WARNING_CODES, Diagnostics, SourceLocation, did_you_mean
+from .errors import WARNING_CODES, Diagnostic, Diagnostics, SourceLocation, did_you_mean
 from .model import (
     ArticleSource,
     Author,
@@ -31,7 +32,9 @@ from .model import (
 )
 from .cadence import SCHEDULE_FORMS, parse_schedule
 from .schema import Checker, key_text
-from .sources import LineDict, LineList, SourceError, is_within, load_yaml_file, read_text, split_front_matter
+from .sources import (
+    LineDict, LineList, SourceError, body_of, decode_text, is_within, load_yaml_file, read_text, split_front_matter,
+)
 
 ARTICLE_KEYS = (
     "title", "authors", "summary", "image", "topics", "notes", "citations",
@@ -60,6 +63,22 @@ def suggest(word: str, choices: Iterable[str], fallback: str) -> str:
 
 #: A run of Chinese characters (CJK Unified Ideographs and their extensions A–F).
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
+
+
+def read_body(path: str, digest: str, display: str) -> str:
+    """The body of the article file ``path``, which must still have the SHA-256 ``digest`` it
+    had when it was loaded (its front-matter was checked then)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise SourceError(Diagnostic(SourceLocation(display), f"cannot read the file: {exc.strerror or exc}", "")) from None
+    body = body_of(decode_text(data, display)) if hashlib.sha256(data).hexdigest() == digest else None
+    if body is None:
+        raise SourceError(Diagnostic(
+            SourceLocation(display), "the file changed while the site was being built", "build again",
+        ))
+    return body
 
 
 def slugify(text: str) -> str:
@@ -102,8 +121,9 @@ class LoadedContent:
     #: file's hash and the context it was loaded in), by display path. Hashing this is
     #: a cheaper way to key the rendered Markdown than hashing the whole source.
     identities: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    #: An article's source with its body (sources that came out of the cache have none).
-    with_body: Callable[[ArticleSource], ArticleSource] = lambda source: source
+    #: Where to read the body of an article whose source has none, and the hash the file must
+    #: still have (see :func:`read_body`); None when the source has its body.
+    body_file: Callable[[ArticleSource], "tuple[str, str] | None"] = lambda source: None
 
 
 class Loader:
@@ -117,6 +137,8 @@ class Loader:
         self.identities: dict[str, tuple[str, ...]] = {}
         self.bodiless: set[str] = set()
         self.authors: dict[str, Author] = {}
+        #: The first issue loaded with each (publication, volume, number), to tell duplicates.
+        self.numbered: dict[tuple[str, int, int], Issue] = {}
         self._project_prefix = project.as_posix().rstrip("/") + "/"
 
     def display(self, path: Path) -> str:
@@ -160,23 +182,16 @@ class Loader:
                 "the content folder holds no publication",
                 "make a folder with a publication.yaml and issue folders inside it",
             )
-        result.identities, result.with_body = self.identities, self.with_body
+        result.identities, result.body_file = self.identities, self.body_file
         return result
 
-    def with_body(self, source: ArticleSource) -> ArticleSource:
-        """``source`` with its body, which a source that came out of the cache lacks."""
+    def body_file(self, source: ArticleSource) -> tuple[str, str] | None:
+        """For a source loaded without its body (all are: see :meth:`load_article_cached`), the
+        file to read it from and the file's SHA-256 when it was loaded (see :func:`read_body`);
+        None for a source that has its body."""
         if source.path not in self.bodiless:
-            return source
-        identity = self.identities[source.path]
-        body = self.cache.body(source.path, identity[1]) if self.cache is not None else None
-        if body is None:  # not in the cache after all: read the file again
-            reloaded = Loader(self.content, self.project, Diagnostics()).load_article(
-                self.project / source.path, source.issue_key, self.authors
-            )
-            if reloaded is None:
-                raise ValueError(f"{source.path} changed while the site was being built")
-            body = reloaded.body
-        return dataclasses.replace(source, body=body)
+            return None
+        return str(self.project / source.path), self.identities[source.path][1]
 
     def child_folders(self, folder: Path) -> list[Path]:
         """Sub-folders in name order, skipping hidden ones; symlinks must stay inside."""
@@ -346,9 +361,11 @@ class Loader:
             for file_name in order:
                 self.load_article(files[file_name], key, result.authors)
             return
-        for other in result.issues:
-            if other.publication == publication.slug and (other.volume, other.number) == (volume, number):
-                check.error(check.line("number"), f"volume {volume} issue {number} is also {other.location.path}", "correct the volume or issue number")
+        # By number, not by a pass over the issues loaded so far: that pass made loading grow
+        # with the square of the archive (8,000 issues: 32 million comparisons).
+        other = self.numbered.get((publication.slug, volume, number))
+        if other is not None:
+            check.error(check.line("number"), f"volume {volume} issue {number} is also {other.location.path}", "correct the volume or issue number")
         issue = Issue(
             key=key,
             publication=publication.slug,
@@ -361,6 +378,7 @@ class Loader:
             location=SourceLocation(display, 1),
         )
         result.issues.append(issue)
+        self.numbered.setdefault((publication.slug, volume, number), issue)
         for file_name in order:
             article = self.load_article_cached(files[file_name], issue.key, result.authors)
             if article is not None:
@@ -396,6 +414,11 @@ class Loader:
         before = len(self.diagnostics.items)
         source = self.load_article(path, issue_key, authors)
         self.cache.store(display, status, context, source, self.diagnostics.items[before:])
+        if source is not None and source.body:
+            # The build holds no article's text: the Markdown stage reads it again where it
+            # parses it (a worker process), so that a large archive's text is never all in memory.
+            self.bodiless.add(display)
+            source = dataclasses.replace(source, body="")
         return source
 
     def load_article(self, path: Path, issue_key: str, authors: dict[str, Author]) -> ArticleSource | None:

@@ -17,7 +17,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import datetime as dt
+import gc
+import multiprocessing
 import os
+import resource
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -32,24 +35,29 @@ from .cache import (
     light, store,
 )
 from .errors import ContentError, Diagnostic, Diagnostics
+from .sources import SourceError
 from .external import check_external_links
 from .options import BuildOptions
 from .images import ImageWork, start_images
 from .pdf import PdfWork, make_pdfs
-from .load import LoadedContent, load_content
+from .load import LoadedContent, load_content, read_body
 from .markdown import render_article
 from .model import ArticleContent, ArticleSource, Site
 from .redirects import gone_addresses, published_articles
-from .render import OutputFile, Renderer, static_files
+from .render import OutputFile, PageJob, Renderer, static_files
 from .schedule import Schedule, describe_held, plan_schedule, preview_marks, site_today
-from .write import OutputLock, Publisher, Staging, Update, check_output_folder
+from .write import OutputLock, Publisher, Staging, Update, check_output_folder, write_file
 
 #: What renders one article: its source, issue date, raw-HTML setting and the site's
-#: base URL; its cache key; and the cache folder its full content goes into (or ``None``).
-MarkdownTask = tuple[tuple[ArticleSource, dt.date, bool, str], str, "Path | None"]
+#: base URL; its cache key; the cache folder its full content goes into (or ``None``);
+#: and the file its body is read from, with the hash it must have (``None``: the source has it).
+MarkdownTask = tuple[tuple[ArticleSource, dt.date, bool, str], str, "Path | None", "tuple[str, str] | None"]
 
 #: Below this many articles, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
+#: Below this many pages to render, the same for rendering pages; and pages handed to a worker at once.
+PARALLEL_PAGES = 200
+PAGES_PER_TASK = 64
 
 
 @dataclass
@@ -57,7 +65,10 @@ class BuildReport:
     """What a build did: its diagnostics, the time each stage took, what it wrote."""
 
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    #: Each stage's wall time in seconds, in the order the stages ran ...
     timings: list[tuple[str, float]] = field(default_factory=list)
+    #: ... and its CPU time: (this process, worker processes that ended during the stage).
+    cpu: list[tuple[float, float]] = field(default_factory=list)
     articles: int = 0
     files: int = 0
     #: Images and social cards decoded by this build (the rest came from the cache).
@@ -89,11 +100,14 @@ class BuildReport:
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
+        """Time one stage: wall, this process's CPU and that of the worker processes it ended
+        (a worker's CPU counts in the stage that waits for it to exit: see docs/performance.md)."""
+        start, own, workers = time.perf_counter(), time.process_time(), _children_cpu()
         try:
             yield
         finally:
             self.timings.append((name, time.perf_counter() - start))
+            self.cpu.append((time.process_time() - own, _children_cpu() - workers))
 
 
 @dataclass
@@ -209,6 +223,9 @@ class Build:
             contents, keys = self.render_markdown(loaded, markdown_cache, schedule)
         markdown_cache.save()
         report.markdown_cached, report.full_content = markdown_cache.hits, markdown_cache.full
+        # Only the Markdown stage reads the articles' text: the rest of the build holds none
+        # (on a large archive it is most of what the build's process would hold).
+        loaded.articles = [dataclasses.replace(s, body="") if s.body else s for s in loaded.articles]
         self.current = "linking articles, issues and authors"
         with report.stage("assemble"):
             site = assemble_site(loaded, contents, report.diagnostics, keys, schedule, marks)
@@ -367,6 +384,8 @@ class Build:
     def write_pages(self, renderer: Renderer, publisher: Publisher, previous: Manifest, manifest: Manifest) -> None:
         """Render each page, unless the previous output's page had the same inputs."""
         jobs = renderer.jobs(self.template_base())
+        if self.state is None and self.render_in_workers(jobs, publisher, previous, manifest):
+            return
         progress = self.options.progress
         first = self.state.first if self.state is not None else set()
         early = 0
@@ -382,6 +401,53 @@ class Build:
                 self.report.pages_reused += 1
             if done == early and done < len(jobs):
                 self.publish_early(publisher, {job.path for job in jobs[:early]})
+
+    def render_in_workers(self, jobs: list[PageJob], publisher: Publisher, previous: Manifest, manifest: Manifest) -> bool:
+        """Render the pages that changed in forked worker processes, when there are enough of
+        them to pay for the processes; returns False (nothing done) otherwise.
+
+        The workers are forked after the renderer is made, so they hold the site, the
+        templates and the jobs already: a task is a list of job numbers, each with the file
+        it is written to (reserved here, in the order a serial build would write them, so the
+        output and its manifest are the same); a result is each written file's size and time.
+        Pages are written by the workers, straight into the new output.
+        """
+        workers = min(self.options.jobs or os.cpu_count() or 1, 8)
+        out = self.options.out
+        assert out is not None
+        if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return False
+        stale = [number for number, job in enumerate(jobs) if not previous.reusable(out, job.path, job.key)]
+        if len(stale) < PARALLEL_PAGES:
+            return False
+        todo = set(stale)
+        targets: dict[int, str] = {}
+        for number, job in enumerate(jobs):  # every page passes through the publisher, in order
+            if number in todo:
+                targets[number] = str(publisher.reserve(job.path))
+            else:
+                publisher.keep(job.path)
+                manifest.files[job.path] = previous.files[job.path]
+                self.report.pages_reused += 1
+        size = max(16, min(PAGES_PER_TASK, -(-len(stale) // (workers * 4))))
+        tasks = [[(number, targets[number]) for number in stale[at : at + size]] for at in range(0, len(stale), size)]
+        global _FORKED_JOBS
+        _FORKED_JOBS = jobs
+        gc.freeze()  # the collector would otherwise touch (and so copy) every object in each worker
+        try:
+            with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("fork")) as pool:
+                done = 0
+                for results in pool.map(_render_pages, tasks):
+                    for number, file_size, mtime in results:
+                        manifest.files[jobs[number].path] = (jobs[number].key, file_size, mtime)
+                    done += len(results)
+                    self.report.pages_rendered += len(results)
+                    if self.options.progress is not None:
+                        self.options.progress("pages", done, len(stale))
+        finally:
+            _FORKED_JOBS = None
+            gc.unfreeze()
+        return True
 
     def publish_early(self, publisher: Publisher, paths: set[str]) -> None:
         """Move the pages ``paths`` into the output before the rest is rendered, and say so
@@ -464,7 +530,7 @@ class Build:
             keys[source.path] = key = cache.key(*task) if identity is None else cache.key(identity, *task[1:])
             cached = cache.get(key)
             if cached is None:
-                tasks.append(((loaded.with_body(source), *task[1:]), key, cache.entries))
+                tasks.append((task, key, cache.entries, loaded.body_file(source)))
             else:
                 contents[source.path], diagnostics[source.path] = cached
         jobs = self.options.jobs or os.cpu_count() or 1
@@ -493,7 +559,7 @@ class Build:
         contents: dict[str, ArticleContent],
         diagnostics: dict[str, list[Diagnostic]],
     ) -> None:
-        for done, (((source, *_settings), key, _entries), result) in enumerate(zip(tasks, results), 1):
+        for done, (((source, *_settings), key, _entries, _body), result) in enumerate(zip(tasks, results), 1):
             # Only the light part comes back when the full content is in the cache: memory stays
             # small on large sites, and the page reads the rest back when it is rendered.
             contents[source.path], diagnostics[source.path] = cache.put(key, result), result[1]
@@ -512,10 +578,31 @@ class ArticleFailure(Exception):
         return self.problem
 
 
+#: The page jobs of the build that forked the worker processes rendering them (see
+#: :meth:`Build.render_in_workers`): set only while they run.
+_FORKED_JOBS: "list[PageJob] | None" = None
+
+
+def _render_pages(task: list[tuple[int, str]]) -> list[tuple[int, int, int]]:
+    """In a forked worker: render the pages numbered in ``task`` and write each to its file;
+    returns each file's number, size and modification time (for the manifest)."""
+    assert _FORKED_JOBS is not None
+    written = []
+    for number, target in task:
+        stat = write_file(target, _FORKED_JOBS[number].render().data)
+        written.append((number, stat.st_size, stat.st_mtime_ns))
+    return written
+
+
 def _render_task(task: MarkdownTask) -> tuple[ArticleContent, list[Diagnostic]]:
     """Render one article; with a cache folder, store its full content there and return
     only the light part (what the build holds of every article)."""
-    (source, issue_date, raw_html, base_url), key, entries = task
+    (source, issue_date, raw_html, base_url), key, entries, body_file = task
+    if body_file is not None:  # read here, in the worker: the build's process holds no article's text
+        try:
+            source = dataclasses.replace(source, body=read_body(*body_file, source.path))
+        except SourceError as problem:  # it changed since it was loaded: build again
+            raise ContentError([problem.diagnostic]) from None
     try:
         content, problems = render_article(source, issue_date, raw_html, base_url)
     except Exception as exc:  # name the article, wherever it was rendered
@@ -523,6 +610,12 @@ def _render_task(task: MarkdownTask) -> tuple[ArticleContent, list[Diagnostic]]:
     if store(entries, key, (content, problems)):
         return light(content), problems
     return content, problems
+
+
+def _children_cpu() -> float:
+    """User and system CPU seconds of the ended worker processes this process waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def held_articles(loaded: LoadedContent, schedule: Schedule) -> set[str]:

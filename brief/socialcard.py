@@ -8,13 +8,14 @@ Traditional Chinese face to match the title. The font is found at run time
 (:func:`find_cjk_font`); without one, the card is drawn with no text rather
 than with boxes in place of characters, and the build warns once (``no-cjk-font``).
 
-A build draws thousands of cards, so a drawn card must cost little more than a
+A build draws thousands of cards, so a drawn card must cost well under a
 millisecond. It is a flat picture of four colours and antialiased text, so it is
-a 16-colour (4 bits per pixel) palette PNG, which Pillow writes fast at a low
-compression level; and each worker process loads each font face once, draws a
-publication's background (accents and publication name) once, and renders each
-word or Han character once per face and size (keeping the 1,024 most recent),
-then pastes it where it goes in a title.
+a 16-colour (4 bits per pixel) palette PNG; each worker process loads each font
+face once, draws a publication's background (accents and publication name) once,
+and renders each word or Han character once per face and size (keeping the 1,024
+most recent), then pastes it where it goes in a title. Only the band of rows that
+holds the title is drawn, filtered and compressed per card: the rest of the file's
+work is done once per publication (see :class:`_Background`).
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ import functools
 import io
 import os
 import re
+import struct
 import subprocess
 import zlib
 from dataclasses import dataclass
 
 import hanzidentifier
-from PIL import Image, ImageColor, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageColor, ImageDraw, ImageFont
 
 CARD_SIZE = (1200, 630)
 BACKGROUND = "#1d2b33"
@@ -155,37 +157,57 @@ def card_box(size: tuple[int, int]) -> tuple[float, float, float, float]:
 
 
 def render_card(title: str, publication: str, font: CardFont | None) -> bytes:
-    """The PNG file of a drawn card: the publication's name above the article's title; no text without a font."""
+    """The PNG file of a drawn card: the publication's name above the article's title; no text without a font.
+
+    Only the band of rows that holds the title differs between the cards of one publication, so
+    only that band is drawn, filtered and compressed per card (see :class:`_Background`)."""
+    background = _background(publication, font)
+    band = _title_band(title, font)
+    if band is None:
+        return background.png(None, 0)
+    packed = band.tobytes("raw", "L;4")  # two palette indices a byte, as the PNG stores them
+    return background.png(packed, band.height)
+
+
+def compose_card(title: str, publication: str, font: CardFont | None) -> Image.Image:
+    """The drawn card as a palette image, composed with Pillow alone (what :func:`render_card`
+    encodes: the tests compare the two)."""
     card = _background(publication, font).card
-    if font is not None and title.strip():
-        face, size, lines = _layout(title, font)
-        leading = round(size * 1.3)
-        ascent, descent = face.getmetrics()
-        top = _BAND_TOP
-        bottom = min(TITLE_TOP + (len(lines) - 1) * leading + ascent + descent + 4, BAR[1])
-        band = Image.new("L", (CARD_SIZE[0], bottom - top))
-        draw = ImageDraw.Draw(band)
-        for number, units in enumerate(lines):
-            baseline = TITLE_TOP + number * leading + ascent - top
-            x = float(MARGIN)
-            for unit in units:
-                glyphs = _glyphs(face, unit)
-                if glyphs is not None:
-                    mask, (dx, dy) = glyphs
-                    draw.bitmap((round(x) + dx, baseline + dy), mask, fill=255)
-                x += _advance(face, unit)[0]
-        rows = band.point(_TITLE_LUT)
-        ImageDraw.Draw(rows).rectangle((0, 0, 16, rows.height - 1), fill=_ACCENT)
+    band = _title_band(title, font)
+    if band is not None:
         card = card.copy()
-        card.paste(rows, (0, top))
-    buffer = io.BytesIO()
-    # Run-length matching only: the fastest zlib strategy, and the smallest file here.
-    card.save(buffer, "PNG", bits=4, compress_level=1, compress_type=zlib.Z_RLE)
-    return buffer.getvalue()
+        card.paste(band, (0, _BAND_TOP))
+    return card
+
+
+def _title_band(title: str, font: CardFont | None) -> Image.Image | None:
+    """The rows of the card from :data:`_BAND_TOP` down to below the title, as palette indices
+    (an "L" image), with the left accent; None when the card has no title."""
+    if font is None or not title.strip():
+        return None
+    face, size, lines = _layout(title, font)
+    leading = round(size * 1.3)
+    ascent, descent = face.getmetrics()
+    top = _BAND_TOP
+    bottom = min(TITLE_TOP + (len(lines) - 1) * leading + ascent + descent + 4, BAR[1])
+    band = Image.new("L", (CARD_SIZE[0], bottom - top))
+    draw = ImageDraw.Draw(band)
+    for number, units in enumerate(lines):
+        baseline = TITLE_TOP + number * leading + ascent - top
+        x = float(MARGIN)
+        for unit in units:
+            glyphs = _glyphs(face, unit)
+            if glyphs is not None:
+                mask, (dx, dy) = glyphs
+                draw.bitmap((round(x) + dx, baseline + dy), mask, fill=255)
+            x += _advance(face, unit)[0]
+    rows = band.point(_TITLE_LUT)
+    ImageDraw.Draw(rows).rectangle((0, 0, 16, rows.height - 1), fill=_ACCENT)
+    return rows
 
 
 def draw_card(title: str, publication: str, font: CardFont | None) -> Image.Image:
-    """The drawn card as an RGB image (for looking at it; builds publish :func:`render_card`'s file)."""
+    """The drawn card as an RGB image, decoded from :func:`render_card`'s file (for looking at it)."""
     with Image.open(io.BytesIO(render_card(title, publication, font))) as card:
         return card.convert("RGB")
 
@@ -289,7 +311,17 @@ _TITLE_LUT, _PUBLICATION_LUT = _lut(_TITLE), _lut(_PUBLICATION)
 
 
 class _Background:
-    """A publication's card without the title, as a palette image: drawn once per process."""
+    """A publication's card without the title, drawn once per process, and what encoding it
+    leaves the same from card to card.
+
+    The file is written here rather than by Pillow's PNG encoder, which would filter and
+    compress all 630 rows of every card: each row is filtered with the PNG filter "Up"
+    (its difference from the row above: rows that repeat the one above become zeros),
+    the rows above the title band are compressed once (a copy of the compressor's state
+    goes on from there), and the rows below the band are filtered and compressed once for
+    each row a band can end on. The pixels are
+    Pillow's drawing (:func:`compose_card`); the file is a standard 16-colour PNG.
+    """
 
     def __init__(self, publication: str, font: CardFont | None):
         width, height = CARD_SIZE
@@ -302,8 +334,82 @@ class _Background:
         draw = ImageDraw.Draw(card)
         draw.rectangle((0, 0, 16, height), fill=_ACCENT)
         draw.rectangle(BAR, fill=_ACCENT)
+        self.packed = card.tobytes("raw", "L;4")
         self.card = card.convert("P") if card.mode != "P" else card
         self.card.putpalette(_PALETTE)
+        #: Every row filtered, with its filter byte; and the compressor after the rows above the band.
+        self.rows = _filter_up(self.packed, b"\0" * _ROW)
+        head = b"".join(self.rows[:_BAND_TOP])
+        self.head = zlib.compressobj(PNG_LEVEL, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
+        self.head_data, self.head_adler = self.head.compress(head), zlib.adler32(head)
+        self.tails: dict[int, tuple[bytes, int, int]] = {}
+
+    def png(self, band: bytes | None, rows: int) -> bytes:
+        """The card's file with ``band`` (``rows`` rows of packed indices from :data:`_BAND_TOP`) in place."""
+        compressor = self.head.copy()
+        if band is None:
+            data = self.head_data + compressor.compress(b"".join(self.rows[_BAND_TOP:])) + compressor.flush()
+            return b"".join((_PNG_START, _chunk(b"IDAT", data), _PNG_END))
+        end = _BAND_TOP + rows
+        above = self.packed[(_BAND_TOP - 1) * _ROW : _BAND_TOP * _ROW]
+        below = self.packed[end * _ROW : (end + 1) * _ROW]
+        # The band and the row under it (filtered against the band's last row), then the rows
+        # below, which are the same on every card whose band ends there: compressed once, as
+        # a deflate stream of their own that follows the band's (which ends byte-aligned).
+        middle = b"".join(_filter_up(band + below, above))
+        tail, tail_adler, tail_length = self.tail(end + 1)
+        adler = _adler32_combine(zlib.adler32(middle, self.head_adler), tail_adler, tail_length)
+        data = self.head_data + compressor.compress(middle) + compressor.flush(zlib.Z_SYNC_FLUSH) + tail + struct.pack(">I", adler)
+        return b"".join((_PNG_START, _chunk(b"IDAT", data), _PNG_END))
+
+    def tail(self, start: int) -> tuple[bytes, int, int]:
+        """The rows from ``start`` to the bottom: compressed (raw deflate, the last block), their
+        Adler-32 checksum and their length."""
+        found = self.tails.get(start)
+        if found is None:
+            rows = b"".join(self.rows[start:])
+            compressor = zlib.compressobj(PNG_LEVEL, zlib.DEFLATED, -15, 9, zlib.Z_RLE)
+            found = self.tails[start] = (compressor.compress(rows) + compressor.flush(), zlib.adler32(rows), len(rows))
+        return found
+
+
+def _adler32_combine(first: int, second: int, length: int) -> int:
+    """The Adler-32 checksum of two pieces of data one after the other, from the first's checksum,
+    the second's (computed on its own) and the second's length (zlib's ``adler32_combine``,
+    which Python's zlib module does not offer)."""
+    base = 65521
+    remainder = length % base
+    low = ((first & 0xFFFF) + (second & 0xFFFF) + base - 1) % base
+    high = (remainder * (first & 0xFFFF) + (first >> 16) + (second >> 16) + base - remainder) % base
+    return (high << 16) | low
+
+
+#: Bytes in a row of the card: two pixels a byte.
+_ROW = CARD_SIZE[0] // 2
+#: zlib's level for the card's pixels: the fastest, with run-length matching only (the smallest file here).
+PNG_LEVEL = 1
+
+
+def _filter_up(packed: bytes, above: bytes) -> list[bytes]:
+    """PNG rows filtered with "Up" (each byte minus the byte above it, modulo 256), each with its
+    filter byte (2); ``above`` is the row before the first."""
+    count = len(packed) // _ROW
+    rows = Image.frombytes("L", (_ROW, count), packed)
+    previous = Image.new("L", (_ROW, count))
+    previous.paste(Image.frombytes("L", (_ROW, 1), above), (0, 0))
+    if count > 1:
+        previous.paste(rows.crop((0, 0, _ROW, count - 1)), (0, 1))
+    filtered = ImageChops.subtract_modulo(rows, previous).tobytes()
+    return [b"\2" + filtered[at : at + _ROW] for at in range(0, len(filtered), _ROW)]
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+#: The card's file before its pixels (4 bits a pixel, palette) and after them.
+_PNG_START = b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", struct.pack(">IIBBBBB", *CARD_SIZE, 4, 3, 0, 0, 0)) + _chunk(b"PLTE", _PALETTE)
+_PNG_END = _chunk(b"IEND", b"")
 
 
 @functools.lru_cache(maxsize=64)

@@ -303,6 +303,11 @@ def read_text(path: Path, display: str) -> str:
         raise SourceError(
             Diagnostic(SourceLocation(display), f"cannot read the file: {exc.strerror or exc}", "")
         ) from None
+    return decode_text(data, display)
+
+
+def decode_text(data: bytes, display: str) -> str:
+    """A content file's bytes as text, as :func:`read_text` reads them."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -350,10 +355,7 @@ def split_front_matter(text: str, display: str) -> FrontMatterDocument:
                 "begin the file with a line '---', the YAML keys (title, authors, ...), then another '---'",
             )
         )
-    first_nl = text.find("\n")
-    if first_nl < 0:
-        first_nl = len(text)
-    close = _CLOSE.search(text, first_nl + 1) if first_nl < len(text) else None
+    first_nl, close = _front_matter_end(text)
     if close is None:
         raise SourceError(
             Diagnostic(
@@ -367,6 +369,23 @@ def split_front_matter(text: str, display: str) -> FrontMatterDocument:
     body_start = close.end() + 1
     body_line = text.count("\n", 0, min(body_start, len(text))) + 1
     return FrontMatterDocument(data, body_line, text[body_start:])
+
+
+def _front_matter_end(text: str) -> tuple[int, "re.Match[str] | None"]:
+    """Where the first line ends, and the line that closes the front-matter (None: none does)."""
+    first_nl = text.find("\n")
+    if first_nl < 0:
+        first_nl = len(text)
+    return first_nl, _CLOSE.search(text, first_nl + 1) if first_nl < len(text) else None
+
+
+def body_of(text: str) -> str | None:
+    """The body :func:`split_front_matter` gives for ``text``, without parsing the front-matter
+    (for a file loaded before: its front-matter is known to be valid); None without one."""
+    if not _FENCE.match(text):
+        return None
+    _first_nl, close = _front_matter_end(text)
+    return None if close is None else text[close.end() + 1 :]
 
 
 def load_yaml_file(path: Path, display: str) -> Any:

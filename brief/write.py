@@ -121,9 +121,12 @@ class _Writer:
         raise NotImplementedError
 
     def write(self, item: OutputFile) -> os.stat_result:
-        target = self._target(item.path)
-        target.write_bytes(item.data)
-        return os.stat(target)
+        return write_file(self._target(item.path), item.data)
+
+    def reserve(self, path: str) -> Path:
+        """The file that the output's ``path`` is to be written to, by :func:`write_file`
+        (in another process, perhaps): counted as written."""
+        return self._target(path)
 
     def copy(self, path: str, source: Path) -> os.stat_result:
         target = self._target(path)
@@ -136,6 +139,13 @@ class _Writer:
         target = self._target(path)
         _link_or_copy(source, target)
         return os.stat(target)
+
+
+def write_file(target: "Path | str", data: bytes) -> os.stat_result:
+    """Write one file of the output where :meth:`_Writer.reserve` said; returns its status."""
+    with open(target, "wb") as handle:
+        handle.write(data)
+    return os.stat(target)
 
 
 class Staging(_Writer):

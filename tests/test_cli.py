@@ -107,10 +107,16 @@ def test_timings_lists_each_stage_before_the_summary(tmp_path: Path, brief) -> N
     result = brief("build", "--timings")
     assert result.code == 0
     lines = result.out.splitlines()
-    stages = [line.split()[0] for line in lines[:-1]]
+    assert lines[0].split() == ["stage", "wall", "CPU", "workers"]
+    rows = lines[1:-1]
+    stages = [line.split()[0] for line in rows]
     assert stages[:3] == ["load", "markdown", "assemble"]
-    assert "render" in stages and stages[-1] == "write"
-    assert all(re.fullmatch(r"  \S+.*\s\d+\.\d ms", line) for line in lines[:-1]), lines
+    assert "render" in stages and stages[-2:] == ["write", "total"]
+    # Each stage: its wall time and its CPU time (this process's and its workers'), in ms.
+    assert all(re.fullmatch(r"  \S+.*?\s+\d+\.\d ms\s+\d+\.\d ms(\s+\d+\.\d ms)?", line) for line in rows), rows
+    total_cpu = float(rows[-1].split()[3])
+    stage_cpu = sum(float(re.findall(r"(\d+\.\d) ms", line)[1]) for line in rows[:-1])
+    assert 0 < stage_cpu <= total_cpu  # the total counts the command's start-up too
     assert lines[-1].startswith("brief: built 1 article")
 
 

@@ -625,6 +625,34 @@ def test_drawn_card_looks_like_the_straightforward_drawing(title: str) -> None:
     assert sum(d > 128 for d in difference) < 0.03 * sum(v > 128 for v in slow.tobytes())
 
 
+@pytest.mark.parametrize("title", CARD_TITLES + ["", "x", "gyp " * 60])
+@pytest.mark.parametrize("publication", ["China Brief", "中國簡報"])
+def test_drawn_card_file_holds_the_pixels_pillow_composes(title: str, publication: str) -> None:
+    """The file is encoded by Brief (only the title's rows per card): decoded, it is exactly the
+    card Pillow composes, with the same palette, for titles of one to four lines and none."""
+    for font in (socialcard.find_cjk_font(), None):
+        data = socialcard.render_card(title, publication, font)
+        composed = socialcard.compose_card(title, publication, font)
+        with Image.open(io.BytesIO(data)) as card:
+            card.load()
+            assert card.tobytes() == composed.tobytes()
+            assert card.getpalette() == composed.getpalette()[: 3 * 16]
+        # Every row is filtered with "Up" (2): rows that repeat the row above compress to little.
+        raw = zlib.decompress(b"".join(d for k, d in png_chunks(data) if k == b"IDAT"))
+        assert {raw[row * 601] for row in range(630)} == {2}
+
+
+@pytest.mark.parametrize("second_length", [0, 1, 5, 65520, 65521, 65522, 300_000])
+def test_card_checksum_of_two_pieces_is_zlibs_checksum_of_both(second_length: int) -> None:
+    import random
+
+    rng = random.Random(second_length)
+    for first_length in (0, 1, 700, 100_000):
+        first, second = rng.randbytes(first_length), rng.randbytes(second_length)
+        combined = socialcard._adler32_combine(zlib.adler32(first), zlib.adler32(second), len(second))
+        assert combined == zlib.adler32(first + second)
+
+
 def test_drawn_card_does_not_depend_on_what_the_process_drew_before() -> None:
     font = socialcard.find_cjk_font()
     for cache in (socialcard._glyphs, socialcard._advance, socialcard._background, socialcard._load_face):

@@ -321,19 +321,56 @@ def test_an_update_removes_pages_and_folders_by_hand_too(project: Path) -> None:
     assert sum(after[p] != before[p] for p in after) == 7  # the page and six feeds, in place, not replaced whole
 
 
-@pytest.mark.parametrize("lost", ["rendered Markdown", "rendered Markdown and bodies"])
+@pytest.mark.parametrize("lost", ["rendered Markdown", "rendered Markdown and the Markdown index"])
 def test_a_partly_lost_cache_still_gives_the_right_output(project: Path, lost: str) -> None:
+    """The loaded articles come from the cache without their bodies (the cache keeps none:
+    see the next test); with the rendered Markdown lost, the files are read again."""
     cache = project / ".brief-cache/build"
-    shutil.rmtree(cache / "markdown")
-    if lost.endswith("bodies"):
-        bodies = list(cache.glob("sources-*/*.bodies"))
-        assert len(bodies) == 3  # one per issue folder
-        for body in bodies:
-            body.unlink()
+    if lost.endswith("index"):
+        shutil.rmtree(cache / "markdown")
+    else:
+        for entry in (cache / "markdown").glob("*/*.pickle.z"):
+            entry.unlink()
     EDITS["template"](project)
     report = incremental(project)
     assert report.markdown_cached == 0
     assert tree(project / "_site") == cold(project)
+
+
+def test_the_cache_keeps_no_copy_of_the_articles_and_compresses_rendered_markdown(project: Path) -> None:
+    """A CI job saves and restores the cache: it holds no article's text (the files are
+    there to be read again), and the rendered Markdown is compressed."""
+    import pickle
+    import zlib
+
+    cache = project / ".brief-cache"
+    bodies = [path.read_text(encoding="utf-8").split("\n---\n", 1)[1].strip() for path in (project / "content").rglob("*.md") if "authors" not in path.parts]
+    assert len(bodies) >= 6
+    for path in cache.rglob("*"):
+        if path.is_file() and path.suffix != ".png":
+            data = path.read_bytes()
+            if path.name.endswith(".pickle.z"):
+                data = zlib.decompress(data)
+            assert not any(body[:200].encode() in data for body in bodies), path
+    entries = list(cache.glob("build/markdown/*/*.pickle.z"))
+    assert len(entries) >= 6
+    for entry in entries:
+        stored = entry.read_bytes()
+        content, _problems = pickle.loads(zlib.decompress(stored))
+        assert content.complete and content.body_html and len(stored) < 0.8 * len(zlib.decompress(stored))
+
+
+def test_another_version_of_brief_leaves_no_stale_markdown_in_the_cache(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from brief import cache as cache_module
+
+    markdown = project / ".brief-cache/build/markdown"
+    before = {p.name for p in markdown.glob("*/*.pickle.z")}
+    monkeypatch.setattr(cache_module, "generator_version", lambda: "another-version")
+    report = incremental(project)
+    assert report.markdown_cached == 0
+    after = {p.name for p in markdown.glob("*/*")}
+    assert len(after) == len(before) and not after & before  # the old version's entries are gone
+    assert [p.name for p in markdown.glob("index-*")] == ["index-another-version.pickle"]
 
 
 def test_content_errors_leave_the_output_as_it_was(project: Path) -> None:

@@ -762,3 +762,30 @@ def test_quoted_dates_are_dates(tmp_path: Path) -> None:
     (issue,) = report.site.issues.values()
     (only,) = report.site.articles.values()
     assert (str(issue.date), str(only.date)) == ("2025-12-09", "2025-12-08")
+
+
+def test_loaded_articles_hold_no_text_and_the_markdown_stage_reads_it_again(tmp_path: Path) -> None:
+    """The build's process never holds the archive's text: each article's body is read again
+    where its Markdown is parsed, from the same bytes that were loaded (or not at all)."""
+    import hashlib
+
+    from brief.cache import SourceCache
+    from brief.errors import Diagnostics
+    from brief.load import load_content, read_body
+    from brief.sources import SourceError, read_text, split_front_matter
+    from sites import write_site
+
+    write_site(tmp_path)
+    content = tmp_path / "content"
+    loaded = load_content(content, tmp_path, Diagnostics(), SourceCache.open(tmp_path / ".brief-cache/build"))
+    assert loaded.articles and all(source.body == "" for source in loaded.articles)
+    for source in loaded.articles:
+        path, digest = loaded.body_file(source)
+        assert digest == hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        expected = split_front_matter(read_text(Path(path), source.path), source.path).body
+        assert read_body(path, digest, source.path) == expected and expected.strip()
+    source = loaded.articles[0]
+    path, digest = loaded.body_file(source)
+    Path(path).write_text(Path(path).read_text(encoding="utf-8") + "\nEdited meanwhile.\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="changed while the site was being built"):
+        read_body(path, digest, source.path)

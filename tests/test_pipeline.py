@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from pathlib import Path
 
 from brief.pipeline import PARALLEL_THRESHOLD, build
@@ -28,6 +29,11 @@ def test_parallel_markdown_gives_the_same_site_as_serial(tmp_path: Path) -> None
     assert build(serial).articles == PARALLEL_THRESHOLD + 5
     build(parallel)
     assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
+    report = build(dataclasses.replace(parallel, use_cache=False))
+    # The Markdown stage's CPU is that of its worker processes (which parse every article).
+    stages = dict(zip([name for name, _ in report.timings], report.cpu))
+    assert stages["markdown"][1] > 0
+    assert stages["load"][1] == 0
     page = (tmp_path / "parallel/pub/piece-7/index.html").read_text(encoding="utf-8")
     assert '<span lang="zh-Hans">解放军</span> 7.' in page
 
@@ -37,6 +43,7 @@ def test_report_times_every_stage_in_order(tmp_path: Path) -> None:
     report = build(options(tmp_path))
     assert [name for name, _ in report.timings] == ["load", "markdown", "assemble", "images", "pdf", "render", "images (wait)", "write"]
     assert all(seconds >= 0 for _, seconds in report.timings)
+    assert len(report.cpu) == len(report.timings) and all(own >= 0 and workers >= 0 for own, workers in report.cpu)
 
 
 def test_one_build_reports_the_errors_of_every_stage(tmp_path: Path) -> None:
@@ -78,3 +85,67 @@ def test_progress_bars_only_on_a_terminal_outside_ci(monkeypatch) -> None:  # ty
     assert not wants_progress(io.StringIO(), quiet=False)
     monkeypatch.setenv("CI", "true")
     assert not wants_progress(Terminal(), quiet=False)
+
+
+def test_pages_rendered_in_worker_processes_are_the_serial_build_s(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Pages are rendered by forked workers when many changed: a cold build and an update in
+    place after a template edit give the same files, and the same manifest, as one process."""
+    import json
+
+    from brief import pipeline
+    from brief.cache import CACHE_FOLDER, Manifest
+
+    monkeypatch.setattr(pipeline, "PARALLEL_PAGES", 8)
+    write_site(tmp_path, many_articles(30))
+    templates = tmp_path / "templates"
+    shutil.copytree(Path(pipeline.__file__).parent / "templates", templates)
+    base = dataclasses.replace(options(tmp_path), templates=templates)
+    serial = dataclasses.replace(base, out=tmp_path / "serial", jobs=1)
+    parallel = dataclasses.replace(base, out=tmp_path / "parallel", jobs=2)
+
+    def manifest(out: Path) -> dict[str, str]:
+        data = json.loads(Manifest.location(tmp_path / CACHE_FOLDER, out).read_text())
+        return {path: entry[0] for path, entry in data["files"].items()}
+
+    for round in range(2):
+        build(serial)
+        report = build(parallel)
+        assert report.pages_rendered > 30 and report.pages_reused == 0
+        render = dict(zip([name for name, _ in report.timings], report.cpu))["render"]
+        assert render[1] > 0  # the CPU of the workers that rendered the pages
+        assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
+        assert manifest(tmp_path / "serial") == manifest(tmp_path / "parallel")
+        # The manifest records each page as the worker wrote it: the next build reuses them all.
+        assert build(parallel).up_to_date
+        (templates / "base.html").write_text((templates / "base.html").read_text() + f"<!-- edit {round} -->\n")
+    page = (tmp_path / "parallel/pub/piece-7/index.html").read_text(encoding="utf-8")
+    assert "<!-- edit 0 -->" in page and "Point 7" in page
+
+
+def test_an_article_saved_while_the_site_builds_stops_the_build_with_a_clear_error(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The Markdown stage reads each article's text again: if the file changed since it was
+    loaded, the build stops with an error naming it (in a worker process or not)."""
+    import pickle
+
+    import pytest
+    from brief import pipeline
+    from brief.errors import ContentError
+
+    write_site(tmp_path, many_articles(PARALLEL_THRESHOLD + 2))
+    target = tmp_path / "content/pub/v1n1/007-piece-7.md"
+    original = pipeline.Build.render_markdown
+
+    def edited_meanwhile(self, loaded, cache, schedule):  # type: ignore[no-untyped-def]
+        target.write_text(target.read_text(encoding="utf-8") + "\nSaved again.\n", encoding="utf-8")
+        return original(self, loaded, cache, schedule)
+
+    monkeypatch.setattr(pipeline.Build, "render_markdown", edited_meanwhile)
+    for jobs in (1, 2):
+        with pytest.raises(ContentError) as raised:
+            build(dataclasses.replace(options(tmp_path), out=tmp_path / f"out-{jobs}", jobs=jobs, use_cache=False))
+        assert [(d.location.path, d.message) for d in raised.value.diagnostics] == [
+            ("content/pub/v1n1/007-piece-7.md", "the file changed while the site was being built")
+        ]
+        assert not (tmp_path / f"out-{jobs}").exists()
+    error = pickle.loads(pickle.dumps(raised.value))
+    assert error.diagnostics == raised.value.diagnostics

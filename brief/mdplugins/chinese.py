@@ -120,8 +120,8 @@ def dominant_script(texts: Iterable[str]) -> str:
 
 def mark_text(text: str, default: str = HANS) -> Markup:
     """Escape text for HTML, wrapping Chinese runs in ``<span lang>``: for titles and names."""
-    if not HAS_HAN.search(text):
-        return Markup(escape(text))
+    if text.isascii() or not HAS_HAN.search(text):  # isascii() takes constant time: most names and outlets
+        return escape(text)
     return Markup("").join(
         escape(piece) if lang is None else Markup(f'<span lang="{lang}">{escape(piece)}</span>')
         for piece, lang in segment(text, default)
