@@ -80,6 +80,7 @@ def inputs_fingerprint(options: "BuildOptions") -> str:
     (by path, size and time), the generator, and the options that change the output."""
     return fingerprint(
         generator_version(), options.strict, options.future, options.drafts, options.base_url,
+        options.search, options.search_index,
         str(options.out.resolve()) if options.out is not None else "check",
         tree_fingerprint([options.content, *options.template_folders(), *options.static_folders()]),
     )

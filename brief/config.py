@@ -12,7 +12,7 @@ from .sources import SourceError, load_yaml_file
 
 SITE_KEYS = (
     "title", "base_url", "language", "publisher", "description", "raw_html", "images", "time_zone",
-    "serial_comma", "image_credit",
+    "serial_comma", "image_credit", "search",
 )
 IMAGE_KEYS = ("max_pixels", "max_megabytes")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -89,6 +89,7 @@ def load_config(content: Path, display: str, diagnostics: Diagnostics) -> SiteCo
         time_zone=time_zone,
         serial_comma=serial_comma,
         image_credit=image_credit,
+        search=check.boolean("search", default=True),
     )
 
 

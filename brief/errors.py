@@ -37,6 +37,7 @@ WARNING_CODES: dict[str, str] = {
     "note-label": "a note label is longer than 64 characters, so it is not a note",
     "unused-reference": "a link definition ([label]: address) is used by no link",
     "duplicate-reference": "a link definition's label is defined twice; the second is ignored",
+    "search-failed": "Pagefind could not write the search index, so the site is published without one",
 }
 
 

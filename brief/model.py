@@ -47,6 +47,8 @@ class SiteConfig:
     serial_comma: bool = True
     #: How a lead image's credit is printed: the text with ``{credit}`` where the credit goes.
     image_credit: str = "Image: {credit}"
+    #: Give the site a search page and a search index (``search: false`` turns both off).
+    search: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,11 @@ class BuildOptions:
     drafts: bool = False
     #: The address pages are built for instead of ``base_url`` in ``site.yaml`` (the preview's own).
     base_url: str | None = None
+    #: The search page and index (``--no-search`` turns both off, as ``search: false`` does).
+    search: bool = True
+    #: Write the search index; when off, the pages keep their search field and the output
+    #: keeps the index it has (the preview, unless ``brief serve --search``).
+    search_index: bool = True
 
     def template_folders(self) -> list[Path]:
         """Where templates are looked up, in order: the site's own folder (which may not
