@@ -107,8 +107,9 @@ def _own_cpu(after: Any, before: Any) -> float:
     return (after.user - before.user) + (after.system - before.system)
 
 
-def first_search_bytes(site: Path, query: str) -> tuple[int, int]:
-    """Bytes (and requests) the search page downloads to show the first results for ``query``."""
+def first_search_bytes(site: Path, query: str) -> tuple[int, int, dict[str, int]]:
+    """Bytes (and requests) the search page downloads to show the first results for ``query``,
+    and the bytes by kind of file."""
     from playwright.sync_api import sync_playwright
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -117,12 +118,12 @@ def first_search_bytes(site: Path, query: str) -> tuple[int, int]:
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    sizes: list[int] = []
+    sizes: list[tuple[str, int]] = []
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium") or "chromium", args=["--headless", "--no-sandbox"])
             page = browser.new_page()
-            page.on("response", lambda r: sizes.append(len(r.body())) if r.ok else None)
+            page.on("response", lambda r: sizes.append((r.url, len(r.body()))) if r.ok else None)
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/")
             page.wait_for_selector(".pagefind-ui__search-input")
             page.fill(".pagefind-ui__search-input", query)
@@ -132,7 +133,12 @@ def first_search_bytes(site: Path, query: str) -> tuple[int, int]:
     finally:
         server.shutdown()
         server.server_close()
-    return sum(sizes), len(sizes)
+    kinds: dict[str, int] = {}
+    for url, size in sizes:
+        name = url.rsplit("/", 1)[-1] or "search page"
+        kind = next((k for k in ("pf_fragment", "pf_index", "pf_filter", "pf_meta", "wasm") if k in name), name)
+        kinds[kind] = kinds.get(kind, 0) + size
+    return sum(size for _, size in sizes), len(sizes), kinds
 
 
 def main() -> int:
@@ -165,8 +171,9 @@ def main() -> int:
                         (site / page).parent.mkdir(parents=True, exist_ok=True)
                         shutil.copyfile(project / "_page" / page, site / page)
                     for query in QUERIES:
-                        total, requests = first_search_bytes(site, query)
+                        total, requests, kinds = first_search_bytes(site, query)
                         print(f"  first search for {query}: {total / 1024:.0f} KiB in {requests} responses")
+                        print("    " + ", ".join(f"{k} {v / 1024:.0f}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])))
     return 0
 
 

@@ -145,7 +145,6 @@
       bundlePath: new URL(root.getAttribute("data-bundle"), window.location.href).pathname,
       showImages: false,
       showSubResults: false,
-      autofocus: true,
       processTerm: function (term) {
         terms = term.split(/\s+/).filter(function (t) { return t.length > 0; });
         return term;
@@ -153,6 +152,10 @@
       processResult: tidy
     });
     fallback.hidden = true;
+    var input = root.querySelector("input[type=text], input[type=search], input:not([type])");
+    if (input) {
+      input.setAttribute("aria-labelledby", "search-heading");  // the page's heading names the field
+    }
     var query = new URLSearchParams(window.location.search).get("q");
     if (query) {
       ui.triggerSearch(query);
