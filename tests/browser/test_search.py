@@ -8,17 +8,17 @@ characters only, one in traditional only, one in English only.
 
 from __future__ import annotations
 
-import dataclasses
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from brief.pipeline import build
-from sites import SEARCH_SITE, options, write_site
+from sites import SEARCH_SITE, write_site
 
-from .conftest import SCHEMES, PageView, page_opener, serve_folder
+from .conftest import OUTPUT, SCHEMES, PageView, page_opener, serve_folder
 
 DRILLS, COAST, BUDGET = "Eastern Theater Drills", "Coast Guard Patrols", "Budget Politics"
 
@@ -26,7 +26,9 @@ DRILLS, COAST, BUDGET = "Eastern Theater Drills", "Coast Guard Patrols", "Budget
 @pytest.fixture(scope="module")
 def search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = write_site(tmp_path_factory.mktemp("search"), SEARCH_SITE)
-    build(dataclasses.replace(options(root), use_cache=False))
+    # Built by another process: the build forks workers for images, which can hang when
+    # forked from a process that already runs Playwright's threads.
+    subprocess.run([sys.executable, "-m", "brief", "build", "--no-cache", "-q"], cwd=root, check=True, timeout=300)
     return root / "_site"
 
 
@@ -193,7 +195,7 @@ def assert_fallback(view: PageView) -> None:
 
 def test_without_javascript_the_search_page_says_so_and_links_the_archive(open_search_site: Callable[..., PageView]) -> None:
     view = open_search_site("search/?q=drills", javascript=False, width=390, name="search-no-js")
-    view.screenshot()
+    view.page.screenshot(path=str(OUTPUT / f"{view.label}.png"), full_page=True)
     assert_fallback(view)
     assert view.problems() == []
     assert view.axe() == []
