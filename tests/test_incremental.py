@@ -226,7 +226,8 @@ def test_an_update_removes_pages_and_folders_by_hand_too(project: Path) -> None:
     incremental(project)
     assert tree(site) == cold(project)
     after = inodes(site)
-    assert sum(after[p] != before[p] for p in after) == 1  # updated in place, not replaced whole
+    # Updated in place, not replaced whole (the search index's files are new: their names change).
+    assert sum(after[p] != before[p] for p in after if not p.startswith("pagefind/")) == 1
 
 
 @pytest.mark.parametrize("lost", ["rendered Markdown", "rendered Markdown and bodies"])
