@@ -86,6 +86,7 @@ def inputs_fingerprint(options: "BuildOptions") -> str:
     return fingerprint(
         generator_version(), options.strict, options.future, options.drafts, options.base_url,
         options.pdf,
+        options.search, options.search_index,
         str(options.out.resolve()) if options.out is not None else "check",
         tree_fingerprint([options.content, *options.template_folders(), *options.static_folders()]),
     )

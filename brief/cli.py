@@ -59,6 +59,7 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--out", default="_site", metavar="DIR", help="the output folder (default: _site)")
     build_cmd.add_argument("--no-cache", action="store_true", help="ignore what earlier builds cached: build everything anew")
     build_cmd.add_argument("--no-pdf", action="store_true", help="make no issue PDFs (quicker; the pages then show no page numbers)")
+    build_cmd.add_argument("--no-search", action="store_true", help="leave out the search page and index (as 'search: false' in site.yaml)")
     check_cmd = commands.add_parser("check", help="check the content and report every problem; writes no site")
     common(check_cmd)
     check_cmd.add_argument("--images", action="store_true", help="decode every image again, even those checked before")
@@ -83,6 +84,7 @@ def make_parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--drafts", action="store_true", help="show draft articles too, marked as drafts")
     serve_cmd.add_argument("--open", action="store_true", help="open the preview in the web browser")
     serve_cmd.add_argument("--pdf", action="store_true", help="make the issue PDFs too (off by default: they are slow to lay out)")
+    serve_cmd.add_argument("--search", action="store_true", help="also build the search index (slow on a large archive)")
     serve_cmd.set_defaults(out=None, no_cache=False, external=False)
     return parser
 
@@ -162,6 +164,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         future=args.future,
         external=args.external,
         pdf=not getattr(args, "no_pdf", False),
+        search=not getattr(args, "no_search", False),
     )
     checked = _nothing_to_do(options, args, out, err)
     if checked is True:

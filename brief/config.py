@@ -12,7 +12,7 @@ from .sources import SourceError, load_yaml_file
 
 SITE_KEYS = (
     "title", "base_url", "language", "publisher", "description", "raw_html", "images", "time_zone",
-    "serial_comma", "image_credit", "pdf", "pdf_recto", "contents_list", "related_articles", "feeds",
+    "serial_comma", "image_credit", "pdf", "pdf_recto", "contents_list", "related_articles", "feeds", "search",
 )
 IMAGE_KEYS = ("max_pixels", "max_megabytes")
 FEED_KEYS = ("entries", "id_domain")
@@ -117,6 +117,7 @@ def load_config(content: Path, display: str, diagnostics: Diagnostics) -> SiteCo
         related_articles=reading["related_articles"].default if related is None else related,  # type: ignore[arg-type]
         feed_entries=feed_entries,
         feed_id_domain=feed_id_domain.lower(),
+        search=check.boolean("search", default=True),
     )
 
 

@@ -40,6 +40,7 @@ WARNING_CODES: dict[str, str] = {
     "pdf-unavailable": "WeasyPrint or its system libraries are missing, so no issue PDFs were made",
     "pdf-cjk-font": "no CJK font is installed, so Chinese text in the issue PDFs shows as empty boxes",
     "pdf-failed": "an issue's PDF could not be laid out; the issue is published without one",
+    "search-failed": "Pagefind could not write the search index, so the site is published without one",
 }
 
 

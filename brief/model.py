@@ -61,6 +61,8 @@ class SiteConfig:
     #: The domain in each feed entry's ``tag:`` id (``feeds: id_domain``); empty: the host of
     #: ``base_url``. Kept when the site moves, so that feed readers do not show every article again.
     feed_id_domain: str = ""
+    #: Give the site a search page and a search index (``search: false`` turns both off).
+    search: bool = True
 
 
 @dataclass(frozen=True, slots=True)

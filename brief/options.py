@@ -49,6 +49,11 @@ class BuildOptions:
     base_url: str | None = None
     #: Make the issue PDFs that ``site.yaml`` asks for (``--no-pdf`` and the preview turn it off).
     pdf: bool = True
+    #: The search page and index (``--no-search`` turns both off, as ``search: false`` does).
+    search: bool = True
+    #: Write the search index; when off, the pages keep their search field and the output
+    #: keeps the index it has (the preview, unless ``brief serve --search``).
+    search_index: bool = True
 
     def template_folders(self) -> list[Path]:
         """Where templates are looked up, in order: the site's own folder (which may not

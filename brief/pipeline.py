@@ -21,6 +21,7 @@ import gc
 import multiprocessing
 import os
 import resource
+import shutil
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -36,6 +37,7 @@ from .cache import (
 )
 from .errors import ContentError, Diagnostic, Diagnostics
 from .sources import SourceError
+from .errors import ContentError, Diagnostic, Diagnostics, SourceLocation
 from .external import check_external_links
 from .options import BuildOptions
 from .images import ImageWork, start_images
@@ -216,6 +218,8 @@ class Build:
         marks = preview_marks(loaded, today, options.drafts, options.future)
         if options.base_url:
             loaded.config = dataclasses.replace(loaded.config, base_url=options.base_url)
+        if not options.search:
+            loaded.config = dataclasses.replace(loaded.config, search=False)
         # Go on past errors in single files, so that one build reports the problems of
         # every stage up to here (a missing image, a duplicate slug, an undefined note).
         markdown_cache = self.kept_markdown(cache_root)
@@ -281,6 +285,10 @@ class Build:
                 with report.stage("images (wait)"):
                     copies = images.wait(report.diagnostics)
                 report.images_processed = len(images.processed)
+                if site.config.search:
+                    self.current = "writing the search index"
+                    with report.stage("search"):
+                        self.write_search(publisher, previous, manifest, site, cache_root)
                 self.stop_if_errors()
                 self.current = f"writing {options.out}"
                 with report.stage("write"):
@@ -493,6 +501,58 @@ class Build:
         if self.state is not None:
             self.state.written.append(rel)
         return True
+
+    def write_search(self, publisher: Publisher, previous: Manifest, manifest: Manifest, site: Site, cache_root: Path | None) -> None:
+        """Publish the search index (see :mod:`brief.search`): the previous output's when
+        nothing it indexes changed, else the one kept in the cache for the same articles,
+        else a new one from Pagefind. Without ``search_index`` (the preview), the output
+        keeps the index it has. If Pagefind fails, the site is published without one."""
+        from . import search
+
+        out = self.options.out
+        assert out is not None
+        held = [rel for rel in previous.files if rel.startswith(search.SEARCH_FOLDER + "/")]
+        if not self.options.search_index:
+            for rel in held:
+                if previous.reusable(out, rel, previous.files[rel][0]):
+                    publisher.keep(rel)
+                    manifest.files[rel] = previous.files[rel]
+            return
+        key = search.index_key(site)
+        if held and all(previous.reusable(out, rel, fingerprint(key, rel)) for rel in held):
+            for rel in held:
+                publisher.keep(rel)
+                manifest.files[rel] = previous.files[rel]
+            return
+        if cache_root is None:
+            self.scratch = self.scratch or tempfile.TemporaryDirectory(prefix="brief-search-")
+            folder = Path(self.scratch.name) / "search"
+        else:
+            folder = cache_root / "search" / key
+        done = folder / "complete"
+        if not done.is_file():
+            try:
+                search.write_index(search.search_documents(site, self.report.content_of), folder)
+            except search.SearchFailed as exc:
+                self.report.diagnostics.warning(
+                    SourceLocation(self.config_path()), f"the site is published without its search index: {exc}",
+                    "build with --no-search (or 'search: false' in site.yaml) to leave search out", code="search-failed",
+                )
+                return
+            done.touch()
+            for other in folder.parent.iterdir() if cache_root is not None else ():
+                if other != folder:
+                    shutil.rmtree(other, ignore_errors=True)  # the index of other articles
+        for rel, path in search.bundle_files(folder / search.SEARCH_FOLDER):
+            self.publish(publisher, previous, manifest, rel, fingerprint(key, rel), lambda: publisher.link(rel, path))
+
+    def config_path(self) -> str:
+        """The display path of ``site.yaml``, for diagnostics about the whole site."""
+        path = self.options.content / "site.yaml"
+        try:
+            return path.relative_to(self.options.project).as_posix()
+        except ValueError:
+            return path.as_posix()
 
     def scratch_cache(self) -> Path | None:
         """For ``--no-cache`` and ``brief check --images``: a temporary image cache, removed when

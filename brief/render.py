@@ -41,6 +41,8 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
 )
+#: The search page's: Pagefind compiles WebAssembly, which needs ``'wasm-unsafe-eval'`` (and nothing else).
+SEARCH_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
 RECENT_ARTICLES = 10
 #: The most URLs one sitemap file may list (the sitemaps protocol's limit; search engines
 #: ignore the rest). A larger site gets a sitemap index, sitemap.xml, and numbered parts.
@@ -197,10 +199,12 @@ class Renderer:
         if topics:
             add("topics/index.html", functools.partial(self.page, "topics.html", "topics/", topics=topics, counts=topic_counts),
                 topics, topic_counts)
+        if site.config.search:
+            add("search/index.html", functools.partial(self.page, "search.html", "search/", csp=SEARCH_CSP))
         add("404.html", functools.partial(self.page, "404.html", "404.html"))
         self.add_feed_jobs(add)
         self.add_citation_jobs(add)
-        entries = self.sitemap_entries([job.path for job in jobs if job.path != "404.html"])
+        entries = self.sitemap_entries([job.path for job in jobs if job.path not in ("404.html", "search/index.html")])
         if len(entries) <= SITEMAP_URLS:
             add("sitemap.xml", functools.partial(self.render_sitemap, entries), entries)
         else:

@@ -81,3 +81,33 @@ def build_errors(root: Path, strict: bool = False) -> list[str]:
 def article(front: str, body: str = "Text.\n") -> str:
     """An article file from front-matter lines (without fences) and a body."""
     return f"---\n{front.strip()}\n---\n\n{body}"
+
+
+#: A small site for search: one article in simplified Chinese only, one in traditional
+#: only, one in English only, across two publications, two authors, three topics and
+#: two years (tests/test_search.py, tests/browser/test_search.py).
+SEARCH_SITE: dict[str, str | bytes | None] = {
+    "authors/bo-chen.md": "---\nname: Bo Chen\naffiliation: Strait Institute\n---\nBo Chen follows the coast guards.\n",
+    "pub/v1n1/issue.yaml": "volume: 1\nnumber: 1\ndate: 2025-12-10\n",
+    "pub/v1n1/article.md": None,
+    "pub/v1n1/eastern-theater-drills.md": article(
+        "title: Eastern Theater Drills\nauthors: [ann-lee]\ntopics: [Military]\n"
+        "summary: ['The drills ran for three days.']",
+        "State media said the 中国人民解放军东部战区 began drills near the 台湾海峡 on Monday "
+        "([Xinhua](https://example.org/xinhua/1208), December 8).[^1]\n\n"
+        "[^1]: The command's statement named the 海军 and the rocket force.\n",
+    ),
+    "pub/v1n2/issue.yaml": "volume: 1\nnumber: 2\ndate: 2026-01-14\n",
+    "pub/v1n2/coast-guard-patrols.md": article(
+        "title: Coast Guard Patrols\nauthors: [bo-chen]\ntopics: [Maritime]",
+        "Taiwan's 海巡署 and the 國防部 reported 共軍 ships near Kinmen "
+        "([Focus Taiwan](https://example.org/cna/0112), January 12).\n",
+    ),
+    "second/publication.yaml": "title: Budget Monitor\n",
+    "second/v2n1/issue.yaml": "volume: 2\nnumber: 1\ndate: 2026-01-14\n",
+    "second/v2n1/budget-politics.md": article(
+        "title: Budget Politics\nauthors: [ann-lee, bo-chen]\ntopics: [Politics]",
+        "The legislature debated the special defense budget for a week "
+        "([Reuters](https://example.org/reuters/0109), January 9).\n",
+    ),
+}

@@ -186,7 +186,7 @@ def test_content_errors_are_all_listed_and_counted(tmp_path: Path, brief) -> Non
     assert result.err.splitlines() == [
         BROKEN_LINE,
         "content/site.yaml:3: unknown key 'theme' in site.yaml"
-        " — expected one of: base_url, contents_list, description, feeds, image_credit, images, language, pdf, pdf_recto, publisher, raw_html, related_articles, serial_comma, time_zone, title",
+        " — expected one of: base_url, contents_list, description, feeds, image_credit, images, language, pdf, pdf_recto, publisher, raw_html, related_articles, search, serial_comma, time_zone, title",
         "brief: 2 problems found; nothing was written",
     ]
 

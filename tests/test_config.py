@@ -157,7 +157,7 @@ def test_language_appears_on_pages(tmp_path: Path) -> None:
         ("baseurl: https://x.example.org/", f"{S}:3: unknown key 'baseurl' in site.yaml — did you mean 'base_url'?"),
         ("theme: dark",
          f"{S}:3: unknown key 'theme' in site.yaml"
-         " — expected one of: base_url, contents_list, description, feeds, image_credit, images, language, pdf, pdf_recto, publisher, raw_html, related_articles, serial_comma, time_zone, title"),
+         " — expected one of: base_url, contents_list, description, feeds, image_credit, images, language, pdf, pdf_recto, publisher, raw_html, related_articles, search, serial_comma, time_zone, title"),
     ],
 )
 def test_rejects_unknown_key(tmp_path: Path, line: str, expected: str) -> None:
@@ -232,5 +232,5 @@ def test_all_site_yaml_problems_at_once(tmp_path: Path) -> None:
         f"{S}:3: 'language' is not a BCP 47 language tag: 'english' — e.g. en, en-GB, zh-Hant",
         f"{S}:4: 'raw_html' must be true or false, not text — write 'raw_html: true'",
         f"{S}:5: unknown key 'colour' in site.yaml"
-        " — expected one of: base_url, contents_list, description, feeds, image_credit, images, language, pdf, pdf_recto, publisher, raw_html, related_articles, serial_comma, time_zone, title",
+        " — expected one of: base_url, contents_list, description, feeds, image_credit, images, language, pdf, pdf_recto, publisher, raw_html, related_articles, search, serial_comma, time_zone, title",
     ]

@@ -257,13 +257,29 @@ def test_an_edit_rewrites_only_the_files_that_changed(project: Path) -> None:
     EDITS["article body"](project)
     report = incremental(project)
     after = inodes(site)
-    assert set(after) == set(before)
-    rewritten = sorted(p for p in after if after[p] != before[p])
+    # The search index holds the article's text: its files, named by their content, change too.
+    index = [p for p in set(after) ^ set(before) if p.startswith("pagefind/")]
+    assert any(p.startswith("pagefind/fragment/") for p in index)
+    pages = {p: i for p, i in after.items() if not p.startswith("pagefind/")}
+    assert set(pages) == {p for p in before if not p.startswith("pagefind/")}
+    rewritten = sorted(p for p in pages if pages[p] != before[p])
     # The article's page, and each feed that carries the article in full (its authors',
     # its topics', its publication's, the site's); none of the other pages or feeds.
     feeds = ["authors/ann-lee/feed.xml", "authors/bo-chen/feed.xml", "feed.xml", "pub/feed.xml", "topics/navy/feed.xml", "topics/t2/feed.xml"]
     assert rewritten == sorted(["pub/v1n1-piece-2/index.html", *feeds])
     assert report.pages_rendered == 1 + len(feeds)
+
+
+def test_a_change_no_article_shows_keeps_the_search_index(project: Path) -> None:
+    """A template edit renders every page again, but the index, made of the articles alone,
+    is the previous build's files (Pagefind does not run)."""
+    site = project / "_site"
+    before = {p: i for p, i in inodes(site).items() if p.startswith("pagefind/")}
+    assert "pagefind/pagefind-entry.json" in before
+    edit(project / "templates/base.html", "</footer>", "<p>An edited footer.</p></footer>")
+    report = incremental(project)
+    assert report.pages_rendered > 1
+    assert {p: i for p, i in inodes(site).items() if p.startswith("pagefind/")} == before
 
 
 def test_an_update_killed_while_publishing_is_finished_by_the_next_build(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -318,7 +334,9 @@ def test_an_update_removes_pages_and_folders_by_hand_too(project: Path) -> None:
     incremental(project)
     assert tree(site) == cold(project)
     after = inodes(site)
-    assert sum(after[p] != before[p] for p in after) == 7  # the page and six feeds, in place, not replaced whole
+    # Updated in place, not replaced whole (the search index's files are new: their names change):
+    # the page and six feeds.
+    assert sum(after[p] != before[p] for p in after if not p.startswith("pagefind/")) == 7
 
 
 @pytest.mark.parametrize("lost", ["rendered Markdown", "rendered Markdown and the Markdown index"])

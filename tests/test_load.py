@@ -664,7 +664,7 @@ def test_empty_publication_yaml_is_reported_even_with_other_errors(tmp_path: Pat
     assert site_errors(tmp_path, files) == [
         "content/brief/publication.yaml:1: publication.yaml is missing the required key 'title' — add 'title: ...'",
         "content/site.yaml:3: unknown key 'theme' in site.yaml"
-        " — expected one of: base_url, contents_list, description, feeds, image_credit, images, language, pdf, pdf_recto, publisher, raw_html, related_articles, serial_comma, time_zone, title",
+        " — expected one of: base_url, contents_list, description, feeds, image_credit, images, language, pdf, pdf_recto, publisher, raw_html, related_articles, search, serial_comma, time_zone, title",
     ]
 
 

@@ -41,7 +41,7 @@ def test_parallel_markdown_gives_the_same_site_as_serial(tmp_path: Path) -> None
 def test_report_times_every_stage_in_order(tmp_path: Path) -> None:
     write_site(tmp_path)
     report = build(options(tmp_path))
-    assert [name for name, _ in report.timings] == ["load", "markdown", "assemble", "images", "pdf", "render", "images (wait)", "write"]
+    assert [name for name, _ in report.timings] == ["load", "markdown", "assemble", "images", "pdf", "render", "images (wait)", "search", "write"]
     assert all(seconds >= 0 for _, seconds in report.timings)
     assert len(report.cpu) == len(report.timings) and all(own >= 0 and workers >= 0 for own, workers in report.cpu)
 

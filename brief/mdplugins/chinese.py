@@ -24,6 +24,8 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005\u3007\U00020000-\U0003134f"
+#: The Han characters, as the body of a regular-expression character class.
+HAN = _HAN
 _PUNCT = "\u3000-\u3004\u3008-\u303f\uff01-\uff0f\uff1a-\uff20\uff5b-\uff65\u00b7"
 #: A run: Han characters, with CJK punctuation allowed between them.
 RUN = re.compile(f"[{_HAN}]+(?:[{_PUNCT}]*[{_HAN}]+)*")

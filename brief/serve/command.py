@@ -64,6 +64,7 @@ def _serve(args: argparse.Namespace, content: Path, project: Path, out: TextIO, 
     options = BuildOptions(
         content=content, project=project, out=folder, strict=args.strict,
         drafts=args.drafts, future=args.future, now=args.now, base_url=url, pdf=args.pdf,
+        search_index=getattr(args, "search", False),
     )
     watched = [content, *options.template_folders(), *options.static_folders()]
     watcher = Watcher(watched)

@@ -155,15 +155,11 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def site_url(sample_site: Path) -> Iterator[str]:
     """The sample site served at ``http://127.0.0.1:<port>/``."""
-    handler = functools.partial(_QuietHandler, directory=str(sample_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    url, stop = serve_folder(sample_site)
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield url
     finally:
-        server.shutdown()
-        server.server_close()
+        stop()
 
 
 @pytest.fixture(scope="session")
@@ -350,6 +346,27 @@ _FOCUS_STYLE_JS = """() => {
 def open_page(browser: Any, site_url: str, axe_source: str) -> Iterator[Callable[..., PageView]]:
     """Open a page of the sample site; see the module's docstring."""
     contexts: list[Any] = []
+    yield page_opener(browser, site_url, axe_source, contexts)
+    for context in contexts:
+        context.close()
+
+
+def serve_folder(folder: Path) -> tuple[str, Callable[[], None]]:
+    """Serve ``folder`` at ``http://127.0.0.1:<port>/``; returns the address and how to stop."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def stop() -> None:
+        server.shutdown()
+        server.server_close()
+
+    return f"http://127.0.0.1:{server.server_address[1]}/", stop
+
+
+def page_opener(browser: Any, site_url: str, axe_source: str, contexts: list[Any]) -> Callable[..., PageView]:
+    """The factory of :func:`open_page` for the site at ``site_url`` (another site's tests use
+    it with their own); the contexts it opens are added to ``contexts`` for the caller to close."""
     origin = urlsplit(site_url).netloc
 
     def factory(
@@ -382,9 +399,7 @@ def open_page(browser: Any, site_url: str, axe_source: str) -> Iterator[Callable
         page.goto(site_url + path, wait_until="load")
         return view
 
-    yield factory
-    for context in contexts:
-        context.close()
+    return factory
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
