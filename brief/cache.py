@@ -460,6 +460,12 @@ class SourceCache:
     watched: set[str] | None = None
     #: What :meth:`remember` computed from files, by path (only while ``watched`` is set).
     memos: dict[str, Any] = field(default_factory=dict)
+    #: What was loaded from a folder, by the folder's path (see :meth:`recall`; only while
+    #: ``watched`` is set): a folder none of whose files changed gives the same again.
+    folders: dict[str, Any] = field(default_factory=dict)
+    #: The changed paths and every folder above them; the folders that hold a changed path.
+    _dirty: set[str] = field(default_factory=set)
+    _parents: set[str] = field(default_factory=set)
     _authors: tuple[tuple[str, ...], str] = ((), "")
     _shards: dict[str, str] = field(default_factory=dict)
 
@@ -472,6 +478,18 @@ class SourceCache:
         self.watched = changed
         if changed is None:
             self.memos.clear()
+            self.folders.clear()
+            self._dirty, self._parents = set(), set()
+            return
+        self._dirty, self._parents = set(), set()
+        for path in changed:
+            self._parents.add(os.path.dirname(path))
+            while path not in self._dirty:
+                self._dirty.add(path)
+                parent = os.path.dirname(path)
+                if parent == path:
+                    break
+                path = parent
 
     def unchanged(self, path: Path) -> bool:
         """Whether ``path`` is known not to have changed since the last build."""
@@ -488,6 +506,33 @@ class SourceCache:
             self.memos[key] = value
         return value
 
+    def recall(self, folder: Path, shallow: bool = False) -> Any:
+        """What :meth:`keep` kept for ``folder`` in an earlier build of a preview, if no file
+        under it changed since (with ``shallow``: if no file or folder was added to it or
+        removed from it, nor to or from one of its sub-folders); else ``None``."""
+        if self.watched is None:
+            return None
+        key = str(folder)
+        if shallow:
+            # An entry added, removed or changed is reported by its own path, in its folder.
+            if key in self._parents or any(os.path.dirname(p) == key for p in self._parents):
+                return None
+        elif key in self._dirty:
+            return None
+        return self.folders.get(key)
+
+    def keep(self, folder: Path, value: Any) -> None:
+        """Remember what was loaded from ``folder`` (only in a preview, which is told of changes)."""
+        if self.watched is not None:
+            self.folders[str(folder)] = value
+
+    def reuse_folder(self, folder: str) -> None:
+        """Keep the entries of the articles in ``folder`` (a display path) that the last build
+        used as used by this one too (its files are unchanged and were not looked up again)."""
+        shard = self._folder_shard(folder)
+        if shard in self.loaded:
+            self.used[shard] = self.loaded[shard]
+
     @classmethod
     def open(cls, folder: Path | None) -> "SourceCache":
         return cls(None if folder is None else folder / f"sources-{generator_version()}")
@@ -499,7 +544,9 @@ class SourceCache:
         return self._authors[1]
 
     def _shard(self, display: str) -> str:
-        folder = os.path.dirname(display)
+        return self._folder_shard(os.path.dirname(display))
+
+    def _folder_shard(self, folder: str) -> str:
         shard = self._shards.get(folder)
         if shard is None:
             shard = self._shards[folder] = hashlib.sha256(folder.encode("utf-8", "surrogatepass")).hexdigest()[:20]

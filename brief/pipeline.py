@@ -35,9 +35,9 @@ from .options import BuildOptions
 from .images import ImageWork, start_images
 from .load import LoadedContent, load_content
 from .markdown import render_article
-from .model import ArticleContent, ArticleSource, Site
+from .model import ArticleContent, ArticleSource, ImageAsset, Site
 from .redirects import gone_addresses, published_articles
-from .render import OutputFile, Renderer, static_files
+from .render import Fingerprints, OutputFile, Renderer, static_files
 from .schedule import Schedule, describe_held, plan_schedule, preview_marks, site_today
 from .write import OutputLock, Publisher, Staging, Update, check_output_folder
 
@@ -113,6 +113,10 @@ class BuildState:
     first: set[str] = field(default_factory=set)
     #: ... and told to, once they are in the output, before the rest of the build is done.
     on_early: Callable[[list[str]], None] | None = None
+    #: Each article's social card, planned once its file is in the cache (see :func:`start_images`).
+    cards: dict[str, tuple[object, tuple[ImageAsset, Path]]] = field(default_factory=dict)
+    #: The pages' fingerprints and what they were computed from.
+    fingerprints: Fingerprints = field(default_factory=Fingerprints)
 
 
 class Build:
@@ -222,7 +226,10 @@ class Build:
                 check_external_links(links, report.diagnostics, cache_root / "external.json" if cache_root else None)
         self.current = "processing images"
         with report.stage("images"):
-            images = start_images(site, options.project, report.diagnostics, cache=self.scratch_cache())
+            images = start_images(
+                site, options.project, report.diagnostics, cache=self.scratch_cache(),
+                plans=state.cards if state is not None else None,
+            )
             site.images, site.social = images.assets, images.social
         report.site = site
         report.articles = len(site.articles)
@@ -232,7 +239,10 @@ class Build:
             renderer = Renderer(
                 site, options.template_folders(), full_content=markdown_cache.full,
                 bytecode=cache_root / "templates" if cache_root else None,
+                remembered=state.fingerprints if state is not None else None,
             )
+            if state is not None:
+                state.fingerprints.next_build()
             manifest = Manifest(
                 inputs=inputs, articles=len(site.articles), time_zone=site.config.time_zone,
                 due_since=schedule.due_since, next_release=schedule.next_release,

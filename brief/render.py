@@ -45,6 +45,32 @@ ARCHIVE_ISSUES = 6
 
 
 @dataclass
+class Fingerprints:
+    """Fingerprints of page inputs, remembered from one build to the next by a process that
+    makes many builds (the preview), so that a rebuild hashes only the inputs that changed.
+
+    Each entry is kept with the inputs it is the fingerprint of, and used only when this
+    build's inputs are equal to them (equal model values have equal ``repr``, which is what
+    :func:`~brief.cache.fingerprint` hashes). What a build did not ask for is forgotten at
+    the next (:meth:`next_build`).
+    """
+
+    before: dict[Any, tuple[Any, str]] = field(default_factory=dict)
+    now: dict[Any, tuple[Any, str]] = field(default_factory=dict)
+
+    def of(self, name: Any, inputs: Any, compute: Callable[[], str]) -> str:
+        """The fingerprint named ``name`` of ``inputs``: remembered if the inputs are the same."""
+        known = self.now.get(name) or self.before.get(name)
+        if known is None or known[0] != inputs:
+            known = (inputs, compute())
+        self.now[name] = known
+        return known[1]
+
+    def next_build(self) -> None:
+        self.before, self.now = self.now, {}
+
+
+@dataclass
 class Renderer:
     """Renders pages from templates. One per build."""
 
@@ -56,6 +82,8 @@ class Renderer:
     full_content: Callable[[str], ArticleContent] | None = None
     #: Where compiled templates are kept between builds (``None``: compile them each time).
     bytecode: Path | None = None
+    #: Fingerprints remembered from the builds before (a process that makes many: the preview).
+    remembered: "Fingerprints | None" = None
     env: jinja2.Environment = field(init=False)
     _digests: dict[int, tuple[Any, str]] = field(init=False, default_factory=dict)
     _teasers: dict[str, str] = field(init=False, default_factory=dict)
@@ -138,9 +166,14 @@ class Renderer:
         jobs: list[PageJob] = []
 
         base = fingerprint(base, site.config, self.sections())
+        remembered = self.remembered
 
         def add(path: str, render: Callable[[], OutputFile], *deps: Any) -> None:
-            jobs.append(PageJob(path, fingerprint(base, path, deps), render))
+            if remembered is None:
+                key = fingerprint(base, path, deps)
+            else:
+                key = remembered.of(path, (base, deps), lambda: fingerprint(base, path, deps))
+            jobs.append(PageJob(path, key, render))
 
         latest, latest_articles, recent = self.home_lists()
         archive = self.home_archive()
@@ -198,7 +231,11 @@ class Renderer:
         computed once per build."""
         known = self._digests.get(id(item))
         if known is None or known[0] is not item:
-            known = self._digests[id(item)] = (item, fingerprint(item))
+            try:
+                value = self.remembered.of(item, item, lambda: fingerprint(item)) if self.remembered is not None else fingerprint(item)
+            except TypeError:  # a value that cannot be a dictionary's key
+                value = fingerprint(item)
+            known = self._digests[id(item)] = (item, value)
         return known[1]
 
     def teaser(self, article: Article) -> str:
@@ -206,11 +243,16 @@ class Renderer:
         known = self._teasers.get(article.url)
         if known is None:
             issue = self.site.issues[article.issue_key]
-            known = self._teasers[article.url] = fingerprint(
+            shown = (
                 article.url, article.title, article.date, issue.url, issue.label,
                 tuple((a.id, a.name, a.has_page) for a in article.authors), article.content.teaser_html,
                 article.mark,
             )
+            if self.remembered is None:
+                known = fingerprint(*shown)
+            else:
+                known = self.remembered.of(("teaser", article.url), shown, lambda: fingerprint(*shown))
+            self._teasers[article.url] = known
         return known
 
     def article_deps(self, article: Article) -> tuple[Any, ...]:
