@@ -11,7 +11,9 @@ import dataclasses
 import functools
 import hashlib
 import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .errors import Diagnostic, Diagnostics, SourceLocation
 from .links import LinkTargets, resolve_markers
@@ -36,6 +38,29 @@ def issue_url(issue: Issue) -> str:
     return f"{issue.publication}/volume-{issue.volume}/issue-{issue.number}/"
 
 
+@dataclass
+class Assembled:
+    """What one assembly made from what, kept by a process that assembles the site again and
+    again (the preview): the next assembly reuses each issue, author and article made from
+    the same objects (unchanged files load to the same objects; see :mod:`brief.load`), so
+    what comes after can tell an unchanged one by its identity. Only what was made without
+    a diagnostic is kept; what the last assembly did not make is forgotten."""
+
+    issues: dict[str, tuple[tuple[object, ...], Issue]] = field(default_factory=dict)
+    authors: dict[str, tuple[tuple[object, ...], Author, tuple[Diagnostic, ...]]] = field(default_factory=dict)
+    articles: dict[str, tuple[tuple[object, ...], Article]] = field(default_factory=dict)
+
+
+def _made(kept: dict[str, tuple], made: dict[str, tuple] | None, key: str, inputs: tuple[object, ...]) -> tuple | None:
+    """The entry ``kept[key]`` if it was made from ``inputs`` (moved into ``made``), else ``None``."""
+    entry = kept.get(key)
+    if entry is None or entry[0] != inputs:
+        return None
+    if made is not None:
+        made[key] = entry
+    return entry
+
+
 def assemble_site(
     loaded: LoadedContent,
     contents: dict[str, ArticleContent],
@@ -43,6 +68,7 @@ def assemble_site(
     content_keys: dict[str, str] | None = None,
     schedule: Schedule | None = None,
     marks: dict[str, str] | None = None,
+    kept: Assembled | None = None,
 ) -> Site:
     """Join sources and rendered content into a linked :class:`Site`.
 
@@ -52,7 +78,8 @@ def assemble_site(
     published article, and drafts unless ``marks`` (by article path and issue key)
     flags them: marks flag pieces built although not published (the preview's
     ``--drafts`` and ``--future``; see :mod:`brief.schedule`). Links between pages
-    are checked and resolved last, when every page's address is known.
+    are checked and resolved last, when every page's address is known. ``kept`` is what
+    the last assembly made (see :class:`Assembled`); it is updated to this one's.
     """
     marks = marks or {}
     assert loaded.config is not None
@@ -60,13 +87,32 @@ def assemble_site(
     if schedule is None:
         schedule = plan_schedule(loaded, site_today(config.time_zone))
     newest = max((issue.date for issue in loaded.issues), default=dt.date(2000, 1, 1))
-    authors = {
-        key: _with_bio(author, newest, config.raw_html, config.base_url, diagnostics) for key, author in loaded.authors.items()
-    }
-    issues = {
-        issue.key: dataclasses.replace(issue, url=issue_url(issue), mark=marks.get(issue.key, ""))
-        for issue in loaded.issues if issue.key not in schedule.held
-    }
+    before = kept or Assembled()
+    now = Assembled() if kept is not None else None
+    authors: dict[str, Author] = {}
+    for key, author in loaded.authors.items():
+        inputs = (author, newest, config.raw_html, config.base_url)
+        entry = _made(before.authors, now.authors if now else None, key, inputs)
+        if entry is None:
+            told = len(diagnostics.items)
+            made = _with_bio(author, newest, config.raw_html, config.base_url, diagnostics)
+            entry = (inputs, made, tuple(diagnostics.items[told:]))
+            if now is not None:
+                now.authors[key] = entry
+        else:
+            diagnostics.extend(entry[2])
+        authors[key] = entry[1]
+    issues: dict[str, Issue] = {}
+    for issue in loaded.issues:
+        if issue.key in schedule.held:
+            continue
+        inputs = (issue, marks.get(issue.key, ""))
+        entry = _made(before.issues, now.issues if now else None, issue.key, inputs)
+        if entry is None:
+            entry = (inputs, dataclasses.replace(issue, url=issue_url(issue), mark=inputs[1]))
+            if now is not None:
+                now.issues[issue.key] = entry
+        issues[issue.key] = entry[1]
     topics: dict[str, Topic] = {}
     by_url: dict[str, ArticleSource] = {}
     pending: list[tuple[str, ArticleSource, Issue, ArticleContent]] = []
@@ -115,6 +161,18 @@ def assemble_site(
         urls = tuple(member[0] for member in members)
         articles_by_issue[issue.key] = urls
         for index, (url, source, issue, content) in enumerate(members):
+            inputs = (
+                source, content, issue, (content_keys or {}).get(source.path, ""), marks.get(source.path, ""),
+                urls[index - 1] if index > 0 else None, urls[index + 1] if index + 1 < len(urls) else None,
+                config.raw_html, config.base_url, *(authors.get(ref.id) for ref in source.authors if ref.inline is None),
+            )
+            entry = _made(before.articles, None, url, inputs)
+            if entry is not None and _add_topics(entry[1].topics, topics):
+                if now is not None:
+                    now.articles[url] = entry
+                articles[url] = entry[1]
+                continue
+            told = len(diagnostics.items)
             articles[url] = Article(
                 source=source,
                 content=content,
@@ -124,11 +182,13 @@ def assemble_site(
                 url=url,
                 authors=_article_authors(source, issue, authors, config.raw_html, config.base_url, diagnostics),
                 topics=_article_topics(source, topics, diagnostics),
-                content_key=(content_keys or {}).get(source.path, ""),
-                mark=marks.get(source.path, ""),
-                previous=urls[index - 1] if index > 0 else None,
-                next=urls[index + 1] if index + 1 < len(urls) else None,
+                content_key=inputs[3],
+                mark=inputs[4],
+                previous=inputs[5],
+                next=inputs[6],
             )
+            if now is not None and len(diagnostics.items) == told:
+                now.articles[url] = (inputs, articles[url])
     issues_by_publication = {
         pub.slug: tuple(
             key for key, _ in sorted(
@@ -161,18 +221,43 @@ def assemble_site(
         article_rank={article.url: rank for rank, article in enumerate(newest_first)},
     )
     site.redirects = plan_redirects(site, diagnostics)
-    _resolve_links(site, LinkTargets(site, loaded, schedule), diagnostics)
+    _resolve_links(site, lambda: LinkTargets(site, loaded, schedule), diagnostics)
+    if kept is not None and now is not None:
+        kept.issues, kept.authors, kept.articles = now.issues, now.authors, now.articles
     return site
 
 
-def _resolve_links(site: Site, targets: LinkTargets, diagnostics: Diagnostics) -> None:
+def _add_topics(made: tuple[Topic, ...], topics: dict[str, Topic]) -> bool:
+    """Gather the topics of an article made before into ``topics``; ``False`` (and nothing
+    gathered) when one of them is now spelt otherwise by an article before it."""
+    for topic in made:
+        known = topics.get(topic.slug)
+        if known is not None and known.name != topic.name:
+            return False
+    for topic in made:
+        topics.setdefault(topic.slug, topic)
+    return True
+
+
+def _resolve_links(site: Site, make_targets: Callable[[], LinkTargets], diagnostics: Diagnostics) -> None:
     """Check every link between pages and put each page's address into the HTML that
     the site holds (summaries, bios); an article's other HTML is resolved when its page is
-    rendered, from the addresses kept in ``Article.links``."""
+    rendered, from the addresses kept in ``Article.links``. The site's addresses are
+    gathered (``make_targets``) only if some page links to another."""
+    found: list[LinkTargets] = []
+
+    def targets_() -> LinkTargets:
+        if not found:
+            found.append(make_targets())
+        return found[0]
+
     resolved: dict[str, Author] = {}
     for key, author in site.authors.items():
-        site.authors[key] = resolved[key] = _resolved_bio(author, author.location.path, targets, diagnostics)
+        site.authors[key] = resolved[key] = _resolved_bio(author, author.location.path, targets_, diagnostics)
     for url, article in site.articles.items():
+        if not (article.content.links or article.content.own_anchors or any(a.bio_links for a in article.authors)):
+            continue  # nothing to resolve or check
+        targets = targets_()
         addresses = targets.resolve_all(article.source.path, article.content.links, diagnostics)
         targets.check_own_anchors(article, diagnostics)
         content = article.content
@@ -183,17 +268,17 @@ def _resolve_links(site: Site, targets: LinkTargets, diagnostics: Diagnostics) -
                 teaser_html=resolve_markers(content.teaser_html, addresses),
             )
         people = tuple(
-            resolved[a.id] if a.has_page and a.id in resolved else _resolved_bio(a, article.source.path, targets, diagnostics)
+            resolved[a.id] if a.has_page and a.id in resolved else _resolved_bio(a, article.source.path, targets_, diagnostics)
             for a in article.authors
         )
         if addresses or people != article.authors:
             site.articles[url] = dataclasses.replace(article, content=content, links=addresses, authors=people)
 
 
-def _resolved_bio(author: Author, origin: str, targets: LinkTargets, diagnostics: Diagnostics) -> Author:
+def _resolved_bio(author: Author, origin: str, targets: Callable[[], LinkTargets], diagnostics: Diagnostics) -> Author:
     if not author.bio_links:
         return author
-    addresses = targets.resolve_all(origin, author.bio_links, diagnostics)
+    addresses = targets().resolve_all(origin, author.bio_links, diagnostics)
     return dataclasses.replace(author, bio_html=resolve_markers(author.bio_html, addresses))
 
 

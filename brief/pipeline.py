@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .assemble import assemble_site
+from .assemble import Assembled, assemble_site
 from .cache import (
     CACHE_FOLDER, Manifest, MarkdownCache, SourceCache, fingerprint, folder_digest, generator_version, inputs_fingerprint,
     light, store,
@@ -115,6 +115,8 @@ class BuildState:
     on_early: Callable[[list[str]], None] | None = None
     #: Each article's social card, planned once its file is in the cache (see :func:`start_images`).
     cards: dict[str, tuple[object, tuple[ImageAsset, Path]]] = field(default_factory=dict)
+    #: The issues, authors and articles the last assembly made, and from what.
+    assembled: Assembled = field(default_factory=Assembled)
     #: The pages' fingerprints and what they were computed from.
     fingerprints: Fingerprints = field(default_factory=Fingerprints)
 
@@ -210,7 +212,9 @@ class Build:
         report.markdown_cached, report.full_content = markdown_cache.hits, markdown_cache.full
         self.current = "linking articles, issues and authors"
         with report.stage("assemble"):
-            site = assemble_site(loaded, contents, report.diagnostics, keys, schedule, marks)
+            site = assemble_site(
+                loaded, contents, report.diagnostics, keys, schedule, marks, state.assembled if state is not None else None,
+            )
             if options.out is not None:
                 published = previous.pages or published_articles(options.out, site)
                 gone_addresses(published, site, report.diagnostics, held_articles(loaded, schedule))

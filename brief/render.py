@@ -58,8 +58,9 @@ class Fingerprints:
     before: dict[Any, tuple[Any, str]] = field(default_factory=dict)
     now: dict[Any, tuple[Any, str]] = field(default_factory=dict)
 
-    def of(self, name: Any, inputs: Any, compute: Callable[[], str]) -> str:
-        """The fingerprint named ``name`` of ``inputs``: remembered if the inputs are the same."""
+    def of(self, name: Any, inputs: Any, compute: Callable[[], Any]) -> Any:
+        """What ``compute`` gives (a fingerprint, or what one is made from) for ``inputs``, by
+        ``name``: remembered if the inputs are the same (the same objects, most often)."""
         known = self.now.get(name) or self.before.get(name)
         if known is None or known[0] != inputs:
             known = (inputs, compute())
@@ -243,19 +244,39 @@ class Renderer:
         known = self._teasers.get(article.url)
         if known is None:
             issue = self.site.issues[article.issue_key]
-            shown = (
+            shown = (  # what a list shows of the article
                 article.url, article.title, article.date, issue.url, issue.label,
                 tuple((a.id, a.name, a.has_page) for a in article.authors), article.content.teaser_html,
                 article.mark,
             )
             if self.remembered is None:
                 known = fingerprint(*shown)
-            else:
-                known = self.remembered.of(("teaser", article.url), shown, lambda: fingerprint(*shown))
+            else:  # made from the article and its issue: the same objects give the same
+                known = self.remembered.of(("teaser", article.url), (article, issue), lambda: fingerprint(*shown))
             self._teasers[article.url] = known
         return known
 
     def article_deps(self, article: Article) -> tuple[Any, ...]:
+        """What the article's page shows: its fingerprint's inputs (remembered by the objects
+        they are taken from when a process builds again and again)."""
+        if self.remembered is None:
+            return self._article_deps(article)
+        site = self.site
+        source = article.source
+        images: tuple[Any, ...] = ()
+        if article.content.images or (source.image is not None and source.image.src):
+            images = tuple(site.images.get(resolve_image_path(source.path, src)) for src in (
+                *([source.image.src] if source.image is not None and source.image.src else []),
+                *(u.src for u in article.content.images),
+            ))
+        made_from = (
+            article, site.issues[article.issue_key], self.publication(article.publication),
+            site.articles.get(article.previous or ""), site.articles.get(article.next or ""),
+            site.social.get(article.url), images,
+        )
+        return self.remembered.of(("page", article.url), made_from, lambda: self._article_deps(article))
+
+    def _article_deps(self, article: Article) -> tuple[Any, ...]:
         source = article.source
         lead = None
         if source.image is not None and source.image.src:
