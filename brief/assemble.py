@@ -49,6 +49,29 @@ class Assembled:
     issues: dict[str, tuple[tuple[object, ...], Issue]] = field(default_factory=dict)
     authors: dict[str, tuple[tuple[object, ...], Author, tuple[Diagnostic, ...]]] = field(default_factory=dict)
     articles: dict[str, tuple[tuple[object, ...], Article]] = field(default_factory=dict)
+    #: The last assembly: what it was made from and what it made (see :func:`_patched`).
+    last: "_Last | None" = None
+    #: Cleared by the caller when a file other than an article may have changed since the
+    #: last assembly (an image, which an article may name; a folder): then it is not patched.
+    patchable: bool = False
+
+
+@dataclass
+class _Last:
+    articles: list[ArticleSource]
+    contents: dict[str, ArticleContent]
+    content_keys: dict[str, str]
+    others: tuple[object, ...]
+    site: Site
+    #: What it told, in three parts: about what the articles are made of (their images,
+    #: authors, topics), about links between pages, and the rest.
+    told_articles: list[Diagnostic]
+    told_links: list[Diagnostic]
+    told_others: list[Diagnostic]
+
+
+#: Above this many changed articles, an assembly starts from scratch.
+PATCH_LIMIT = 64
 
 
 def _made(kept: dict[str, tuple], made: dict[str, tuple] | None, key: str, inputs: tuple[object, ...]) -> tuple | None:
@@ -86,6 +109,14 @@ def assemble_site(
     config = loaded.config
     if schedule is None:
         schedule = plan_schedule(loaded, site_today(config.time_zone))
+    others = (config, tuple(loaded.authors.items()), tuple(loaded.publications), tuple(loaded.issues), dict(schedule.held), dict(marks), loaded.project, loaded.content)
+    if kept is not None and kept.last is not None and kept.patchable:
+        patched = _patched(kept, kept.last, loaded, contents, content_keys or {}, others, schedule, diagnostics)
+        if patched is not None:
+            return patched
+    if kept is not None:
+        kept.last, kept.patchable = None, True
+    start = len(diagnostics.items)
     newest = max((issue.date for issue in loaded.issues), default=dt.date(2000, 1, 1))
     before = kept or Assembled()
     now = Assembled() if kept is not None else None
@@ -102,6 +133,7 @@ def assemble_site(
         else:
             diagnostics.extend(entry[2])
         authors[key] = entry[1]
+    authored = len(diagnostics.items)
     issues: dict[str, Issue] = {}
     for issue in loaded.issues:
         if issue.key in schedule.held:
@@ -220,11 +252,114 @@ def assemble_site(
         articles_by_issue=articles_by_issue,
         article_rank={article.url: rank for rank, article in enumerate(newest_first)},
     )
+    redirecting = len(diagnostics.items)
     site.redirects = plan_redirects(site, diagnostics)
+    linking = len(diagnostics.items)
     _resolve_links(site, lambda: LinkTargets(site, loaded, schedule), diagnostics)
     if kept is not None and now is not None:
         kept.issues, kept.authors, kept.articles = now.issues, now.authors, now.articles
+        told = diagnostics.items[start:]
+        if not any(d.severity == "error" for d in told):  # (a build that stops is not patched)
+            made = told[authored - start : redirecting - start]
+            kept.last = _Last(
+                list(loaded.articles), dict(contents), dict(content_keys or {}), others, site,
+                [d for d in made if d.location.path in contents], told[linking - start :],
+                told[: authored - start] + [d for d in made if d.location.path not in contents] + told[redirecting - start : linking - start],
+            )
     return site
+
+
+def _patched(
+    kept: Assembled, last: _Last, loaded: LoadedContent, contents: dict[str, ArticleContent], content_keys: dict[str, str],
+    others: tuple[object, ...], schedule: Schedule, diagnostics: Diagnostics,
+) -> Site | None:
+    """The last assembly's site with the articles that changed since made again, when that
+    is all that changed; ``None`` when the site must be assembled from scratch.
+
+    It is all when only what some articles say changed (their text, title, summary,
+    notes...): each is still the same file, with the same slug, issue, date, draft flag,
+    topics, authors and aliases, and its headings have the same ids, so every other
+    article, address, redirect and link is what it was. Anything else (an issue, an
+    author, the settings, a file added or removed, more than :data:`PATCH_LIMIT` articles)
+    is assembled from scratch. The last assembly's diagnostics about the other articles
+    and everything else are told again; those about the changed articles are found again.
+    """
+    if others != last.others or len(loaded.articles) != len(last.articles):
+        return None
+    site = last.site
+    changed: list[tuple[ArticleSource, Article]] = []
+    for source, before in zip(loaded.articles, last.articles):
+        path = source.path
+        if source is before and contents.get(path) is last.contents.get(path) and content_keys.get(path) == last.content_keys.get(path):
+            continue
+        if (
+            path != before.path or source.slug != before.slug or source.issue_key != before.issue_key
+            or source.file_name != before.file_name or source.draft != before.draft or source.date != before.date
+            or source.topics != before.topics or source.authors != before.authors or source.aliases != before.aliases
+            or (path in contents) != (path in last.contents) or len(changed) >= PATCH_LIMIT
+        ):
+            return None
+        issue = site.issues.get(source.issue_key)
+        old = site.articles.get(f"{issue.publication}/{source.slug}/") if issue is not None else None
+        if old is None or old.source.path != path:
+            if path in contents:
+                return None  # not in the site (it lost to another with its slug...): start afresh
+            continue  # not published (a draft, held back): nothing else depends on its content
+        if contents[path].anchors != old.content.anchors:
+            return None  # links from other pages to its headings are checked again
+        changed.append((source, old))
+    paths = {source.path for source, _ in changed}
+    config = site.config
+    authors = {key: entry[1] for key, entry in kept.authors.items()}
+    # Told again, and found again in assemble_site's order: images, authors and topics, then links.
+    diagnostics.extend(last.told_others)
+    diagnostics.extend(d for d in last.told_articles if d.location.path not in paths)
+    first = len(diagnostics.items)
+    for source, _old in changed:
+        _check_images(source, contents[source.path], loaded.project, loaded.content, diagnostics)
+    articles = dict(site.articles)
+    topics = dict(site.topics)
+    for source, old in changed:
+        issue = site.issues[old.issue_key]
+        inputs = (
+            source, contents[source.path], issue, content_keys.get(source.path, ""), old.mark, old.previous, old.next,
+            config.raw_html, config.base_url, *(authors.get(ref.id) for ref in source.authors if ref.inline is None),
+        )
+        told = len(diagnostics.items)
+        articles[old.url] = Article(
+            source=source, content=inputs[1], publication=old.publication, issue_key=old.issue_key, date=old.date, url=old.url,
+            authors=_article_authors(source, issue, authors, config.raw_html, config.base_url, diagnostics),
+            topics=_article_topics(source, topics, diagnostics), content_key=inputs[3], mark=old.mark,
+            previous=old.previous, next=old.next,
+        )
+        if len(diagnostics.items) == told:
+            kept.articles[old.url] = (inputs, articles[old.url])
+    told_articles = [d for d in last.told_articles if d.location.path not in paths] + diagnostics.items[first:]
+    told_links = [d for d in last.told_links if d.location.path not in paths]
+    diagnostics.extend(told_links)
+    patched = dataclasses.replace(site, articles=articles)
+    linking = len(diagnostics.items)
+    targets = _lazy(lambda: LinkTargets(patched, loaded, schedule))
+    resolved = dict(site.authors)
+    for _source, old in changed:
+        _resolve_article(patched, old.url, targets, resolved, diagnostics)
+    kept.last = _Last(
+        list(loaded.articles), dict(contents), dict(content_keys), others, patched,
+        told_articles, told_links + diagnostics.items[linking:], list(last.told_others),
+    )
+    return patched
+
+
+def _lazy(make: Callable[[], LinkTargets]) -> Callable[[], LinkTargets]:
+    """``make``, called once, when first needed."""
+    found: list[LinkTargets] = []
+
+    def targets() -> LinkTargets:
+        if not found:
+            found.append(make())
+        return found[0]
+
+    return targets
 
 
 def _add_topics(made: tuple[Topic, ...], topics: dict[str, Topic]) -> bool:
@@ -244,35 +379,36 @@ def _resolve_links(site: Site, make_targets: Callable[[], LinkTargets], diagnost
     the site holds (summaries, bios); an article's other HTML is resolved when its page is
     rendered, from the addresses kept in ``Article.links``. The site's addresses are
     gathered (``make_targets``) only if some page links to another."""
-    found: list[LinkTargets] = []
-
-    def targets_() -> LinkTargets:
-        if not found:
-            found.append(make_targets())
-        return found[0]
-
+    targets = _lazy(make_targets)
     resolved: dict[str, Author] = {}
     for key, author in site.authors.items():
-        site.authors[key] = resolved[key] = _resolved_bio(author, author.location.path, targets_, diagnostics)
-    for url, article in site.articles.items():
-        if not (article.content.links or article.content.own_anchors or any(a.bio_links for a in article.authors)):
-            continue  # nothing to resolve or check
-        targets = targets_()
-        addresses = targets.resolve_all(article.source.path, article.content.links, diagnostics)
-        targets.check_own_anchors(article, diagnostics)
-        content = article.content
-        if addresses:
-            content = dataclasses.replace(
-                content,
-                summary_html=tuple(resolve_markers(h, addresses) for h in content.summary_html),
-                teaser_html=resolve_markers(content.teaser_html, addresses),
-            )
-        people = tuple(
-            resolved[a.id] if a.has_page and a.id in resolved else _resolved_bio(a, article.source.path, targets_, diagnostics)
-            for a in article.authors
+        site.authors[key] = resolved[key] = _resolved_bio(author, author.location.path, targets, diagnostics)
+    for url in list(site.articles):
+        _resolve_article(site, url, targets, resolved, diagnostics)
+
+
+def _resolve_article(
+    site: Site, url: str, targets: Callable[[], LinkTargets], resolved: dict[str, Author], diagnostics: Diagnostics
+) -> None:
+    """:func:`_resolve_links` for one article (``resolved``: the site's authors, their bios resolved)."""
+    article = site.articles[url]
+    if not (article.content.links or article.content.own_anchors or any(a.bio_links for a in article.authors)):
+        return  # nothing to resolve or check
+    addresses = targets().resolve_all(article.source.path, article.content.links, diagnostics)
+    targets().check_own_anchors(article, diagnostics)
+    content = article.content
+    if addresses:
+        content = dataclasses.replace(
+            content,
+            summary_html=tuple(resolve_markers(h, addresses) for h in content.summary_html),
+            teaser_html=resolve_markers(content.teaser_html, addresses),
         )
-        if addresses or people != article.authors:
-            site.articles[url] = dataclasses.replace(article, content=content, links=addresses, authors=people)
+    people = tuple(
+        resolved[a.id] if a.has_page and a.id in resolved else _resolved_bio(a, article.source.path, targets, diagnostics)
+        for a in article.authors
+    )
+    if addresses or people != article.authors:
+        site.articles[url] = dataclasses.replace(article, content=content, links=addresses, authors=people)
 
 
 def _resolved_bio(author: Author, origin: str, targets: Callable[[], LinkTargets], diagnostics: Diagnostics) -> Author:

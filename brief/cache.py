@@ -526,6 +526,17 @@ class SourceCache:
         if self.watched is not None:
             self.folders[str(folder)] = value
 
+    def same(self, key: str, value: T) -> T:
+        """``value``, or the equal value a preview's earlier build had under ``key`` (so that an
+        unchanged value is the same object from one build to the next)."""
+        if self.watched is None:
+            return value
+        known = self.folders.get(key)
+        if known is not None and type(known) is type(value) and known == value:
+            return known  # type: ignore[no-any-return]
+        self.folders[key] = value
+        return value
+
     def reuse_folder(self, folder: str) -> None:
         """Keep the entries of the articles in ``folder`` (a display path) that the last build
         used as used by this one too (its files are unchanged and were not looked up again)."""

@@ -320,6 +320,8 @@ class Loader:
             folder=self.display(folder),
             location=SourceLocation(display, 1),
         )
+        if self.cache is not None:  # the same object while it does not change (see brief.render.Fingerprints)
+            publication = self.cache.same(f"publication:{display}", publication)
         result.publications.append(publication)
         issue_folders, strays = self.publication_folders(folder)
         for issue_folder, is_issue in issue_folders:

@@ -186,6 +186,8 @@ class Build:
                     self.report_up_to_date(previous)
                     return report
         self.current = f"loading {options.content}"
+        if state is not None and (state.changed is None or not all(p.endswith(".md") for p in state.changed)):
+            state.assembled.patchable = False  # until the next assembly from scratch (see assemble_site)
         source_cache = self.kept_sources(cache_root)
         with report.stage("load"):
             loaded = load_content(options.content, options.project, report.diagnostics, source_cache)
@@ -215,7 +217,8 @@ class Build:
             site = assemble_site(
                 loaded, contents, report.diagnostics, keys, schedule, marks, state.assembled if state is not None else None,
             )
-            if options.out is not None:
+            # (Nothing is gone when every address published before has its article still.)
+            if options.out is not None and not (previous.pages and previous.pages.keys() <= site.articles.keys()):
                 published = previous.pages or published_articles(options.out, site)
                 gone_addresses(published, site, report.diagnostics, held_articles(loaded, schedule))
         self.stop_if_errors()

@@ -12,7 +12,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import itertools
 import json
+import operator
 import posixpath
 from urllib.parse import urlsplit
 from dataclasses import dataclass, field
@@ -52,23 +54,38 @@ class Fingerprints:
     Each entry is kept with the inputs it is the fingerprint of, and used only when this
     build's inputs are equal to them (equal model values have equal ``repr``, which is what
     :func:`~brief.cache.fingerprint` hashes). What a build did not ask for is forgotten at
-    the next (:meth:`next_build`).
+    the next (:meth:`next_build`), once there is much of it.
     """
 
-    before: dict[Any, tuple[Any, str]] = field(default_factory=dict)
-    now: dict[Any, tuple[Any, str]] = field(default_factory=dict)
+    known: dict[Any, tuple[Any, Any]] = field(default_factory=dict)
+    #: The names asked for by this build.
+    asked: set[Any] = field(default_factory=set)
 
     def of(self, name: Any, inputs: Any, compute: Callable[[], Any]) -> Any:
-        """What ``compute`` gives (a fingerprint, or what one is made from) for ``inputs``, by
-        ``name``: remembered if the inputs are the same (the same objects, most often)."""
-        known = self.now.get(name) or self.before.get(name)
+        """What ``compute`` gives (a fingerprint) for ``inputs``, by ``name``: remembered if
+        the inputs are equal."""
+        known = self.known.get(name)
         if known is None or known[0] != inputs:
-            known = (inputs, compute())
-        self.now[name] = known
+            known = self.known[name] = (inputs, compute())
+        self.asked.add(name)
+        return known[1]
+
+    def made(self, name: Any, objects: tuple[Any, ...], values: Any, compute: Callable[[], Any]) -> Any:
+        """:meth:`of` for what is made from ``objects``, which must be the very same objects
+        (an object made again from changed inputs may still be equal to the old one: an
+        article of an issue whose number changed), and from ``values``, which must be equal."""
+        known = self.known.get(name)
+        if known is None or known[0][1] != values or len(known[0][0]) != len(objects) or not all(map(operator.is_, known[0][0], objects)):
+            known = self.known[name] = ((objects, values), compute())
+        self.asked.add(name)
         return known[1]
 
     def next_build(self) -> None:
-        self.before, self.now = self.now, {}
+        """Start another build. What the last one did not ask for is kept (a list page not
+        rendered again still shows its articles), until it is most of what is kept."""
+        if len(self.known) > 2 * len(self.asked) + 1024:
+            self.known = {name: self.known[name] for name in self.asked}
+        self.asked = set()
 
 
 @dataclass
@@ -176,7 +193,21 @@ class Renderer:
                 key = remembered.of(path, (base, deps), lambda: fingerprint(base, path, deps))
             jobs.append(PageJob(path, key, render))
 
-        latest, latest_articles, recent = self.home_lists()
+        def add_made(
+            path: str, render: Callable[[], OutputFile], made_from: tuple[Any, ...], deps: Callable[[], tuple[Any, ...]],
+            values: Any = None,
+        ) -> None:
+            """:func:`add` for a page whose ``deps()`` are a function of the objects ``made_from``
+            (and ``values``): a process that builds again and again hashes them only when one
+            of those objects is another (or the values changed)."""
+            if remembered is None:
+                key = fingerprint(base, path, deps())
+            else:
+                key = remembered.made(path, made_from, (base, values), lambda: fingerprint(base, path, deps()))
+            jobs.append(PageJob(path, key, render))
+
+        ranked = self.articles_newest_first(site.articles.values())
+        latest, latest_articles, recent = self.home_lists(ranked)
         archive = self.home_archive()
         add("index.html", functools.partial(self.render_home, latest, latest_articles, recent, archive), latest,
             [self.teaser(a) for a in latest_articles],
@@ -186,25 +217,38 @@ class Renderer:
             add(f"{publication.slug}/index.html", functools.partial(self.render_publication, publication), publication,
                 [(site.issues[k], len(site.articles_by_issue.get(k, ()))) for k in site.issues_by_publication.get(publication.slug, ())])
         for issue in site.issues.values():
-            add(issue.url + "index.html", functools.partial(self.render_issue, issue), self.digest(issue),
-                self.digest(self.publication(issue.publication)), [self.teaser(a) for a in self.issue_articles(issue)])
+            members = self.issue_articles(issue)
+            publication = self.publication(issue.publication)
+            add_made(
+                issue.url + "index.html", functools.partial(self.render_issue, issue), (issue, publication, *members),
+                lambda issue=issue, publication=publication, members=members: (  # type: ignore[misc]
+                    self.digest(issue), self.digest(publication), [self.teaser(a) for a in members],
+                ),
+            )
         for article in site.articles.values():
-            add(article.url + "index.html", functools.partial(self.render_article, article), *self.article_deps(article))
-        by_author = self.articles_by_author()
+            add_made(
+                article.url + "index.html", functools.partial(self.render_article, article), self.article_inputs(article),
+                functools.partial(self._article_deps, article), self.article_images(article),
+            )
+        by_author = self.articles_by_author(ranked)
         for author in site.authors.values():
-            articles = self.articles_newest_first(by_author.get(author.id, []))
-            add(f"authors/{author.id}/index.html", functools.partial(self.render_author, author, articles),
-                self.digest(author), [self.teaser(a) for a in articles])
+            articles = by_author.get(author.id, [])  # newest first, as ``ranked`` is
+            add_made(
+                f"authors/{author.id}/index.html", functools.partial(self.render_author, author, articles), (author, *articles),
+                lambda author=author, articles=articles: (self.digest(author), [self.teaser(a) for a in articles]),  # type: ignore[misc]
+            )
         people = sorted(site.authors.values(), key=_sort_key)
         counts = {a.id: len(by_author.get(a.id, [])) for a in people}
         if people:
             add("authors/index.html", functools.partial(self.page, "authors.html", "authors/", authors=people, counts=counts),
                 [(a.id, a.name, a.affiliation) for a in people], counts)
-        by_topic = self.articles_by_topic()
+        by_topic = self.articles_by_topic(ranked)
         for topic in site.topics.values():
-            articles = self.articles_newest_first(by_topic.get(topic.slug, []))
-            add(topic.url + "index.html", functools.partial(self.page, "topic.html", topic.url, topic=topic, articles=articles),
-                topic, [self.teaser(a) for a in articles])
+            articles = by_topic.get(topic.slug, [])  # newest first, as ``ranked`` is
+            add_made(
+                topic.url + "index.html", functools.partial(self.page, "topic.html", topic.url, topic=topic, articles=articles),
+                (topic, *articles), lambda topic=topic, articles=articles: (topic, [self.teaser(a) for a in articles]),  # type: ignore[misc]
+            )
         topics = sorted(site.topics.values(), key=lambda t: t.name.lower())
         topic_counts = {t.slug: len(by_topic.get(t.slug, [])) for t in topics}
         if topics:
@@ -244,37 +288,37 @@ class Renderer:
         known = self._teasers.get(article.url)
         if known is None:
             issue = self.site.issues[article.issue_key]
-            shown = (  # what a list shows of the article
-                article.url, article.title, article.date, issue.url, issue.label,
-                tuple((a.id, a.name, a.has_page) for a in article.authors), article.content.teaser_html,
-                article.mark,
-            )
-            if self.remembered is None:
-                known = fingerprint(*shown)
-            else:  # made from the article and its issue: the same objects give the same
-                known = self.remembered.of(("teaser", article.url), (article, issue), lambda: fingerprint(*shown))
+
+            def shown() -> str:
+                return fingerprint(
+                    article.url, article.title, article.date, issue.url, issue.label,
+                    tuple((a.id, a.name, a.has_page) for a in article.authors), article.content.teaser_html,
+                    article.mark,
+                )
+
+            # Made from the article and its issue: the same objects show the same.
+            known = shown() if self.remembered is None else self.remembered.made(("teaser", article.url), (article, issue), None, shown)
             self._teasers[article.url] = known
         return known
 
-    def article_deps(self, article: Article) -> tuple[Any, ...]:
-        """What the article's page shows: its fingerprint's inputs (remembered by the objects
-        they are taken from when a process builds again and again)."""
-        if self.remembered is None:
-            return self._article_deps(article)
+    def article_inputs(self, article: Article) -> tuple[Any, ...]:
+        """The objects an article's page is made from: :meth:`_article_deps` is a function of
+        them and of :meth:`article_images`."""
         site = self.site
-        source = article.source
-        images: tuple[Any, ...] = ()
-        if article.content.images or (source.image is not None and source.image.src):
-            images = tuple(site.images.get(resolve_image_path(source.path, src)) for src in (
-                *([source.image.src] if source.image is not None and source.image.src else []),
-                *(u.src for u in article.content.images),
-            ))
-        made_from = (
-            article, site.issues[article.issue_key], self.publication(article.publication),
+        return (
+            article, site.issues[article.issue_key], self._publications[article.publication],
             site.articles.get(article.previous or ""), site.articles.get(article.next or ""),
-            site.social.get(article.url), images,
+            site.social.get(article.url),
         )
-        return self.remembered.of(("page", article.url), made_from, lambda: self._article_deps(article))
+
+    def article_images(self, article: Article) -> tuple[ImageAsset | None, ...]:
+        """The processed images an article's page shows (lead image first)."""
+        source = article.source
+        if not article.content.images and (source.image is None or not source.image.src):
+            return ()
+        named = [source.image.src] if source.image is not None and source.image.src else []
+        named += [use.src for use in article.content.images]
+        return tuple(self.site.images.get(resolve_image_path(source.path, src)) for src in named)
 
     def _article_deps(self, article: Article) -> tuple[Any, ...]:
         source = article.source
@@ -293,29 +337,31 @@ class Renderer:
             lead, body_images, self.site.social.get(article.url), article.mark,
         )
 
-    def articles_by_author(self) -> dict[str, list[Article]]:
+    def articles_by_author(self, articles: Iterable[Article] | None = None) -> dict[str, list[Article]]:
+        """Each author's articles (of ``articles``, in their order; all the site's by default)."""
         found: dict[str, list[Article]] = {}
-        for article in self.site.articles.values():
+        for article in self.site.articles.values() if articles is None else articles:
             for author in article.authors:
                 if author.has_page:
                     found.setdefault(author.id, []).append(article)
         return found
 
-    def articles_by_topic(self) -> dict[str, list[Article]]:
+    def articles_by_topic(self, articles: Iterable[Article] | None = None) -> dict[str, list[Article]]:
+        """Each topic's articles (of ``articles``, in their order; all the site's by default)."""
         found: dict[str, list[Article]] = {}
-        for article in self.site.articles.values():
+        for article in self.site.articles.values() if articles is None else articles:
             for topic in article.topics:
                 found.setdefault(topic.slug, []).append(article)
         return found
 
-    def home_lists(self) -> tuple[Issue | None, list[Article], list[Article]]:
-        """The latest issue with articles, its articles, and recent articles from earlier issues."""
+    def home_lists(self, ranked: list[Article] | None = None) -> tuple[Issue | None, list[Article], list[Article]]:
+        """The latest issue with articles, its articles, and recent articles from earlier issues
+        (``ranked``: the site's articles newest first, if known)."""
         issues = sorted(self.site.issues.values(), key=lambda i: (i.date, i.volume, i.number), reverse=True)
         latest = next((i for i in issues if self.site.articles_by_issue.get(i.key)), None)
-        recent = [
-            a for a in self.articles_newest_first(self.site.articles.values())
-            if latest is None or a.issue_key != latest.key
-        ][:RECENT_ARTICLES]
+        if ranked is None:
+            ranked = self.articles_newest_first(self.site.articles.values())
+        recent = list(itertools.islice((a for a in ranked if latest is None or a.issue_key != latest.key), RECENT_ARTICLES))
         return latest, self.issue_articles(latest) if latest else [], recent
 
     def home_archive(self) -> list[tuple[Publication, list[Issue]]]:
