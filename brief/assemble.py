@@ -54,6 +54,9 @@ class Assembled:
     #: Cleared by the caller when a file other than an article may have changed since the
     #: last assembly (an image, which an article may name; a folder): then it is not patched.
     patchable: bool = False
+    #: Set when the last assembly patched the site before it: that site, and the addresses
+    #: of the articles made again.
+    patch: tuple[Site, list[str]] | None = None
 
 
 @dataclass
@@ -110,6 +113,8 @@ def assemble_site(
     if schedule is None:
         schedule = plan_schedule(loaded, site_today(config.time_zone))
     others = (config, tuple(loaded.authors.items()), tuple(loaded.publications), tuple(loaded.issues), dict(schedule.held), dict(marks), loaded.project, loaded.content)
+    if kept is not None:
+        kept.patch = None
     if kept is not None and kept.last is not None and kept.patchable:
         patched = _patched(kept, kept.last, loaded, contents, content_keys or {}, others, schedule, diagnostics)
         if patched is not None:
@@ -347,6 +352,7 @@ def _patched(
         list(loaded.articles), dict(contents), dict(content_keys), others, patched,
         told_articles, told_links + diagnostics.items[linking:], list(last.told_others),
     )
+    kept.patch = (site, [old.url for _source, old in changed])
     return patched
 
 

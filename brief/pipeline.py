@@ -358,7 +358,7 @@ class Build:
 
     def write_pages(self, renderer: Renderer, publisher: Publisher, previous: Manifest, manifest: Manifest) -> None:
         """Render each page, unless the previous output's page had the same inputs."""
-        jobs = renderer.jobs(self.template_base())
+        jobs = renderer.jobs(self.template_base(), self.state.assembled.patch if self.state is not None else None)
         progress = self.options.progress
         first = self.state.first if self.state is not None else set()
         early = 0

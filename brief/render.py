@@ -30,7 +30,7 @@ from .images import image_html
 from .links import resolve_markers, root_links
 from .markdown import IMAGE_MARKER, resolve_image_path
 from .mdplugins.chinese import mark_text
-from .model import Article, ArticleContent, Author, ImageAsset, ImageUse, Issue, OutputFile, Publication, Redirect, Site
+from .model import Article, ArticleContent, Author, ImageAsset, ImageUse, Issue, OutputFile, Publication, Redirect, Site, Topic
 from .schedule import MARK_TEXT
 
 #: Content-Security-Policy of every page: nothing from other origins, no inline script.
@@ -60,6 +60,11 @@ class Fingerprints:
     known: dict[Any, tuple[Any, Any]] = field(default_factory=dict)
     #: The names asked for by this build.
     asked: set[Any] = field(default_factory=set)
+    #: The last build's site, base fingerprint and pages, and the addresses of its articles
+    #: newest first, by author and by topic (see :meth:`Renderer.patched_jobs`).
+    last: tuple[Any, ...] | None = None
+    #: Whether this build looked at every page.
+    whole: bool = False
 
     def of(self, name: Any, inputs: Any, compute: Callable[[], Any]) -> Any:
         """What ``compute`` gives (a fingerprint) for ``inputs``, by ``name``: remembered if
@@ -82,10 +87,11 @@ class Fingerprints:
 
     def next_build(self) -> None:
         """Start another build. What the last one did not ask for is kept (a list page not
-        rendered again still shows its articles), until it is most of what is kept."""
-        if len(self.known) > 2 * len(self.asked) + 1024:
+        rendered again still shows its articles) until a build that looked at every page
+        asked for less than half of it."""
+        if self.whole and len(self.known) > 2 * len(self.asked) + 1024:
             self.known = {name: self.known[name] for name in self.asked}
-        self.asked = set()
+        self.asked, self.whole = set(), False
 
 
 @dataclass
@@ -173,103 +179,157 @@ class Renderer:
         return OutputFile(path, root_links(text, link).encode("utf-8"))
 
     # -- which pages there are, and what each depends on ------------------------------------
-    def jobs(self, base: str = "") -> list["PageJob"]:
+    def jobs(self, base: str = "", patch: "tuple[Site, list[str]] | None" = None) -> list["PageJob"]:
         """Every page of the site, each with a fingerprint of everything it shows.
 
         ``base`` fingerprints what all pages share (templates, configuration, the
         generator). Two builds that give a page the same fingerprint render it to
         the same bytes, which lets an incremental build reuse the page.
+
+        ``patch`` says that the site is the site of the last build (of a process that
+        builds again and again) with the articles at these addresses made again and
+        nothing else changed (see :func:`brief.assemble.assemble_site`): then only the
+        pages that show one of them are looked at (:meth:`patched_jobs`).
         """
         site = self.site
-        jobs: list[PageJob] = []
-
         base = fingerprint(base, site.config, self.sections())
         remembered = self.remembered
-
-        def add(path: str, render: Callable[[], OutputFile], *deps: Any) -> None:
-            if remembered is None:
-                key = fingerprint(base, path, deps)
-            else:
-                key = remembered.of(path, (base, deps), lambda: fingerprint(base, path, deps))
-            jobs.append(PageJob(path, key, render))
-
-        def add_made(
-            path: str, render: Callable[[], OutputFile], made_from: tuple[Any, ...], deps: Callable[[], tuple[Any, ...]],
-            values: Any = None,
-        ) -> None:
-            """:func:`add` for a page whose ``deps()`` are a function of the objects ``made_from``
-            (and ``values``): a process that builds again and again hashes them only when one
-            of those objects is another (or the values changed)."""
-            if remembered is None:
-                key = fingerprint(base, path, deps())
-            else:
-                key = remembered.made(path, made_from, (base, values), lambda: fingerprint(base, path, deps()))
-            jobs.append(PageJob(path, key, render))
-
+        if remembered is not None and patch is not None:
+            last = remembered.last
+            if last is not None and last[0] is patch[0] and last[1] == base:
+                return self.patched_jobs(base, patch[1])
+        jobs: list[PageJob] = []
         ranked = self.articles_newest_first(site.articles.values())
-        latest, latest_articles, recent = self.home_lists(ranked)
-        archive = self.home_archive()
-        add("index.html", functools.partial(self.render_home, latest, latest_articles, recent, archive), latest,
-            [self.teaser(a) for a in latest_articles],
-            [self.teaser(a) for a in recent], [(p.slug, p.title) for p in site.publications],
-            [(p.slug, [(i.url, i.label, i.title, i.date) for i in issues]) for p, issues in archive])
+        jobs.append(self._home_job(base, ranked))
         for publication in site.publications:
-            add(f"{publication.slug}/index.html", functools.partial(self.render_publication, publication), publication,
-                [(site.issues[k], len(site.articles_by_issue.get(k, ()))) for k in site.issues_by_publication.get(publication.slug, ())])
-        for issue in site.issues.values():
-            members = self.issue_articles(issue)
-            publication = self.publication(issue.publication)
-            add_made(
-                issue.url + "index.html", functools.partial(self.render_issue, issue), (issue, publication, *members),
-                lambda issue=issue, publication=publication, members=members: (  # type: ignore[misc]
-                    self.digest(issue), self.digest(publication), [self.teaser(a) for a in members],
-                ),
-            )
-        for article in site.articles.values():
-            add_made(
-                article.url + "index.html", functools.partial(self.render_article, article), self.article_inputs(article),
-                functools.partial(self._article_deps, article), self.article_images(article),
-            )
+            jobs.append(self._job(base, f"{publication.slug}/index.html", functools.partial(self.render_publication, publication), publication,
+                [(site.issues[k], len(site.articles_by_issue.get(k, ()))) for k in site.issues_by_publication.get(publication.slug, ())]))
+        jobs += [self._issue_job(base, issue) for issue in site.issues.values()]
+        jobs += [self._article_job(base, article) for article in site.articles.values()]
         by_author = self.articles_by_author(ranked)
-        for author in site.authors.values():
-            articles = by_author.get(author.id, [])  # newest first, as ``ranked`` is
-            add_made(
-                f"authors/{author.id}/index.html", functools.partial(self.render_author, author, articles), (author, *articles),
-                lambda author=author, articles=articles: (self.digest(author), [self.teaser(a) for a in articles]),  # type: ignore[misc]
-            )
+        jobs += [self._author_job(base, author, by_author.get(author.id, [])) for author in site.authors.values()]
         people = sorted(site.authors.values(), key=_sort_key)
         counts = {a.id: len(by_author.get(a.id, [])) for a in people}
         if people:
-            add("authors/index.html", functools.partial(self.page, "authors.html", "authors/", authors=people, counts=counts),
-                [(a.id, a.name, a.affiliation) for a in people], counts)
+            jobs.append(self._job(base, "authors/index.html", functools.partial(self.page, "authors.html", "authors/", authors=people, counts=counts),
+                [(a.id, a.name, a.affiliation) for a in people], counts))
         by_topic = self.articles_by_topic(ranked)
-        for topic in site.topics.values():
-            articles = by_topic.get(topic.slug, [])  # newest first, as ``ranked`` is
-            add_made(
-                topic.url + "index.html", functools.partial(self.page, "topic.html", topic.url, topic=topic, articles=articles),
-                (topic, *articles), lambda topic=topic, articles=articles: (topic, [self.teaser(a) for a in articles]),  # type: ignore[misc]
-            )
+        jobs += [self._topic_job(base, topic, by_topic.get(topic.slug, [])) for topic in site.topics.values()]
         topics = sorted(site.topics.values(), key=lambda t: t.name.lower())
         topic_counts = {t.slug: len(by_topic.get(t.slug, [])) for t in topics}
         if topics:
-            add("topics/index.html", functools.partial(self.page, "topics.html", "topics/", topics=topics, counts=topic_counts),
-                topics, topic_counts)
-        add("404.html", functools.partial(self.page, "404.html", "404.html"))
+            jobs.append(self._job(base, "topics/index.html", functools.partial(self.page, "topics.html", "topics/", topics=topics, counts=topic_counts),
+                topics, topic_counts))
+        jobs.append(self._job(base, "404.html", functools.partial(self.page, "404.html", "404.html")))
         entries = self.sitemap_entries([job.path for job in jobs if job.path != "404.html"])
         if len(entries) <= SITEMAP_URLS:
-            add("sitemap.xml", functools.partial(self.render_sitemap, entries), entries)
+            jobs.append(self._job(base, "sitemap.xml", functools.partial(self.render_sitemap, entries), entries))
         else:
             parts = [entries[start : start + SITEMAP_URLS] for start in range(0, len(entries), SITEMAP_URLS)]
             names = [f"sitemap-{number}.xml" for number in range(1, len(parts) + 1)]
             for name, part in zip(names, parts):
-                add(name, functools.partial(self.render_sitemap, part, name), part)
-            add("sitemap.xml", functools.partial(self.render_sitemap_index, names), names)
-        add("robots.txt", self.render_robots)
+                jobs.append(self._job(base, name, functools.partial(self.render_sitemap, part, name), part))
+            jobs.append(self._job(base, "sitemap.xml", functools.partial(self.render_sitemap_index, names), names))
+        jobs.append(self._job(base, "robots.txt", self.render_robots))
         # Redirect pages last: they are in no listing and not in the sitemap.
         for redirect in site.redirects:
             path = redirect.path + "index.html" if redirect.path.endswith("/") else redirect.path
-            add(path, functools.partial(self.render_redirect, redirect), redirect.path, redirect.target)
+            jobs.append(self._job(base, path, functools.partial(self.render_redirect, redirect), redirect.path, redirect.target))
+        if remembered is not None:
+            remembered.whole = True
+            remembered.last = (
+                site, base, jobs, [a.url for a in ranked],
+                {k: [a.url for a in v] for k, v in by_author.items()}, {k: [a.url for a in v] for k, v in by_topic.items()},
+            )
         return jobs
+
+    def patched_jobs(self, base: str, urls: list[str]) -> list["PageJob"]:
+        """The last build's pages, with those that show one of the articles at ``urls`` looked
+        at again: the article's own page, its neighbours', its issue's, its authors' and
+        topics' and the home page. (Its address, date, place, authors and topics are as they
+        were: the other pages, the lists' order, the sitemap and the redirects are too.)"""
+        assert self.remembered is not None and self.remembered.last is not None
+        site = self.site
+        _site, _base, last_jobs, ranked_urls, by_author, by_topic = self.remembered.last
+        jobs = list(last_jobs)
+        where = {job.path: i for i, job in enumerate(jobs)}
+        changed = [site.articles[url] for url in urls if url in site.articles]
+
+        def redo(job: PageJob) -> None:
+            jobs[where[job.path]] = job
+
+        ranked = [site.articles[url] for url in ranked_urls]
+        redo(self._home_job(base, ranked))
+        for article in {a.url: a for a in changed}.values():
+            for url in (article.url, article.previous, article.next):
+                if url:
+                    redo(self._article_job(base, site.articles[url]))
+            redo(self._issue_job(base, site.issues[article.issue_key]))
+            for author in article.authors:
+                if author.has_page and author.id in site.authors:
+                    redo(self._author_job(base, site.authors[author.id], [site.articles[u] for u in by_author.get(author.id, [])]))
+            for topic in article.topics:
+                if topic.slug in site.topics:
+                    redo(self._topic_job(base, site.topics[topic.slug], [site.articles[u] for u in by_topic.get(topic.slug, [])]))
+        self.remembered.last = (site, base, jobs, ranked_urls, by_author, by_topic)
+        return jobs
+
+    # -- one page each ------------------------------------------------------------------------
+    def _job(self, base: str, path: str, render: Callable[[], OutputFile], *deps: Any) -> "PageJob":
+        if self.remembered is None:
+            key = fingerprint(base, path, deps)
+        else:
+            key = self.remembered.of(path, (base, deps), lambda: fingerprint(base, path, deps))
+        return PageJob(path, key, render)
+
+    def _made_job(
+        self, base: str, path: str, render: Callable[[], OutputFile], made_from: tuple[Any, ...],
+        deps: Callable[[], tuple[Any, ...]], values: Any = None,
+    ) -> "PageJob":
+        """:meth:`_job` for a page whose ``deps()`` are a function of the objects ``made_from``
+        (and ``values``): a process that builds again and again hashes them only when one
+        of those objects is another (or the values changed)."""
+        if self.remembered is None:
+            key = fingerprint(base, path, deps())
+        else:
+            key = self.remembered.made(path, made_from, (base, values), lambda: fingerprint(base, path, deps()))
+        return PageJob(path, key, render)
+
+    def _home_job(self, base: str, ranked: list[Article]) -> "PageJob":
+        latest, latest_articles, recent = self.home_lists(ranked)
+        archive = self.home_archive()
+        return self._job(base, "index.html", functools.partial(self.render_home, latest, latest_articles, recent, archive), latest,
+            [self.teaser(a) for a in latest_articles],
+            [self.teaser(a) for a in recent], [(p.slug, p.title) for p in self.site.publications],
+            [(p.slug, [(i.url, i.label, i.title, i.date) for i in issues]) for p, issues in archive])
+
+    def _issue_job(self, base: str, issue: Issue) -> "PageJob":
+        members = self.issue_articles(issue)
+        publication = self.publication(issue.publication)
+        return self._made_job(
+            base, issue.url + "index.html", functools.partial(self.render_issue, issue), (issue, publication, *members),
+            lambda: (self.digest(issue), self.digest(publication), [self.teaser(a) for a in members]),
+        )
+
+    def _article_job(self, base: str, article: Article) -> "PageJob":
+        return self._made_job(
+            base, article.url + "index.html", functools.partial(self.render_article, article), self.article_inputs(article),
+            functools.partial(self._article_deps, article), self.article_images(article),
+        )
+
+    def _author_job(self, base: str, author: Author, articles: list[Article]) -> "PageJob":
+        """``articles``: the author's, newest first."""
+        return self._made_job(
+            base, f"authors/{author.id}/index.html", functools.partial(self.render_author, author, articles), (author, *articles),
+            lambda: (self.digest(author), [self.teaser(a) for a in articles]),
+        )
+
+    def _topic_job(self, base: str, topic: Topic, articles: list[Article]) -> "PageJob":
+        """``articles``: the topic's, newest first."""
+        return self._made_job(
+            base, topic.url + "index.html", functools.partial(self.page, "topic.html", topic.url, topic=topic, articles=articles),
+            (topic, *articles), lambda: (topic, [self.teaser(a) for a in articles]),
+        )
 
     def digest(self, item: Any) -> str:
         """:func:`fingerprint` of a model object that many pages show (an issue, an author),
