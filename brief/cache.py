@@ -138,6 +138,9 @@ class MarkdownCache:
     present: set[str] = field(default_factory=set)
     #: Whether a kept instance has an index to write when it is done (see :meth:`save`).
     pending_save: bool = False
+    #: For a kept instance: by article, the source object and settings the last build
+    #: looked it up with, and the key and entry it found (see :meth:`recall`).
+    recalled: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.folder is not None:
@@ -188,6 +191,25 @@ class MarkdownCache:
         self.hits += 1
         self.used[key] = entry
         return entry
+
+    def recall(self, path: str, source: Any, settings: tuple[Any, ...]) -> tuple[str, tuple[ArticleContent, list[Diagnostic]]] | None:
+        """The key and entry of the article ``path`` when it is the very ``source`` object the
+        last build looked up (a preview keeps unchanged sources), with the same ``settings``,
+        and its entry is still in the index; else ``None`` (look it up by :meth:`key`)."""
+        known = self.recalled.get(path)
+        if known is None or known[0] is not source or known[1] != settings:
+            return None
+        key, entry = known[2], known[3]
+        if self.index.get(key) is not entry:
+            return None
+        self.hits += 1
+        self.used[key] = entry
+        return key, entry
+
+    def note(self, path: str, source: Any, settings: tuple[Any, ...], key: str, entry: tuple[ArticleContent, list[Diagnostic]]) -> None:
+        """Remember what the article ``path`` was found as, for :meth:`recall` (a kept instance only)."""
+        if self.kept:
+            self.recalled[path] = (source, settings, key, entry)
 
     def full(self, key: str) -> ArticleContent:
         """The complete content of a cached article (for rendering its page)."""

@@ -368,6 +368,8 @@ def _collect_uses(site: Site) -> tuple[dict[str, list[tuple[SourceLocation, str]
     leads: set[str] = set()
     for article in site.articles.values():
         source = article.source
+        if not article.content.images and (source.image is None or not source.image.src):
+            continue  # (most articles: this is done for every article on every build)
         written: list[tuple[str, int]] = []
         if source.image is not None and source.image.src:
             written.append((source.image.src, source.image.line))

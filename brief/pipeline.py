@@ -45,6 +45,8 @@ from .write import OutputLock, Publisher, Staging, Update, check_output_folder
 #: base URL; its cache key; and the cache folder its full content goes into (or ``None``).
 MarkdownTask = tuple[tuple[ArticleSource, dt.date, bool, str], str, "Path | None"]
 
+_NOTHING = ("", 0, 0)
+
 #: Below this many articles, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
 
@@ -119,6 +121,17 @@ class BuildState:
     assembled: Assembled = field(default_factory=Assembled)
     #: The pages' fingerprints and what they were computed from.
     fingerprints: Fingerprints = field(default_factory=Fingerprints)
+    #: The manifest of the last build and where it goes, while it is not written yet: a
+    #: rebuild leaves that to :meth:`save` (until then the output is marked as being
+    #: updated, so that a process killed meanwhile is followed by a build from scratch).
+    unsaved: tuple[Manifest, Path | None] | None = None
+
+    def save(self) -> None:
+        """Write the last build's manifest, if it is not written yet."""
+        if self.unsaved is not None:
+            manifest, path = self.unsaved
+            self.unsaved = None
+            manifest.write(path)
 
 
 class Build:
@@ -286,7 +299,10 @@ class Build:
                     self.publishing = False
                 report.files = manifest.count = publisher.count
         manifest.keep_warnings(report.diagnostics.warnings)
-        manifest.write(manifest_path)
+        if state is not None and isinstance(publisher, Update):  # marked as being updated: written later
+            state.unsaved = (manifest, manifest_path)
+        else:
+            manifest.write(manifest_path)
         if state is not None:
             manifest.trusted = True
             state.manifest = manifest
@@ -359,6 +375,10 @@ class Build:
     def write_pages(self, renderer: Renderer, publisher: Publisher, previous: Manifest, manifest: Manifest) -> None:
         """Render each page, unless the previous output's page had the same inputs."""
         jobs = renderer.jobs(self.template_base(), self.state.assembled.patch if self.state is not None else None)
+        if previous.trusted and isinstance(publisher, Update):  # (the preview's rebuilds)
+            kept = self.keep_unchanged(publisher, previous, manifest, [(job.path, job.key) for job in jobs])
+            self.report.pages_reused += len(kept)
+            jobs = [job for job in jobs if job.path not in kept]
         progress = self.options.progress
         first = self.state.first if self.state is not None else set()
         early = 0
@@ -393,7 +413,13 @@ class Build:
     ) -> None:
         """Publish processed images (linked from their cache, whose entries never change in
         place) and copies of the other images and the static files."""
-        for rel, source in [*copies, *static]:
+        files = [*copies, *static]
+        if previous.trusted and isinstance(publisher, Update):  # (the preview's rebuilds)
+            kept = self.keep_unchanged(
+                publisher, previous, manifest, [(rel, _cache_entry_key(source)) for rel, source in files if rel in images.cached],
+            )
+            files = [(rel, source) for rel, source in files if rel not in kept]
+        for rel, source in files:
             if rel in images.cached:
                 key = _cache_entry_key(source)
                 self.publish(publisher, previous, manifest, rel, key, lambda: publisher.link(rel, source))
@@ -401,6 +427,17 @@ class Build:
                 stat = os.stat(source)
                 key = fingerprint("copy", os.path.abspath(source), stat.st_size, stat.st_mtime_ns)
                 self.publish(publisher, previous, manifest, rel, key, lambda: publisher.copy(rel, source))
+
+    @staticmethod
+    def keep_unchanged(publisher: Update, previous: Manifest, manifest: Manifest, files: list[tuple[str, str]]) -> set[str]:
+        """:meth:`publish` for many files at once, over an output the previous manifest is
+        trusted to describe: keeps each file of ``files`` (path, key) made from the same
+        inputs as before; returns their paths (the others are for :meth:`publish`)."""
+        known = previous.files
+        same = [rel for rel, key in files if known.get(rel, _NOTHING)[0] == key]
+        publisher.keep_all(same)
+        manifest.files.update({rel: known[rel] for rel in same})
+        return set(same)
 
     def publish(
         self, publisher: Publisher, previous: Manifest, manifest: Manifest, rel: str, key: str,
@@ -451,6 +488,10 @@ class Build:
             if (source.draft and not self.options.drafts) or source.issue_key not in issues or schedule.holds(source):
                 continue
             task = (source, issues[source.issue_key].date, raw_html, base_url)
+            recalled = cache.recall(source.path, source, task[1:])  # the same as in the last build (a preview)
+            if recalled is not None:
+                keys[source.path], (contents[source.path], diagnostics[source.path]) = recalled
+                continue
             # Keyed by what the source is made from when that is known (cheaper than the source).
             identity = loaded.identities.get(source.path)
             keys[source.path] = key = cache.key(*task) if identity is None else cache.key(identity, *task[1:])
@@ -459,6 +500,7 @@ class Build:
                 tasks.append(((loaded.with_body(source), *task[1:]), key, cache.entries))
             else:
                 contents[source.path], diagnostics[source.path] = cached
+                cache.note(source.path, source, task[1:], key, cached)
         jobs = self.options.jobs or os.cpu_count() or 1
         self.current = "rendering articles"
         if jobs > 1 and len(tasks) >= PARALLEL_THRESHOLD:

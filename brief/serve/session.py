@@ -107,8 +107,10 @@ class Preview:
         return outcome
 
     def tidy(self) -> None:
-        """Collect the cyclic garbage of the builds so far (a full pass over every object:
-        a fraction of a second on a large site, so it is done while nothing is being saved)."""
+        """Write the last build's manifest, and collect the cyclic garbage of the builds so far
+        (a full pass over every object: a fraction of a second on a large site), while
+        nothing is being saved."""
+        self.state.save()
         if self.untidy:
             gc.unfreeze()
             gc.collect()
@@ -116,7 +118,9 @@ class Preview:
             self.untidy = 0
 
     def close(self) -> None:
-        """Write what the builds kept in memory for the next start (the Markdown cache's index)."""
+        """Write what the builds kept in memory for the next start (the output's manifest, the
+        Markdown cache's index)."""
+        self.state.save()
         if self.state.markdown is not None:
             self.state.markdown.save(final=True)
 
