@@ -416,12 +416,12 @@ class Build:
         files = [*copies, *static]
         if previous.trusted and isinstance(publisher, Update):  # (the preview's rebuilds)
             kept = self.keep_unchanged(
-                publisher, previous, manifest, [(rel, _cache_entry_key(source)) for rel, source in files if rel in images.cached],
+                publisher, previous, manifest, [(rel, _cache_entry_key(os.fspath(source))) for rel, source in files if rel in images.cached],
             )
             files = [(rel, source) for rel, source in files if rel not in kept]
         for rel, source in files:
             if rel in images.cached:
-                key = _cache_entry_key(source)
+                key = _cache_entry_key(os.fspath(source))
                 self.publish(publisher, previous, manifest, rel, key, lambda: publisher.link(rel, source))
             else:
                 stat = os.stat(source)
@@ -570,8 +570,9 @@ def held_articles(loaded: LoadedContent, schedule: Schedule) -> set[str]:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _cache_entry_key(source: Path) -> str:
-    """The inputs of a file published from the image cache: the entry, which never changes."""
+def _cache_entry_key(source: str) -> str:
+    """The inputs of a file published from the image cache: the entry, which never changes.
+    (By the path's text: a preview looks up every card's on every rebuild.)"""
     return fingerprint("cache", os.path.abspath(source))
 
 
