@@ -127,12 +127,12 @@ def assemble_site(
     now = Assembled() if kept is not None else None
     authors: dict[str, Author] = {}
     for key, author in loaded.authors.items():
-        inputs = (author, newest, config.raw_html, config.base_url)
-        entry = _made(before.authors, now.authors if now else None, key, inputs)
+        bio_inputs: tuple[object, ...] = (author, newest, config.raw_html, config.base_url)
+        entry = _made(before.authors, now.authors if now else None, key, bio_inputs)
         if entry is None:
-            told = len(diagnostics.items)
-            made = _with_bio(author, newest, config.raw_html, config.base_url, diagnostics)
-            entry = (inputs, made, tuple(diagnostics.items[told:]))
+            told_before = len(diagnostics.items)
+            made_author = _with_bio(author, newest, config.raw_html, config.base_url, diagnostics)
+            entry = (bio_inputs, made_author, tuple(diagnostics.items[told_before:]))
             if now is not None:
                 now.authors[key] = entry
         else:
@@ -143,10 +143,10 @@ def assemble_site(
     for issue in loaded.issues:
         if issue.key in schedule.held:
             continue
-        inputs = (issue, marks.get(issue.key, ""))
-        entry = _made(before.issues, now.issues if now else None, issue.key, inputs)
+        mark = marks.get(issue.key, "")
+        entry = _made(before.issues, now.issues if now else None, issue.key, (issue, mark))
         if entry is None:
-            entry = (inputs, dataclasses.replace(issue, url=issue_url(issue), mark=inputs[1]))
+            entry = ((issue, mark), dataclasses.replace(issue, url=issue_url(issue), mark=mark))
             if now is not None:
                 now.issues[issue.key] = entry
         issues[issue.key] = entry[1]
@@ -198,9 +198,10 @@ def assemble_site(
         urls = tuple(member[0] for member in members)
         articles_by_issue[issue.key] = urls
         for index, (url, source, issue, content) in enumerate(members):
-            inputs = (
-                source, content, issue, (content_keys or {}).get(source.path, ""), marks.get(source.path, ""),
-                urls[index - 1] if index > 0 else None, urls[index + 1] if index + 1 < len(urls) else None,
+            content_key, mark = (content_keys or {}).get(source.path, ""), marks.get(source.path, "")
+            previous, following = urls[index - 1] if index > 0 else None, urls[index + 1] if index + 1 < len(urls) else None
+            inputs: tuple[object, ...] = (
+                source, content, issue, content_key, mark, previous, following,
                 config.raw_html, config.base_url, *(authors.get(ref.id) for ref in source.authors if ref.inline is None),
             )
             entry = _made(before.articles, None, url, inputs)
@@ -209,7 +210,7 @@ def assemble_site(
                     now.articles[url] = entry
                 articles[url] = entry[1]
                 continue
-            told = len(diagnostics.items)
+            told_before = len(diagnostics.items)
             articles[url] = Article(
                 source=source,
                 content=content,
@@ -219,12 +220,12 @@ def assemble_site(
                 url=url,
                 authors=_article_authors(source, issue, authors, config.raw_html, config.base_url, diagnostics),
                 topics=_article_topics(source, topics, diagnostics),
-                content_key=inputs[3],
-                mark=inputs[4],
-                previous=inputs[5],
-                next=inputs[6],
+                content_key=content_key,
+                mark=mark,
+                previous=previous,
+                next=following,
             )
-            if now is not None and len(diagnostics.items) == told:
+            if now is not None and len(diagnostics.items) == told_before:
                 now.articles[url] = (inputs, articles[url])
     issues_by_publication = {
         pub.slug: tuple(
@@ -326,18 +327,19 @@ def _patched(
     topics = dict(site.topics)
     for source, old in changed:
         issue = site.issues[old.issue_key]
-        inputs = (
-            source, contents[source.path], issue, content_keys.get(source.path, ""), old.mark, old.previous, old.next,
+        content, content_key = contents[source.path], content_keys.get(source.path, "")
+        inputs: tuple[object, ...] = (
+            source, content, issue, content_key, old.mark, old.previous, old.next,
             config.raw_html, config.base_url, *(authors.get(ref.id) for ref in source.authors if ref.inline is None),
         )
-        told = len(diagnostics.items)
+        told_before = len(diagnostics.items)
         articles[old.url] = Article(
-            source=source, content=inputs[1], publication=old.publication, issue_key=old.issue_key, date=old.date, url=old.url,
+            source=source, content=content, publication=old.publication, issue_key=old.issue_key, date=old.date, url=old.url,
             authors=_article_authors(source, issue, authors, config.raw_html, config.base_url, diagnostics),
-            topics=_article_topics(source, topics, diagnostics), content_key=inputs[3], mark=old.mark,
+            topics=_article_topics(source, topics, diagnostics), content_key=content_key, mark=old.mark,
             previous=old.previous, next=old.next,
         )
-        if len(diagnostics.items) == told:
+        if len(diagnostics.items) == told_before:
             kept.articles[old.url] = (inputs, articles[old.url])
     told_articles = [d for d in last.told_articles if d.location.path not in paths] + diagnostics.items[first:]
     told_links = [d for d in last.told_links if d.location.path not in paths]

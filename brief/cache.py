@@ -199,8 +199,9 @@ class MarkdownCache:
         known = self.recalled.get(path)
         if known is None or known[0] is not source or known[1] != settings:
             return None
-        key, entry = known[2], known[3]
-        if self.index.get(key) is not entry:
+        key: str = known[2]
+        entry: tuple[ArticleContent, list[Diagnostic]] = known[3]
+        if self.index.get(key, None) is not entry:
             return None
         self.hits += 1
         self.used[key] = entry
