@@ -145,6 +145,9 @@ class MarkdownCache:
     present: set[str] = field(default_factory=set)
     #: Whether a kept instance has an index to write when it is done (see :meth:`save`).
     pending_save: bool = False
+    #: For a kept instance: by article, the source object and settings the last build
+    #: looked it up with, and the key and entry it found (see :meth:`recall`).
+    recalled: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.folder is not None:
@@ -195,6 +198,26 @@ class MarkdownCache:
         self.hits += 1
         self.used[key] = entry
         return entry
+
+    def recall(self, path: str, source: Any, settings: tuple[Any, ...]) -> tuple[str, tuple[ArticleContent, list[Diagnostic]]] | None:
+        """The key and entry of the article ``path`` when it is the very ``source`` object the
+        last build looked up (a preview keeps unchanged sources), with the same ``settings``,
+        and its entry is still in the index; else ``None`` (look it up by :meth:`key`)."""
+        known = self.recalled.get(path)
+        if known is None or known[0] is not source or known[1] != settings:
+            return None
+        key: str = known[2]
+        entry: tuple[ArticleContent, list[Diagnostic]] = known[3]
+        if self.index.get(key, None) is not entry:
+            return None
+        self.hits += 1
+        self.used[key] = entry
+        return key, entry
+
+    def note(self, path: str, source: Any, settings: tuple[Any, ...], key: str, entry: tuple[ArticleContent, list[Diagnostic]]) -> None:
+        """Remember what the article ``path`` was found as, for :meth:`recall` (a kept instance only)."""
+        if self.kept:
+            self.recalled[path] = (source, settings, key, entry)
 
     def full(self, key: str) -> ArticleContent:
         """The complete content of a cached article (for rendering its page)."""
@@ -469,6 +492,12 @@ class SourceCache:
     watched: set[str] | None = None
     #: What :meth:`remember` computed from files, by path (only while ``watched`` is set).
     memos: dict[str, Any] = field(default_factory=dict)
+    #: What was loaded from a folder, by the folder's path (see :meth:`recall`; only while
+    #: ``watched`` is set): a folder none of whose files changed gives the same again.
+    folders: dict[str, Any] = field(default_factory=dict)
+    #: The changed paths and every folder above them; the folders that hold a changed path.
+    _dirty: set[str] = field(default_factory=set)
+    _parents: set[str] = field(default_factory=set)
     _authors: tuple[tuple[str, ...], str] = ((), "")
     _shards: dict[str, str] = field(default_factory=dict)
 
@@ -481,6 +510,18 @@ class SourceCache:
         self.watched = changed
         if changed is None:
             self.memos.clear()
+            self.folders.clear()
+            self._dirty, self._parents = set(), set()
+            return
+        self._dirty, self._parents = set(), set()
+        for path in changed:
+            self._parents.add(os.path.dirname(path))
+            while path not in self._dirty:
+                self._dirty.add(path)
+                parent = os.path.dirname(path)
+                if parent == path:
+                    break
+                path = parent
 
     def unchanged(self, path: Path) -> bool:
         """Whether ``path`` is known not to have changed since the last build."""
@@ -497,6 +538,44 @@ class SourceCache:
             self.memos[key] = value
         return value
 
+    def recall(self, folder: Path, shallow: bool = False) -> Any:
+        """What :meth:`keep` kept for ``folder`` in an earlier build of a preview, if no file
+        under it changed since (with ``shallow``: if no file or folder was added to it or
+        removed from it, nor to or from one of its sub-folders); else ``None``."""
+        if self.watched is None:
+            return None
+        key = str(folder)
+        if shallow:
+            # An entry added, removed or changed is reported by its own path, in its folder.
+            if key in self._parents or any(os.path.dirname(p) == key for p in self._parents):
+                return None
+        elif key in self._dirty:
+            return None
+        return self.folders.get(key)
+
+    def keep(self, folder: Path, value: Any) -> None:
+        """Remember what was loaded from ``folder`` (only in a preview, which is told of changes)."""
+        if self.watched is not None:
+            self.folders[str(folder)] = value
+
+    def same(self, key: str, value: T) -> T:
+        """``value``, or the equal value a preview's earlier build had under ``key`` (so that an
+        unchanged value is the same object from one build to the next)."""
+        if self.watched is None:
+            return value
+        known = self.folders.get(key)
+        if known is not None and type(known) is type(value) and known == value:
+            return known  # type: ignore[no-any-return]
+        self.folders[key] = value
+        return value
+
+    def reuse_folder(self, folder: str) -> None:
+        """Keep the entries of the articles in ``folder`` (a display path) that the last build
+        used as used by this one too (its files are unchanged and were not looked up again)."""
+        shard = self._folder_shard(folder)
+        if shard in self.loaded:
+            self.used[shard] = self.loaded[shard]
+
     @classmethod
     def open(cls, folder: Path | None) -> "SourceCache":
         return cls(None if folder is None else folder / f"sources-{generator_version()}")
@@ -508,7 +587,9 @@ class SourceCache:
         return self._authors[1]
 
     def _shard(self, display: str) -> str:
-        folder = os.path.dirname(display)
+        return self._folder_shard(os.path.dirname(display))
+
+    def _folder_shard(self, folder: str) -> str:
         shard = self._shards.get(folder)
         if shard is None:
             shard = self._shards[folder] = hashlib.sha256(folder.encode("utf-8", "surrogatepass")).hexdigest()[:20]

@@ -266,7 +266,8 @@ class ImageWork:
 
 
 def start_images(
-    site: Site, project: Path, diagnostics: Diagnostics, workers: int | None = None, cache: Path | None = None
+    site: Site, project: Path, diagnostics: Diagnostics, workers: int | None = None, cache: Path | None = None,
+    plans: dict[str, tuple[object, tuple[ImageAsset, Path]]] | None = None,
 ) -> ImageWork:
     """Check and plan every image the published articles use, and start processing the new ones.
 
@@ -274,7 +275,10 @@ def start_images(
     without decoding are reported here; those found while decoding, by :meth:`ImageWork.wait`.
     ``workers`` is the number of worker processes (default: one per CPU; 0: this process).
     ``cache`` overrides the cache folder (``brief check`` passes a temporary one, so that it
-    decodes every image to find damaged files but leaves nothing behind).
+    decodes every image to find damaged files but leaves nothing behind). ``plans``, kept
+    from one build to the next by a process that makes many (the preview), remembers each
+    article's social card once its file is in the cache: an article whose card depends on
+    the same things is not planned again.
     """
     settings = ImageSettings.of(site.config)
     cache = cache if cache is not None else project / CACHE_FOLDER
@@ -302,8 +306,24 @@ def start_images(
     # What shapes every drawn card besides its title and publication (the same for the whole build).
     card_settings: list[object] = [font.identity() if font else None, settings.output_key(), CARD_VERSION]
     blank: list[Article] = []  # articles whose drawn card has no title, for want of a font
+    publications = {p.slug: p.title for p in site.publications}
+    shared = (json.dumps(card_settings), str(cache))
     for article in site.articles.values():
-        card, card_file, card_job = _plan_social(article, site, work.assets, card_settings, cache, font)
+        lead = article.source.image
+        # Everything _plan_social reads (besides whether the card's file exists, which does
+        # not change once it does).
+        inputs = (
+            article.title, article.slug, publications.get(article.publication), shared,
+            work.assets.get(resolve_image_path(article.source.path, lead.src)) if lead is not None and lead.src else None,
+        )
+        planned = plans.get(article.url) if plans is not None else None
+        if planned is not None and planned[0] == inputs:
+            card, card_file = planned[1]
+            card_job = None
+        else:
+            card, card_file, card_job = _plan_social(article, site, work.assets, card_settings, cache, font)
+            if plans is not None and card_job is None:
+                plans[article.url] = (inputs, (card, card_file))
         work.social[article.url] = card
         if font is None and card.media_type == "image/png":
             blank.append(article)
@@ -348,6 +368,8 @@ def _collect_uses(site: Site) -> tuple[dict[str, list[tuple[SourceLocation, str]
     leads: set[str] = set()
     for article in site.articles.values():
         source = article.source
+        if not article.content.images and (source.image is None or not source.image.src):
+            continue  # (most articles: this is done for every article on every build)
         written: list[tuple[str, int]] = []
         if source.image is not None and source.image.src:
             written.append((source.image.src, source.image.line))

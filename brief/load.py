@@ -137,8 +137,10 @@ class Loader:
         self.identities: dict[str, tuple[str, ...]] = {}
         self.bodiless: set[str] = set()
         self.authors: dict[str, Author] = {}
-        #: The first issue loaded with each (publication, volume, number), to tell duplicates.
-        self.numbered: dict[tuple[str, int, int], Issue] = {}
+        #: Issues loaded so far, by publication, volume and number (to find two with one number).
+        self.numbers: dict[tuple[str, int, int], list[Issue]] = {}
+        #: What an article's loading depends on besides its file and issue: the author ids.
+        self.authors_key = ""
         self._project_prefix = project.as_posix().rstrip("/") + "/"
 
     def display(self, path: Path) -> str:
@@ -165,6 +167,8 @@ class Loader:
         config = load_config(self.content, self.display(self.content / "site.yaml"), self.diagnostics)
         result = LoadedContent(self.content, config, self.project)
         result.authors = self.authors = self.load_authors()
+        if self.cache is not None:
+            self.authors_key = self.cache.authors_key(self.authors)
         for folder in self.child_folders(self.content):
             if folder.name == "authors":
                 continue
@@ -247,8 +251,21 @@ class Loader:
 
     # -- authors ---------------------------------------------------------------
     def load_authors(self) -> dict[str, Author]:
-        authors: dict[str, Author] = {}
+        """The authors in ``authors/``; a preview reuses them while none of its files changed."""
         folder = self.content / "authors"
+        kept = self.cache.recall(folder) if self.cache is not None else None
+        if kept is not None:
+            authors, problems = kept
+            self.diagnostics.extend(problems)
+            return dict(authors)
+        before = len(self.diagnostics.items)
+        authors = self.read_authors_folder(folder)
+        if self.cache is not None:
+            self.cache.keep(folder, (dict(authors), self.diagnostics.items[before:]))
+        return authors
+
+    def read_authors_folder(self, folder: Path) -> dict[str, Author]:
+        authors: dict[str, Author] = {}
         if not folder.is_dir():
             return authors
         for path in self.markdown_files(folder):
@@ -316,16 +333,67 @@ class Loader:
             folder=self.display(folder),
             location=SourceLocation(display, 1),
         )
+        if self.cache is not None:  # the same object while it does not change (see brief.render.Fingerprints)
+            publication = self.cache.same(f"publication:{display}", publication)
         result.publications.append(publication)
-        for issue_folder in self.child_folders(folder):
-            if (issue_folder / "issue.yaml").is_file():
+        issue_folders, strays = self.publication_folders(folder)
+        for issue_folder, is_issue in issue_folders:
+            if is_issue:
                 self.load_issue(issue_folder, publication, result)
-            elif any(issue_folder.glob("*.md")):
+            else:
                 self.error(self.display(issue_folder), 0, "this folder holds articles but no issue.yaml", "add issue.yaml with volume, number and date")
-        for stray in self.markdown_files(folder):
+        for stray in strays:
             self.error(self.display(stray), 0, "an article must be inside an issue folder", "move it into the folder of its issue")
 
+    def publication_folders(self, folder: Path) -> tuple[list[tuple[Path, bool]], list[Path]]:
+        """The publication's sub-folders that hold an issue (``True``) or articles without
+        one (``False``), and the articles outside any issue folder. A preview lists them
+        again only when a file or folder was added to or removed from them."""
+        kept = self.cache.recall(folder, shallow=True) if self.cache is not None else None
+        if kept is not None:
+            folders, strays, problems = kept
+            self.diagnostics.extend(problems)
+            return folders, strays
+        before = len(self.diagnostics.items)
+        folders = []
+        for child in self.child_folders(folder):
+            if (child / "issue.yaml").is_file():
+                folders.append((child, True))
+            elif any(child.glob("*.md")):
+                folders.append((child, False))
+        strays = self.markdown_files(folder)
+        if self.cache is not None:
+            self.cache.keep(folder, (folders, strays, self.diagnostics.items[before:]))
+        return folders, strays
+
     def load_issue(self, folder: Path, publication: Publication, result: LoadedContent) -> None:
+        """Load the issue in ``folder`` and its articles. A preview reuses what it loaded from
+        the folder before while none of its files changed, nor the publication's slug or the
+        author ids (what else an issue's loading depends on)."""
+        context = (publication.slug, self.authors_key)
+        kept = self.cache.recall(folder) if self.cache is not None else None
+        if kept is not None and kept[0] == context:
+            _context, issue, articles, problems, identities, bodiless = kept
+            if not self.numbers.get((issue.publication, issue.volume, issue.number)):
+                self.numbers[(issue.publication, issue.volume, issue.number)] = [issue]
+                self.diagnostics.extend(problems)
+                result.issues.append(issue)
+                result.articles.extend(articles)
+                self.identities.update(identities)
+                self.bodiless.update(bodiless)
+                assert self.cache is not None
+                self.cache.reuse_folder(issue.key)
+                return
+        before, first = len(self.diagnostics.items), len(result.articles)
+        issue = self.read_issue(folder, publication, result)
+        problems = self.diagnostics.items[before:]
+        if self.cache is not None and issue is not None and not any(d.severity == "error" for d in problems):
+            articles = result.articles[first:]
+            identities = {a.path: self.identities[a.path] for a in articles if a.path in self.identities}
+            bodiless = {a.path for a in articles if a.path in self.bodiless}
+            self.cache.keep(folder, (context, issue, articles, problems, identities, bodiless))
+
+    def read_issue(self, folder: Path, publication: Publication, result: LoadedContent) -> Issue | None:
         path = folder / "issue.yaml"
         display = self.display(path)
         check = self.read_yaml(path, "issue.yaml")
@@ -360,11 +428,9 @@ class Loader:
             # The issue is unusable (already reported); still check its articles.
             for file_name in order:
                 self.load_article(files[file_name], key, result.authors)
-            return
-        # By number, not by a pass over the issues loaded so far: that pass made loading grow
-        # with the square of the archive (8,000 issues: 32 million comparisons).
-        other = self.numbered.get((publication.slug, volume, number))
-        if other is not None:
+            return None
+        same = self.numbers.setdefault((publication.slug, volume, number), [])
+        for other in same:
             check.error(check.line("number"), f"volume {volume} issue {number} is also {other.location.path}", "correct the volume or issue number")
         issue = Issue(
             key=key,
@@ -377,12 +443,13 @@ class Loader:
             order_lines=tuple(order_lines),
             location=SourceLocation(display, 1),
         )
+        same.append(issue)
         result.issues.append(issue)
-        self.numbered.setdefault((publication.slug, volume, number), issue)
         for file_name in order:
             article = self.load_article_cached(files[file_name], issue.key, result.authors)
             if article is not None:
                 result.articles.append(article)
+        return issue
 
     def moved_article(self, folder: Path, file_name: str) -> str:
         """The folder of another issue of the same publication that holds ``file_name`` ('' if none)."""
@@ -402,7 +469,7 @@ class Loader:
             digest, status = self.cache.digest(display, path)
         except OSError:
             return self.load_article(path, issue_key, authors)  # reports the problem
-        context = (digest, issue_key, self.cache.authors_key(authors))
+        context = (digest, issue_key, self.authors_key or self.cache.authors_key(authors))
         self.identities[display] = (display, *context)
         cached = self.cache.lookup(display, context)
         if cached is not None:

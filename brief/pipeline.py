@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .assemble import assemble_site
+from .assemble import Assembled, assemble_site
 from .cache import (
     CACHE_FOLDER, Manifest, MarkdownCache, SourceCache, fingerprint, folder_digest, generator_version, inputs_fingerprint,
     light, store,
@@ -44,9 +44,9 @@ from .images import ImageWork, start_images
 from .pdf import PdfWork, make_pdfs
 from .load import LoadedContent, load_content, read_body
 from .markdown import render_article
-from .model import ArticleContent, ArticleSource, Site
+from .model import ArticleContent, ArticleSource, ImageAsset, Site
 from .redirects import gone_addresses, published_articles
-from .render import OutputFile, PageJob, Renderer, static_files
+from .render import Fingerprints, OutputFile, PageJob, Renderer, static_files
 from .schedule import Schedule, describe_held, plan_schedule, preview_marks, site_today
 from .write import OutputLock, Publisher, Staging, Update, check_output_folder, write_file
 
@@ -54,6 +54,8 @@ from .write import OutputLock, Publisher, Staging, Update, check_output_folder, 
 #: base URL; its cache key; the cache folder its full content goes into (or ``None``);
 #: and the file its body is read from, with the hash it must have (``None``: the source has it).
 MarkdownTask = tuple[tuple[ArticleSource, dt.date, bool, str], str, "Path | None", "tuple[str, str] | None"]
+
+_NOTHING = ("", 0, 0)
 
 #: Below this many articles, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
@@ -134,6 +136,23 @@ class BuildState:
     first: set[str] = field(default_factory=set)
     #: ... and told to, once they are in the output, before the rest of the build is done.
     on_early: Callable[[list[str]], None] | None = None
+    #: Each article's social card, planned once its file is in the cache (see :func:`start_images`).
+    cards: dict[str, tuple[object, tuple[ImageAsset, Path]]] = field(default_factory=dict)
+    #: The issues, authors and articles the last assembly made, and from what.
+    assembled: Assembled = field(default_factory=Assembled)
+    #: The pages' fingerprints and what they were computed from.
+    fingerprints: Fingerprints = field(default_factory=Fingerprints)
+    #: The manifest of the last build and where it goes, while it is not written yet: a
+    #: rebuild leaves that to :meth:`save` (until then the output is marked as being
+    #: updated, so that a process killed meanwhile is followed by a build from scratch).
+    unsaved: tuple[Manifest, Path | None] | None = None
+
+    def save(self) -> None:
+        """Write the last build's manifest, if it is not written yet."""
+        if self.unsaved is not None:
+            manifest, path = self.unsaved
+            self.unsaved = None
+            manifest.write(path)
 
 
 class Build:
@@ -201,6 +220,8 @@ class Build:
                     self.report_up_to_date(previous)
                     return report
         self.current = f"loading {options.content}"
+        if state is not None and (state.changed is None or not all(p.endswith(".md") for p in state.changed)):
+            state.assembled.patchable = False  # until the next assembly from scratch (see assemble_site)
         source_cache = self.kept_sources(cache_root)
         with report.stage("load"):
             loaded = load_content(options.content, options.project, report.diagnostics, source_cache)
@@ -232,8 +253,11 @@ class Build:
         loaded.articles = [dataclasses.replace(s, body="") if s.body else s for s in loaded.articles]
         self.current = "linking articles, issues and authors"
         with report.stage("assemble"):
-            site = assemble_site(loaded, contents, report.diagnostics, keys, schedule, marks)
-            if options.out is not None:
+            site = assemble_site(
+                loaded, contents, report.diagnostics, keys, schedule, marks, state.assembled if state is not None else None,
+            )
+            # (Nothing is gone when every address published before has its article still.)
+            if options.out is not None and not (previous.pages and previous.pages.keys() <= site.articles.keys()):
                 published = previous.pages or published_articles(options.out, site)
                 gone_addresses(published, site, report.diagnostics, held_articles(loaded, schedule))
         self.stop_if_errors()
@@ -248,7 +272,10 @@ class Build:
                 check_external_links(links, report.diagnostics, cache_root / "external.json" if cache_root else None)
         self.current = "processing images"
         with report.stage("images"):
-            images = start_images(site, options.project, report.diagnostics, cache=self.scratch_cache())
+            images = start_images(
+                site, options.project, report.diagnostics, cache=self.scratch_cache(),
+                plans=state.cards if state is not None else None,
+            )
             site.images, site.social = images.assets, images.social
         report.site = site
         report.articles = len(site.articles)
@@ -258,7 +285,10 @@ class Build:
             renderer = Renderer(
                 site, options.template_folders(), full_content=markdown_cache.full,
                 bytecode=cache_root / "templates" if cache_root else None,
+                remembered=state.fingerprints if state is not None else None,
             )
+            if state is not None:
+                state.fingerprints.next_build()
             pdfs = self.make_pdfs(site, renderer, images)
             manifest = Manifest(
                 inputs=inputs, articles=len(site.articles), time_zone=site.config.time_zone,
@@ -302,7 +332,10 @@ class Build:
                     self.publishing = False
                 report.files = manifest.count = publisher.count
         manifest.keep_warnings(report.diagnostics.warnings)
-        manifest.write(manifest_path)
+        if state is not None and isinstance(publisher, Update):  # marked as being updated: written later
+            state.unsaved = (manifest, manifest_path)
+        else:
+            manifest.write(manifest_path)
         if state is not None:
             manifest.trusted = True
             state.manifest = manifest
@@ -391,9 +424,16 @@ class Build:
 
     def write_pages(self, renderer: Renderer, publisher: Publisher, previous: Manifest, manifest: Manifest) -> None:
         """Render each page, unless the previous output's page had the same inputs."""
-        jobs = renderer.jobs(self.template_base())
+        # (The preview's patch: only the pages that show a changed article are looked at; not
+        # with issue PDFs, whose page numbers one article's length changes for its whole issue.)
+        patch = self.state.assembled.patch if self.state is not None and not renderer.site.pdfs else None
+        jobs = renderer.jobs(self.template_base(), patch)
         if self.state is None and self.render_in_workers(jobs, publisher, previous, manifest):
             return
+        if previous.trusted and isinstance(publisher, Update):  # (the preview's rebuilds)
+            kept = self.keep_unchanged(publisher, previous, manifest, [(job.path, job.key) for job in jobs])
+            self.report.pages_reused += len(kept)
+            jobs = [job for job in jobs if job.path not in kept]
         progress = self.options.progress
         first = self.state.first if self.state is not None else set()
         early = 0
@@ -475,14 +515,31 @@ class Build:
     ) -> None:
         """Publish processed images (linked from their cache, whose entries never change in
         place) and copies of the other images and the static files."""
-        for rel, source in [*copies, *static]:
+        files = [*copies, *static]
+        if previous.trusted and isinstance(publisher, Update):  # (the preview's rebuilds)
+            kept = self.keep_unchanged(
+                publisher, previous, manifest, [(rel, _cache_entry_key(os.fspath(source))) for rel, source in files if rel in images.cached],
+            )
+            files = [(rel, source) for rel, source in files if rel not in kept]
+        for rel, source in files:
             if rel in images.cached:
-                key = _cache_entry_key(source)
+                key = _cache_entry_key(os.fspath(source))
                 self.publish(publisher, previous, manifest, rel, key, lambda: publisher.link(rel, source))
             else:
                 stat = os.stat(source)
                 key = fingerprint("copy", os.path.abspath(source), stat.st_size, stat.st_mtime_ns)
                 self.publish(publisher, previous, manifest, rel, key, lambda: publisher.copy(rel, source))
+
+    @staticmethod
+    def keep_unchanged(publisher: Update, previous: Manifest, manifest: Manifest, files: list[tuple[str, str]]) -> set[str]:
+        """:meth:`publish` for many files at once, over an output the previous manifest is
+        trusted to describe: keeps each file of ``files`` (path, key) made from the same
+        inputs as before; returns their paths (the others are for :meth:`publish`)."""
+        known = previous.files
+        same = [rel for rel, key in files if known.get(rel, _NOTHING)[0] == key]
+        publisher.keep_all(same)
+        manifest.files.update({rel: known[rel] for rel in same})
+        return set(same)
 
     def publish(
         self, publisher: Publisher, previous: Manifest, manifest: Manifest, rel: str, key: str,
@@ -585,6 +642,10 @@ class Build:
             if (source.draft and not self.options.drafts) or source.issue_key not in issues or schedule.holds(source):
                 continue
             task = (source, issues[source.issue_key].date, raw_html, base_url)
+            recalled = cache.recall(source.path, source, task[1:])  # the same as in the last build (a preview)
+            if recalled is not None:
+                keys[source.path], (contents[source.path], diagnostics[source.path]) = recalled
+                continue
             # Keyed by what the source is made from when that is known (cheaper than the source).
             identity = loaded.identities.get(source.path)
             keys[source.path] = key = cache.key(*task) if identity is None else cache.key(identity, *task[1:])
@@ -593,6 +654,7 @@ class Build:
                 tasks.append((task, key, cache.entries, loaded.body_file(source)))
             else:
                 contents[source.path], diagnostics[source.path] = cached
+                cache.note(source.path, source, task[1:], key, cached)
         jobs = self.options.jobs or os.cpu_count() or 1
         self.current = "rendering articles"
         if jobs > 1 and len(tasks) >= PARALLEL_THRESHOLD:
@@ -689,8 +751,9 @@ def held_articles(loaded: LoadedContent, schedule: Schedule) -> set[str]:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _cache_entry_key(source: Path) -> str:
-    """The inputs of a file published from the image cache: the entry, which never changes."""
+def _cache_entry_key(source: str) -> str:
+    """The inputs of a file published from the image cache: the entry, which never changes.
+    (By the path's text: a preview looks up every card's on every rebuild.)"""
     return fingerprint("cache", os.path.abspath(source))
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import itertools
 import json
+import operator
 import posixpath
 import zlib
 from urllib.parse import urlsplit
@@ -32,7 +34,8 @@ from .links import resolve_markers, root_links
 from .markdown import IMAGE_MARKER, resolve_image_path
 from .mdplugins.chinese import mark_text
 from .model import (
-    Article, ArticleContent, ArticlePages, Author, Heading, issue_file_stem, ImageAsset, ImageUse, Issue, OutputFile, Publication, Redirect, Site,
+    Article, ArticleContent, ArticlePages, Author, Heading, issue_file_stem, ImageAsset, ImageUse, Issue, OutputFile, Publication,
+    Redirect, Site, Topic,
 )
 from .schedule import MARK_TEXT
 
@@ -52,6 +55,54 @@ ARCHIVE_ISSUES = 6
 
 
 @dataclass
+class Fingerprints:
+    """Fingerprints of page inputs, remembered from one build to the next by a process that
+    makes many builds (the preview), so that a rebuild hashes only the inputs that changed.
+
+    Each entry is kept with the inputs it is the fingerprint of, and used only when this
+    build's inputs are equal to them (equal model values have equal ``repr``, which is what
+    :func:`~brief.cache.fingerprint` hashes). What a build did not ask for is forgotten at
+    the next (:meth:`next_build`), once there is much of it.
+    """
+
+    known: dict[Any, tuple[Any, Any]] = field(default_factory=dict)
+    #: The names asked for by this build.
+    asked: set[Any] = field(default_factory=set)
+    #: The last build's site, base fingerprint and pages, and the addresses of its articles
+    #: newest first, by author and by topic (see :meth:`Renderer.patched_jobs`).
+    last: tuple[Any, ...] | None = None
+    #: Whether this build looked at every page.
+    whole: bool = False
+
+    def of(self, name: Any, inputs: Any, compute: Callable[[], Any]) -> Any:
+        """What ``compute`` gives (a fingerprint) for ``inputs``, by ``name``: remembered if
+        the inputs are equal."""
+        known = self.known.get(name)
+        if known is None or known[0] != inputs:
+            known = self.known[name] = (inputs, compute())
+        self.asked.add(name)
+        return known[1]
+
+    def made(self, name: Any, objects: tuple[Any, ...], values: Any, compute: Callable[[], Any]) -> Any:
+        """:meth:`of` for what is made from ``objects``, which must be the very same objects
+        (an object made again from changed inputs may still be equal to the old one: an
+        article of an issue whose number changed), and from ``values``, which must be equal."""
+        known = self.known.get(name)
+        if known is None or known[0][1] != values or len(known[0][0]) != len(objects) or not all(map(operator.is_, known[0][0], objects)):
+            known = self.known[name] = ((objects, values), compute())
+        self.asked.add(name)
+        return known[1]
+
+    def next_build(self) -> None:
+        """Start another build. What the last one did not ask for is kept (a list page not
+        rendered again still shows its articles) until a build that looked at every page
+        asked for less than half of it."""
+        if self.whole and len(self.known) > 2 * len(self.asked) + 1024:
+            self.known = {name: self.known[name] for name in self.asked}
+        self.asked, self.whole = set(), False
+
+
+@dataclass
 class Renderer:
     """Renders pages from templates. One per build."""
 
@@ -63,6 +114,8 @@ class Renderer:
     full_content: Callable[[str], ArticleContent] | None = None
     #: Where compiled templates are kept between builds (``None``: compile them each time).
     bytecode: Path | None = None
+    #: Fingerprints remembered from the builds before (a process that makes many: the preview).
+    remembered: "Fingerprints | None" = None
     env: jinja2.Environment = field(init=False)
     _digests: dict[int, tuple[Any, str]] = field(init=False, default_factory=dict)
     _teasers: dict[str, str] = field(init=False, default_factory=dict)
@@ -146,86 +199,202 @@ class Renderer:
         return OutputFile(path, root_links(text, link).encode("utf-8"))
 
     # -- which pages there are, and what each depends on ------------------------------------
-    def jobs(self, base: str = "") -> list["PageJob"]:
+    def jobs(self, base: str = "", patch: "tuple[Site, list[str]] | None" = None) -> list["PageJob"]:
         """Every page of the site, each with a fingerprint of everything it shows.
 
         ``base`` fingerprints what all pages share (templates, configuration, the
         generator). Two builds that give a page the same fingerprint render it to
         the same bytes, which lets an incremental build reuse the page.
+
+        ``patch`` says that the site is the site of the last build (of a process that
+        builds again and again) with the articles at these addresses made again and
+        nothing else changed (see :func:`brief.assemble.assemble_site`): then only the
+        pages that show one of them are looked at (:meth:`patched_jobs`).
         """
         site = self.site
-        jobs: list[PageJob] = []
-
         base = fingerprint(base, site.config, self.sections())
-
-        def add(path: str, render: Callable[[], OutputFile], *deps: Any) -> None:
-            if path.endswith(".html"):  # the feeds a page names in its head and Follow link
-                deps = (*deps, [(f.path, f.title, f.label) for f in self.page_feeds(_page_url(path))])
-            jobs.append(PageJob(path, fingerprint(base, path, deps), render))
-
-        latest, latest_articles, recent = self.home_lists()
-        archive = self.home_archive()
-        add("index.html", functools.partial(self.render_home, latest, latest_articles, recent, archive), latest,
-            [self.teaser(a) for a in latest_articles],
-            [self.teaser(a) for a in recent], [(p.slug, p.title) for p in site.publications],
-            [(p.slug, [(i.url, i.label, i.title, i.date) for i in issues]) for p, issues in archive])
+        remembered = self.remembered
+        if remembered is not None and patch is not None:
+            last = remembered.last
+            if last is not None and last[0] is patch[0] and last[1] == base:
+                return self.patched_jobs(base, patch[1])
+        jobs: list[PageJob] = []
+        ranked = self.articles_newest_first(site.articles.values())
+        jobs.append(self._home_job(base, ranked))
         for publication in site.publications:
-            add(f"{publication.slug}/index.html", functools.partial(self.render_publication, publication), publication,
-                [(site.issues[k], len(site.articles_by_issue.get(k, ()))) for k in site.issues_by_publication.get(publication.slug, ())])
-        for issue in site.issues.values():
-            add(issue.url + "index.html", functools.partial(self.render_issue, issue), self.digest(issue),
-                self.digest(self.publication(issue.publication)), [self.teaser(a) for a in self.issue_articles(issue)],
-                site.pdfs.get(issue.key),
-                [(i.url, i.label, i.title, i.date, i.mark) if i else None for i in self.neighbour_issues(issue)])
-        for article in site.articles.values():
-            add(article.url + "index.html", functools.partial(self.render_article, article), *self.article_deps(article))
-        by_author = self.articles_by_author()
-        for author in site.authors.values():
-            articles = self.articles_newest_first(by_author.get(author.id, []))
-            add(f"authors/{author.id}/index.html", functools.partial(self.render_author, author, articles),
-                self.digest(author), [self.teaser(a) for a in articles])
+            jobs.append(self._job(base, f"{publication.slug}/index.html", functools.partial(self.render_publication, publication), publication,
+                [(site.issues[k], len(site.articles_by_issue.get(k, ()))) for k in site.issues_by_publication.get(publication.slug, ())]))
+        jobs += [self._issue_job(base, issue) for issue in site.issues.values()]
+        jobs += [self._article_job(base, article) for article in site.articles.values()]
+        by_author = self.articles_by_author(ranked)
+        jobs += [self._author_job(base, author, by_author.get(author.id, [])) for author in site.authors.values()]
         people = sorted(site.authors.values(), key=_sort_key)
         counts = {a.id: len(by_author.get(a.id, [])) for a in people}
         if people:
-            add("authors/index.html", functools.partial(self.page, "authors.html", "authors/", authors=people, counts=counts),
-                [(a.id, a.name, a.affiliation) for a in people], counts)
-        by_topic = self.articles_by_topic()
-        for topic in site.topics.values():
-            articles = self.articles_newest_first(by_topic.get(topic.slug, []))
-            add(topic.url + "index.html", functools.partial(self.page, "topic.html", topic.url, topic=topic, articles=articles),
-                topic, [self.teaser(a) for a in articles])
+            jobs.append(self._job(base, "authors/index.html", functools.partial(self.page, "authors.html", "authors/", authors=people, counts=counts),
+                [(a.id, a.name, a.affiliation) for a in people], counts))
+        by_topic = self.articles_by_topic(ranked)
+        jobs += [self._topic_job(base, topic, by_topic.get(topic.slug, [])) for topic in site.topics.values()]
         topics = sorted(site.topics.values(), key=lambda t: t.name.lower())
         topic_counts = {t.slug: len(by_topic.get(t.slug, [])) for t in topics}
         if topics:
-            add("topics/index.html", functools.partial(self.page, "topics.html", "topics/", topics=topics, counts=topic_counts),
-                topics, topic_counts)
+            jobs.append(self._job(base, "topics/index.html", functools.partial(self.page, "topics.html", "topics/", topics=topics, counts=topic_counts),
+                topics, topic_counts))
         if site.config.search:
-            add("search/index.html", functools.partial(self.page, "search.html", "search/", csp=SEARCH_CSP))
-        add("404.html", functools.partial(self.page, "404.html", "404.html"))
+            jobs.append(self._job(base, "search/index.html", functools.partial(self.page, "search.html", "search/", csp=SEARCH_CSP)))
+        jobs.append(self._job(base, "404.html", functools.partial(self.page, "404.html", "404.html")))
+
+        def add(path: str, render: Callable[[], OutputFile], *deps: Any) -> None:
+            jobs.append(self._job(base, path, render, *deps))
+
         self.add_feed_jobs(add)
         self.add_citation_jobs(add)
         entries = self.sitemap_entries([job.path for job in jobs if job.path not in ("404.html", "search/index.html")])
         if len(entries) <= SITEMAP_URLS:
-            add("sitemap.xml", functools.partial(self.render_sitemap, entries), entries)
+            jobs.append(self._job(base, "sitemap.xml", functools.partial(self.render_sitemap, entries), entries))
         else:
             parts = [entries[start : start + SITEMAP_URLS] for start in range(0, len(entries), SITEMAP_URLS)]
             names = [f"sitemap-{number}.xml" for number in range(1, len(parts) + 1)]
             for name, part in zip(names, parts):
-                add(name, functools.partial(self.render_sitemap, part, name), part)
-            add("sitemap.xml", functools.partial(self.render_sitemap_index, names), names)
-        add("robots.txt", self.render_robots)
+                jobs.append(self._job(base, name, functools.partial(self.render_sitemap, part, name), part))
+            jobs.append(self._job(base, "sitemap.xml", functools.partial(self.render_sitemap_index, names), names))
+        jobs.append(self._job(base, "robots.txt", self.render_robots))
         # Redirect pages last: they are in no listing and not in the sitemap.
         for redirect in site.redirects:
             path = redirect.path + "index.html" if redirect.path.endswith("/") else redirect.path
-            add(path, functools.partial(self.render_redirect, redirect), redirect.path, redirect.target)
+            jobs.append(self._job(base, path, functools.partial(self.render_redirect, redirect), redirect.path, redirect.target))
+        if remembered is not None:
+            remembered.whole = True
+            remembered.last = (
+                site, base, jobs, [a.url for a in ranked],
+                {k: [a.url for a in v] for k, v in by_author.items()}, {k: [a.url for a in v] for k, v in by_topic.items()},
+            )
         return jobs
+
+    def patched_jobs(self, base: str, urls: list[str]) -> list["PageJob"]:
+        """The last build's pages, with those that show one of the articles at ``urls`` looked
+        at again: the article's own page, its neighbours', its issue's, its authors' and
+        topics' and the home page. (Its address, date, place, authors and topics are as they
+        were: the other pages, the lists' order, the sitemap and the redirects are too.)"""
+        assert self.remembered is not None and self.remembered.last is not None
+        site = self.site
+        _site, _base, last_jobs, ranked_urls, by_author, by_topic = self.remembered.last
+        jobs = list(last_jobs)
+        where = {job.path: i for i, job in enumerate(jobs)}
+        changed = [site.articles[url] for url in urls if url in site.articles]
+
+        def redo(job: PageJob) -> None:
+            jobs[where[job.path]] = job
+
+        ranked = [site.articles[url] for url in ranked_urls]
+        redo(self._home_job(base, ranked))
+        for article in {a.url: a for a in changed}.values():
+            for url in (article.url, article.previous, article.next):
+                if url:
+                    redo(self._article_job(base, site.articles[url]))
+            redo(self._issue_job(base, site.issues[article.issue_key]))
+            for author in article.authors:
+                if author.has_page and author.id in site.authors:
+                    redo(self._author_job(base, site.authors[author.id], [site.articles[u] for u in by_author.get(author.id, [])]))
+            for topic in article.topics:
+                if topic.slug in site.topics:
+                    redo(self._topic_job(base, site.topics[topic.slug], [site.articles[u] for u in by_topic.get(topic.slug, [])]))
+        # The pages that list one of them among their related articles, the feeds that carry
+        # one in full, and the citation files of each and of its issue.
+        urls_changed = {a.url for a in changed}
+        for url, related in site.related.items():
+            if urls_changed.intersection(related) and url not in urls_changed:
+                redo(self._article_job(base, site.articles[url]))
+
+        def add(path: str, render: Callable[[], OutputFile], *deps: Any) -> None:
+            redo(self._job(base, path, render, *deps))
+
+        self.add_feed_jobs(add, urls_changed)
+        self.add_citation_jobs(add, urls_changed)
+        self.remembered.last = (site, base, jobs, ranked_urls, by_author, by_topic)
+        return jobs
+
+    # -- one page each ------------------------------------------------------------------------
+    def _job(self, base: str, path: str, render: Callable[[], OutputFile], *deps: Any) -> "PageJob":
+        if path.endswith(".html"):  # the feeds a page names in its head and Follow link
+            deps = (*deps, self.feed_deps(path))
+        if self.remembered is None:
+            key = fingerprint(base, path, deps)
+        else:
+            key = self.remembered.of(path, (base, deps), lambda: fingerprint(base, path, deps))
+        return PageJob(path, key, render)
+
+    def _made_job(
+        self, base: str, path: str, render: Callable[[], OutputFile], made_from: tuple[Any, ...],
+        deps: Callable[[], tuple[Any, ...]], values: Any = None,
+    ) -> "PageJob":
+        """:meth:`_job` for a page whose ``deps()`` are a function of the objects ``made_from``
+        (and ``values``): a process that builds again and again hashes them only when one
+        of those objects is another (or the values changed)."""
+        if path.endswith(".html"):  # the feeds a page names in its head and Follow link
+            feeds, made = self.feed_deps(path), deps
+            values, deps = (values, feeds), lambda: (*made(), feeds)
+        if self.remembered is None:
+            key = fingerprint(base, path, deps())
+        else:
+            key = self.remembered.made(path, made_from, (base, values), lambda: fingerprint(base, path, deps()))
+        return PageJob(path, key, render)
+
+    def feed_deps(self, path: str) -> list[tuple[str, str, str]]:
+        """What a page at output ``path`` shows of the feeds it names."""
+        return [(f.path, f.title, f.label) for f in self.page_feeds(_page_url(path))]
+
+    def _home_job(self, base: str, ranked: list[Article]) -> "PageJob":
+        latest, latest_articles, recent = self.home_lists(ranked)
+        archive = self.home_archive()
+        return self._job(base, "index.html", functools.partial(self.render_home, latest, latest_articles, recent, archive), latest,
+            [self.teaser(a) for a in latest_articles],
+            [self.teaser(a) for a in recent], [(p.slug, p.title) for p in self.site.publications],
+            [(p.slug, [(i.url, i.label, i.title, i.date) for i in issues]) for p, issues in archive])
+
+    def _issue_job(self, base: str, issue: Issue) -> "PageJob":
+        members = self.issue_articles(issue)
+        publication = self.publication(issue.publication)
+        pdf = self.site.pdfs.get(issue.key)
+        neighbours = self.neighbour_issues(issue)
+        return self._made_job(
+            base, issue.url + "index.html", functools.partial(self.render_issue, issue), (issue, publication, pdf, *neighbours, *members),
+            lambda: (
+                self.digest(issue), self.digest(publication), [self.teaser(a) for a in members], pdf,
+                [(i.url, i.label, i.title, i.date, i.mark) if i else None for i in neighbours],
+            ),
+        )
+
+    def _article_job(self, base: str, article: Article) -> "PageJob":
+        return self._made_job(
+            base, article.url + "index.html", functools.partial(self.render_article, article), self.article_inputs(article),
+            functools.partial(self._article_deps, article), self.article_images(article),
+        )
+
+    def _author_job(self, base: str, author: Author, articles: list[Article]) -> "PageJob":
+        """``articles``: the author's, newest first."""
+        return self._made_job(
+            base, f"authors/{author.id}/index.html", functools.partial(self.render_author, author, articles), (author, *articles),
+            lambda: (self.digest(author), [self.teaser(a) for a in articles]),
+        )
+
+    def _topic_job(self, base: str, topic: Topic, articles: list[Article]) -> "PageJob":
+        """``articles``: the topic's, newest first."""
+        return self._made_job(
+            base, topic.url + "index.html", functools.partial(self.page, "topic.html", topic.url, topic=topic, articles=articles),
+            (topic, *articles), lambda: (topic, [self.teaser(a) for a in articles]),
+        )
 
     def digest(self, item: Any) -> str:
         """:func:`fingerprint` of a model object that many pages show (an issue, an author),
         computed once per build."""
         known = self._digests.get(id(item))
         if known is None or known[0] is not item:
-            known = self._digests[id(item)] = (item, fingerprint(item))
+            try:
+                value = self.remembered.of(item, item, lambda: fingerprint(item)) if self.remembered is not None else fingerprint(item)
+            except TypeError:  # a value that cannot be a dictionary's key
+                value = fingerprint(item)
+            known = self._digests[id(item)] = (item, value)
         return known[1]
 
     def teaser(self, article: Article) -> str:
@@ -233,14 +402,39 @@ class Renderer:
         known = self._teasers.get(article.url)
         if known is None:
             issue = self.site.issues[article.issue_key]
-            known = self._teasers[article.url] = fingerprint(
-                article.url, article.title, article.date, issue.url, issue.label,
-                tuple((a.id, a.name, a.has_page) for a in article.authors), article.content.teaser_html,
-                article.mark,
-            )
+
+            def shown() -> str:
+                return fingerprint(
+                    article.url, article.title, article.date, issue.url, issue.label,
+                    tuple((a.id, a.name, a.has_page) for a in article.authors), article.content.teaser_html,
+                    article.mark,
+                )
+
+            # Made from the article and its issue: the same objects show the same.
+            known = shown() if self.remembered is None else self.remembered.made(("teaser", article.url), (article, issue), None, shown)
+            self._teasers[article.url] = known
         return known
 
-    def article_deps(self, article: Article) -> tuple[Any, ...]:
+    def article_inputs(self, article: Article) -> tuple[Any, ...]:
+        """The objects an article's page is made from: :meth:`_article_deps` is a function of
+        them and of :meth:`article_images`."""
+        site = self.site
+        return (
+            article, site.issues[article.issue_key], self._publications[article.publication],
+            site.articles.get(article.previous or ""), site.articles.get(article.next or ""),
+            site.social.get(article.url), site.pdfs.get(article.issue_key), *self.related(article),
+        )
+
+    def article_images(self, article: Article) -> tuple[ImageAsset | None, ...]:
+        """The processed images an article's page shows (lead image first)."""
+        source = article.source
+        if not article.content.images and (source.image is None or not source.image.src):
+            return ()
+        named = [source.image.src] if source.image is not None and source.image.src else []
+        named += [use.src for use in article.content.images]
+        return tuple(self.site.images.get(resolve_image_path(source.path, src)) for src in named)
+
+    def _article_deps(self, article: Article) -> tuple[Any, ...]:
         source = article.source
         lead = None
         if source.image is not None and source.image.src:
@@ -272,29 +466,31 @@ class Renderer:
         older, newer = self.site.issue_neighbours.get(issue.key, (None, None))
         return (self.site.issues.get(older or ""), self.site.issues.get(newer or ""))
 
-    def articles_by_author(self) -> dict[str, list[Article]]:
+    def articles_by_author(self, articles: Iterable[Article] | None = None) -> dict[str, list[Article]]:
+        """Each author's articles (of ``articles``, in their order; all the site's by default)."""
         found: dict[str, list[Article]] = {}
-        for article in self.site.articles.values():
+        for article in self.site.articles.values() if articles is None else articles:
             for author in article.authors:
                 if author.has_page:
                     found.setdefault(author.id, []).append(article)
         return found
 
-    def articles_by_topic(self) -> dict[str, list[Article]]:
+    def articles_by_topic(self, articles: Iterable[Article] | None = None) -> dict[str, list[Article]]:
+        """Each topic's articles (of ``articles``, in their order; all the site's by default)."""
         found: dict[str, list[Article]] = {}
-        for article in self.site.articles.values():
+        for article in self.site.articles.values() if articles is None else articles:
             for topic in article.topics:
                 found.setdefault(topic.slug, []).append(article)
         return found
 
-    def home_lists(self) -> tuple[Issue | None, list[Article], list[Article]]:
-        """The latest issue with articles, its articles, and recent articles from earlier issues."""
+    def home_lists(self, ranked: list[Article] | None = None) -> tuple[Issue | None, list[Article], list[Article]]:
+        """The latest issue with articles, its articles, and recent articles from earlier issues
+        (``ranked``: the site's articles newest first, if known)."""
         issues = sorted(self.site.issues.values(), key=lambda i: (i.date, i.volume, i.number), reverse=True)
         latest = next((i for i in issues if self.site.articles_by_issue.get(i.key)), None)
-        recent = [
-            a for a in self.articles_newest_first(self.site.articles.values())
-            if latest is None or a.issue_key != latest.key
-        ][:RECENT_ARTICLES]
+        if ranked is None:
+            ranked = self.articles_newest_first(self.site.articles.values())
+        recent = list(itertools.islice((a for a in ranked if latest is None or a.issue_key != latest.key), RECENT_ARTICLES))
         return latest, self.issue_articles(latest) if latest else [], recent
 
     def home_archive(self) -> list[tuple[Publication, list[Issue]]]:
@@ -371,13 +567,16 @@ class Renderer:
     def page_feeds(self, url: str) -> list[Feed]:
         return feeds_of_page(url, self._feeds_by_page, self.site) if self.feeds else []
 
-    def add_feed_jobs(self, add: Callable[..., None]) -> None:
+    def add_feed_jobs(self, add: Callable[..., None], only: set[str] | None = None) -> None:
         """A job for each feed, fingerprinted by what each of its entries shows; and the
-        page that explains feeds and lists the site's and the publications' feeds."""
+        page that explains feeds and lists the site's and the publications' feeds. With
+        ``only``, just the feeds that carry one of the articles at those addresses."""
         for feed in self.feeds:
+            if only is not None and not any(a.url in only for a in feed.articles):
+                continue
             add(feed.path, functools.partial(self.render_feed, feed), feed.title, feed.page,
                 [self.entry_key(a) for a in feed.articles])
-        if self.feeds:
+        if self.feeds and only is None:
             listed = [f for f in self.feeds if f.kind in ("site", "publication")]
             add(FOLLOW_PAGE + "index.html", functools.partial(self.page, "follow.html", FOLLOW_PAGE, listed=listed),
                 [(f.path, f.title, f.label) for f in listed])
@@ -386,7 +585,7 @@ class Renderer:
         """A fingerprint of everything an article's feed entry shows."""
         known = self._entry_keys.get(article.url)
         if known is None:
-            known = self._entry_keys[article.url] = fingerprint(self.article_deps(article))
+            known = self._entry_keys[article.url] = fingerprint(self._article_deps(article))
         return known
 
     def render_feed(self, feed: Feed) -> OutputFile:
@@ -463,20 +662,29 @@ class Renderer:
         """What the article page's Cite section shows."""
         return {"references": references(self.csl(article), mark_text), "downloads": self.downloads(article.url, article.slug)}
 
-    def add_citation_jobs(self, add: Callable[..., None]) -> None:
-        """The citation files: each article's, and each issue's (all its articles in one)."""
-        keys = {url: fingerprint(self.csl(article)) for url, article in self.site.articles.items()}
-        for article in self.site.articles.values():
+    def add_citation_jobs(self, add: Callable[..., None], only: set[str] | None = None) -> None:
+        """The citation files: each article's, and each issue's (all its articles in one).
+        With ``only``, just those of the articles at those addresses and of their issues."""
+        articles = self.site.articles.values() if only is None else [self.site.articles[u] for u in sorted(only) if u in self.site.articles]
+        issues = self.site.issues.values() if only is None else [self.site.issues[k] for k in sorted({a.issue_key for a in articles})]
+        keys: dict[str, str] = {}
+
+        def key(article: Article) -> str:
+            if article.url not in keys:
+                keys[article.url] = fingerprint(self.csl(article))
+            return keys[article.url]
+
+        for article in articles:
             for ext, _name, _media in FORMATS:
                 path = f"{article.url}{article.slug}.{ext}"
-                add(path, functools.partial(self.render_records, path, [article]), keys[article.url])
-        for issue in self.site.issues.values():
-            articles = self.issue_articles(issue)
-            if not articles:
+                add(path, functools.partial(self.render_records, path, [article]), key(article))
+        for issue in issues:
+            members = self.issue_articles(issue)
+            if not members:
                 continue
             for ext, _name, _media in FORMATS:
                 path = f"{issue.url}{issue_file_stem(issue)}.{ext}"
-                add(path, functools.partial(self.render_records, path, articles), [keys[a.url] for a in articles])
+                add(path, functools.partial(self.render_records, path, members), [key(a) for a in members])
 
     def render_records(self, path: str, articles: list[Article]) -> OutputFile:
         write = WRITERS[path.rsplit(".", 1)[1]]

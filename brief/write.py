@@ -279,6 +279,16 @@ class Update(_Writer):
         """The output's file at ``path`` stays as it is."""
         self._claim(path)
 
+    def keep_all(self, paths: list[str]) -> None:
+        """:meth:`keep` for each of ``paths``, files of the output."""
+        claimed = set(paths)
+        if len(claimed) != len(paths) or not claimed.isdisjoint(self.published) or not claimed <= self.files:
+            for path in paths:  # one at a time: says which path is the problem
+                self._claim(path)
+            return
+        self.published |= claimed
+        self.count += len(claimed)
+
     def commit(self) -> None:
         # Deletions first: a path the site no longer has may be where a new folder goes.
         removed = self.files - self.published - {MARKER}

@@ -13,7 +13,7 @@ from typing import Callable
 
 import pytest
 
-from brief.pipeline import BuildReport, build
+from brief.pipeline import BuildReport, BuildState, build
 from sites import REPO, article, options, write_file, write_site
 
 PUB = "content/pub"
@@ -131,6 +131,8 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "article deleted": lambda r: article_path(r, "v1n1", 3).unlink(),
     "article added": lambda r: (r / PUB / "v1n2/04-new.md").write_text(article("title: Brand new\nauthors: [ann-lee]\ntopics: [Navy]"), encoding="utf-8"),
     "issue date": lambda r: edit(r / PUB / "v1n1/issue.yaml", "2026-01-14", "2026-01-15"),
+    # Its articles are the same but for their issue: the lists that show them name the new one.
+    "issue renumbered": lambda r: edit(r / PUB / "v1n2/issue.yaml", "number: 2", "number: 4"),
     "site title": lambda r: edit(r / "content/site.yaml", "Test Brief", "Renamed Brief"),
     "template": lambda r: edit(r / "templates/article.html", "Executive Summary", "Key Points"),
     "stylesheet": lambda r: edit(r / "static/css/brief.css", "", "/* edited */\n"),
@@ -462,3 +464,107 @@ def test_adding_a_missing_image_is_seen_although_the_article_did_not_change(proj
     (page.parent / "images/lead.png").write_bytes(png(64, 48))
     incremental(project)  # the article file is unchanged: its cached load must not repeat the old error
     assert tree(project / "_site") == cold(project)
+
+
+# -- builds that keep their state in memory (the preview's) ------------------------------------
+
+
+def watched(root: Path) -> dict[str, bytes | None]:
+    """Every file (its bytes) and folder (``None``) a preview watches, by absolute path."""
+    return {
+        str(p): p.read_bytes() if p.is_file() else None
+        for folder in ("content", "templates", "static") for p in sorted((root / folder).rglob("*"))
+    }
+
+
+def kept_rebuild(root: Path, state: BuildState, before: dict[str, bytes | None]) -> dict[str, bytes | None]:
+    """Build again with ``state``, told what changed since ``before`` as the preview's watcher
+    tells it (a folder that came: not known which files; look at every one)."""
+    from brief.pipeline import Build
+
+    after = watched(root)
+    changed = {path for path in before.keys() | after.keys() if before.get(path, b"") != after.get(path, b"")}
+    state.changed = None if any(after.get(path, b"") is None for path in changed) else changed
+    Build(project_options(root), state=state).run()
+    return after
+
+
+@pytest.mark.parametrize("kind", EDITS)
+def test_a_rebuild_that_keeps_its_state_equals_a_cold_build(project: Path, kind: str) -> None:
+    from brief.pipeline import Build, BuildState
+
+    state = BuildState()
+    Build(project_options(project), state=state).run()
+    before = watched(project)
+    EDITS[kind](project)
+    kept_rebuild(project, state, before)
+    assert tree(project / "_site") == cold(project)
+
+
+#: Edits that change only what articles say, which a kept state patches into the last site
+#: (see brief.assemble), one after another.
+SAYINGS: list[tuple[str, Callable[[Path], None]]] = [
+    ("a linked article's body", lambda r: edit(article_path(r, "v1n1", 2), "Point 2", "A revised point 2")),
+    ("the same again", lambda r: edit(article_path(r, "v1n1", 2), "A revised point 2", "Point 2 once more")),
+    ("a retitle", lambda r: edit(article_path(r, "v1n2", 1), "V1N2 piece 1", "A new title")),
+    ("a summary", lambda r: edit(article_path(r, "v1n2", 1), "First point 1.", "A new first point.")),
+    ("the linking article's link text", lambda r: edit(article_path(r, "v1n2", 1), "See [the second", "Read [the second")),
+    ("an endnote", lambda r: edit(article_path(r, "v1n1", 3), "A note on v1n1-3.", "A longer note on v1n1-3.")),
+    ("a link to the site's own address", lambda r: edit(article_path(r, "v1n1", 1), "Point 1", "Point 1 ([see](/pub/v1n1-piece-3/))")),
+    ("another article", lambda r: edit(article_path(r, "v1n2", 3), "Point 3", "A revised point 3")),
+    ("two articles at once", lambda r: (
+        edit(article_path(r, "v1n1", 1), "Point 1", "Point one"), edit(article_path(r, "v1n2", 2), "Point 2", "Point two"),
+    )),
+]
+
+
+def test_successive_edits_of_what_articles_say_each_equal_a_cold_build(project: Path) -> None:
+    from brief.pipeline import Build, BuildState
+
+    state = BuildState()
+    report = Build(project_options(project), state=state).run()
+    before = watched(project)
+    for name, change in SAYINGS:
+        change(project)
+        before = kept_rebuild(project, state, before)
+        assert state.assembled.last is not None and state.assembled.patchable, name  # patched, not assembled afresh
+        assert tree(project / "_site") == cold(project), name
+    cold_report = build(project_options(project, out=project / "_cold", use_cache=False))
+    warnings = sorted(str(d) for d in cold_report.diagnostics.warnings)
+    assert any("own-site-link" in w for w in warnings)
+    state.changed = set()
+    report = Build(project_options(project), state=state).run()  # nothing changed: the warnings are told again
+    assert sorted(str(d) for d in report.diagnostics.warnings) == warnings
+
+
+def test_a_kept_state_checks_again_a_heading_another_article_links_to(project: Path) -> None:
+    from brief.errors import ContentError
+    from brief.pipeline import Build, BuildState
+
+    state = BuildState()
+    Build(project_options(project), state=state).run()
+    before = watched(project)
+    edit(article_path(project, "v1n1", 2), "## The second piece", "## The 2nd piece")
+    with pytest.raises(ContentError, match="leads to no heading '#the-second-piece'"):
+        kept_rebuild(project, state, before)
+    before = watched(project)
+    edit(article_path(project, "v1n2", 1), "#the-second-piece", "#the-2nd-piece")
+    kept_rebuild(project, state, before)
+    assert tree(project / "_site") == cold(project)
+
+
+def test_a_kept_state_checks_again_an_image_that_is_removed(project: Path) -> None:
+    from brief.errors import ContentError
+    from brief.pipeline import Build, BuildState
+    from conftest import png
+
+    page = article_path(project, "v1n1", 1)
+    (page.parent / "images").mkdir()
+    (page.parent / "images/lead.png").write_bytes(png(64, 48))
+    edit(page, "title:", "image: {src: images/lead.png, alt: A lead image}\ntitle:")
+    state = BuildState()
+    Build(project_options(project), state=state).run()
+    before = watched(project)
+    (page.parent / "images/lead.png").unlink()  # only the image: the article is unchanged
+    with pytest.raises(ContentError, match="the file 'images/lead.png' does not exist"):
+        kept_rebuild(project, state, before)

@@ -26,7 +26,7 @@ from bs4 import BeautifulSoup
 from brief.pipeline import build
 from brief.serve.server import SCRIPT_TAG, locate, output_path, with_script
 from sites import REPO, article
-from test_incremental import EDITS, article_path, corpus, edit, project_options, tree, write_site
+from test_incremental import EDITS, PUB, article_path, corpus, edit, project_options, tree, write_site
 
 #: How long to wait for the server to start or rebuild (it is a loaded test machine, not a timing).
 PATIENCE = 120.0
@@ -333,6 +333,36 @@ def test_a_burst_of_saves_is_one_rebuild(served: Served, project: Path) -> None:
             edit(article_path(project, issue, i), "Point", "Revised point")
     lines = served.wait_rebuild()
     assert len([line for line in lines if "rebuilt in" in line]) == 1, lines
+    assert_serves_exactly(served, project, cold_build(project, served.url))
+
+
+def test_a_checkout_of_many_files_and_a_save_during_a_rebuild_end_in_what_a_cold_build_writes(served: Served, project: Path) -> None:
+    # As a `git checkout` does it: articles changed, added and removed, and an issue's date, at once.
+    edit(article_path(project, "v1n1", 1), "Point 1", "Checked out point 1")
+    edit(article_path(project, "v1n2", 2), "V1N2 piece 2", "A checked-out title")
+    edit(project / PUB / "v1n2/issue.yaml", "2026-01-28", "2026-01-29")
+    (project / PUB / "v1n2/04-new.md").write_text(article("title: Checked out\nauthors: [bo-chen]\ntopics: [Navy]"), encoding="utf-8")
+    article_path(project, "v1n1", 3).unlink()
+    served.wait_rebuild()
+    assert_serves_exactly(served, project, cold_build(project, served.url))
+    # Saved again while the server rebuilds after the first save: the next rebuild has it.
+    path = article_path(project, "v1n2", 1)
+    edit(path, "Point 1", "First save")
+    served.lines.get(timeout=PATIENCE)  # the rebuild is under way, or done
+    edit(path, "First save", "Second save")
+    served.wait_rebuild()
+    assert_serves_exactly(served, project, cold_build(project, served.url))
+
+
+def test_a_warning_about_one_article_is_told_again_when_another_is_edited(served: Served, project: Path) -> None:
+    edit(article_path(project, "v1n1", 3), "Point 3", "Point 3, as [the first piece](/pub/v1n1-piece-1/) says")
+    told = [line for line in served.wait_rebuild() if "warning [" in line]
+    assert len(told) == 1 and told[0].startswith("content/pub/v1n1/03-v1n1-piece-3.md:"), told
+    assert "warning [own-site-link]" in told[0]
+    edit(article_path(project, "v1n2", 2), "Point 2", "A revised point 2")  # another article
+    assert [line for line in served.wait_rebuild() if "warning [" in line] == told
+    edit(article_path(project, "v1n1", 3), "Point 3,", "Point three,")  # the article itself, its link kept
+    assert [line for line in served.wait_rebuild() if "warning [" in line] == told
     assert_serves_exactly(served, project, cold_build(project, served.url))
 
 

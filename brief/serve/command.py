@@ -95,7 +95,7 @@ def _serve(args: argparse.Namespace, content: Path, project: Path, out: TextIO, 
     if args.open:
         webbrowser.open(url)
     while True:
-        changed, folders = snapshot.changed(watcher.next_changes())
+        changed, folders = snapshot.changed(watcher.next_changes(idle=preview.tidy))
         if not changed:
             continue  # saved with the same bytes: nothing to build
         # A folder moved or copied in: which files it holds is not known, so look at every file.

@@ -9,6 +9,7 @@ what the edit touched.
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -47,6 +48,8 @@ class Preview:
         self.state = BuildState()
         #: What the build is doing, for an internal error's message.
         self.current = ""
+        #: Builds since the cyclic garbage was last collected (see :meth:`tidy`).
+        self.untidy = 0
 
     def build(
         self, changed: set[str] | None = None, first: set[str] | None = None,
@@ -69,6 +72,13 @@ class Preview:
         self.state.changed, self.state.first, self.state.on_early = changed, first or set(), tell
         builder = Build(self.options, state=self.state)
         outcome = Outcome()
+        # What the builds keep is most of the process's objects: the cycle collector would go
+        # through all of them several times a rebuild (more than the rebuild's own work on a
+        # large site). A rebuild makes little cyclic garbage: the collector waits for the
+        # end of the build, and then looks only at what is newer than that (see :meth:`tidy`).
+        collecting = gc.isenabled()
+        if changed is not None:
+            gc.disable()
         try:
             report = builder.run()
         except ContentError as exc:
@@ -88,12 +98,29 @@ class Preview:
             after = set(self.state.manifest.files) if self.state.manifest is not None else set()
             every = set(self.state.written) | (before - after)
             outcome.changed, outcome.files = sorted(every - set(told)), len(every)
+        finally:
+            gc.freeze()
+            self.untidy += 1
+            if collecting:
+                gc.enable()
         outcome.seconds = time.perf_counter() - start
         return outcome
 
+    def tidy(self) -> None:
+        """Write the last build's manifest, and collect the cyclic garbage of the builds so far
+        (a full pass over every object: a fraction of a second on a large site), while
+        nothing is being saved."""
+        self.state.save()
+        if self.untidy:
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
+            self.untidy = 0
 
     def close(self) -> None:
-        """Write what the builds kept in memory for the next start (the Markdown cache's index)."""
+        """Write what the builds kept in memory for the next start (the output's manifest, the
+        Markdown cache's index)."""
+        self.state.save()
         if self.state.markdown is not None:
             self.state.markdown.save(final=True)
 

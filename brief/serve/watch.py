@@ -13,12 +13,14 @@ import os
 import queue
 import threading
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 #: A burst of changes ends when none has come for this long (milliseconds).
 QUIET_MS = 30
 #: ... or, at the latest, after this long.
 LONGEST_MS = 1600
+#: The preview tidies its memory once no change has come for this long (seconds).
+IDLE_SECONDS = 3.0
 
 
 class Watcher(threading.Thread):
@@ -52,13 +54,18 @@ class Watcher(threading.Thread):
             if changes:
                 self.changes.put({path for _change, path in changes})
 
-    def next_changes(self) -> set[str]:
-        """The next burst of changes (waits for it)."""
+    def next_changes(self, idle: Callable[[], None] | None = None) -> set[str]:
+        """The next burst of changes (waits for it). ``idle`` is called once if none has
+        come for :data:`IDLE_SECONDS`."""
+        waited = 0.0
         while True:
             try:
                 return self.changes.get(timeout=0.5)
             except queue.Empty:
-                continue
+                waited += 0.5
+                if idle is not None and waited >= IDLE_SECONDS:
+                    idle()
+                    idle = None
 
 
 class Snapshot:
