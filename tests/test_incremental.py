@@ -132,7 +132,7 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "article added": lambda r: (r / PUB / "v1n2/04-new.md").write_text(article("title: Brand new\nauthors: [ann-lee]\ntopics: [Navy]"), encoding="utf-8"),
     "issue date": lambda r: edit(r / PUB / "v1n1/issue.yaml", "2026-01-14", "2026-01-15"),
     # Its articles are the same but for their issue: the lists that show them name the new one.
-    "issue renumbered": lambda r: edit(r / PUB / "v1n2/issue.yaml", "number: 2", "number: 4"),
+    "issue renumbered": lambda r: edit(r / PUB / "v1n2/issue.yaml", "number: 2", "number: 7"),
     "site title": lambda r: edit(r / "content/site.yaml", "Test Brief", "Renamed Brief"),
     "template": lambda r: edit(r / "templates/article.html", "Executive Summary", "Key Points"),
     "stylesheet": lambda r: edit(r / "static/css/brief.css", "", "/* edited */\n"),
