@@ -155,7 +155,8 @@ def cold_build(project: Path, url: str, **changes: object) -> dict[str, bytes | 
     out = project.parent / f"{project.name}-cold"
     if out.exists():
         shutil.rmtree(out)
-    build(project_options(project, out=out, use_cache=False, base_url=url, **changes))
+    # The preview does not write the search index (brief serve --search does).
+    build(project_options(project, out=out, use_cache=False, base_url=url, **{"search_index": False, **changes}))
     return tree(out)
 
 

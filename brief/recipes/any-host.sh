@@ -29,7 +29,11 @@ case "$DEST" in
     for pair in "html:text/html; charset=utf-8" "css:text/css; charset=utf-8" \
         "xml:application/xml; charset=utf-8" "txt:text/plain; charset=utf-8" \
         "svg:image/svg+xml" "webp:image/webp" "jpg:image/jpeg" "jpeg:image/jpeg" \
-        "png:image/png" "gif:image/gif" "avif:image/avif"; do
+        "png:image/png" "gif:image/gif" "avif:image/avif" \
+        "js:text/javascript; charset=utf-8" "json:application/json" \
+        "pagefind:application/wasm" "pf_meta:application/octet-stream" \
+        "pf_index:application/octet-stream" "pf_filter:application/octet-stream" \
+        "pf_fragment:application/octet-stream"; do
       aws s3 sync _site/ "$DEST" --exclude "*" --include "*.${pair%%:*}" --content-type "${pair#*:}"
     done
     # Then delete what the site no longer has.
