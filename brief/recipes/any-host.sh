@@ -35,7 +35,10 @@ case "$DEST" in
         "svg:image/svg+xml" "webp:image/webp" "jpg:image/jpeg" "jpeg:image/jpeg" \
         "png:image/png" "gif:image/gif" "avif:image/avif" "pdf:application/pdf" \
         "bib:application/x-bibtex; charset=utf-8" "ris:application/x-research-info-systems; charset=utf-8" \
-        "json:application/vnd.citationstyles.csl+json; charset=utf-8"; do
+        "json:application/json; charset=utf-8" \
+        "pagefind:application/wasm" "pf_meta:application/octet-stream" \
+        "pf_index:application/octet-stream" "pf_filter:application/octet-stream" \
+        "pf_fragment:application/octet-stream"; do
       aws s3 sync _site/ "$DEST" --exclude "*" --include "*.${pair%%:*}" --content-type "${pair#*:}"
     done
     # Then delete what the site no longer has.
