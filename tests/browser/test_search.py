@@ -178,9 +178,11 @@ def test_every_focusable_element_of_the_search_page_shows_focus(open_search_site
     view, _ = search(open_search_site, "drills", scheme=scheme)
     # Open the filter groups: a closed group's checkboxes are not reached by Tab, though
     # the harness counts them.
-    for summary in view.page.locator(".pagefind-ui__filter-name").all():
-        summary.click()
-    view.page.wait_for_function("() => document.querySelectorAll('details.pagefind-ui__filter-block[open]').length === 4")
+    # Pagefind adds the groups as their filters load: wait for all four, then open each that is
+    # closed (a click on a group it opened itself would close it).
+    view.page.wait_for_function("() => document.querySelectorAll('details.pagefind-ui__filter-block').length === 4", timeout=15_000)
+    view.page.evaluate("() => document.querySelectorAll('details.pagefind-ui__filter-block').forEach(d => { d.open = true; })")
+    view.page.wait_for_function("() => document.querySelectorAll('details.pagefind-ui__filter-block[open]').length === 4", timeout=15_000)
     # Tab starts from the top of the page again.
     view.page.evaluate("() => { const b = document.body; b.tabIndex = -1; b.focus(); b.removeAttribute('tabindex'); }")
     assert view.focus_problems() == []

@@ -158,7 +158,17 @@
     }
     var query = new URLSearchParams(window.location.search).get("q");
     if (query) {
-      ui.triggerSearch(query);
+      // Load every filter before the first search: a search that answers while some filters are
+      // still loading shows only the groups loaded by then, for as long as the page is open.
+      // (The interface loads the same module, so the filters are loaded once.)
+      var bundle = new URL(root.getAttribute("data-bundle"), window.location.href).href;
+      import(bundle + "pagefind.js").then(function (pagefind) {
+        return pagefind.filters();
+      }).catch(function () {
+        return null;  // the interface reports what it cannot load
+      }).then(function () {
+        ui.triggerSearch(query);
+      });
     }
   }
 
