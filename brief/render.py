@@ -552,7 +552,7 @@ class Renderer:
         own = dict(article.content.bios_html)
         bios = [(a, own.get(a.id) or a.bio_html) for a in article.authors if own.get(a.id) or a.bio_html]
         pdf = self.site.pdfs.get(article.issue_key)
-        pages = pdf.of(article.url) if pdf is not None else None
+        pages = self.article_pages(article)
         return self.page(
             "article.html", article.url, article=article, issue=issue, publication=publication,
             body=body, notes=notes, lead=lead, social=self.site.social.get(article.url), bios=bios,

@@ -16,6 +16,8 @@ from typing import Any, Iterator
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
+from ..citations import parse_date as parse_written_date
+
 #: Largest page the importer reads: article pages are far smaller; more is not an article.
 MAX_PAGE_BYTES = 16 * 1024 * 1024
 #: Deepest element nesting the importer follows (real pages stay well below 100).
@@ -465,32 +467,23 @@ def json_ld(soup: BeautifulSoup) -> Iterator[dict[str, Any]]:
                 yield item
 
 
-MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)}
-
-
 def parse_date(value: str) -> dt.date | None:
+    """A whole date as old pages write it: ``2025-12-09`` or ``2025/12/09`` (a time may
+    follow), or any full date the citation reader knows (``December 9, 2025``,
+    ``9 Dec 2025``); ``None`` otherwise."""
     value = value.strip()
     match = re.match(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})", value)
     if match:
-        try:
-            return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        except ValueError:
+        year, month, day = (int(part) for part in match.groups())
+    else:
+        written = parse_written_date(value)
+        if written is None or written.day is None or written.year is None:
             return None
-    match = re.match(r"^([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$", value) or None
-    if match and match.group(1).lower()[:3] in {m[:3] for m in MONTHS}:
-        month = next(i for m, i in MONTHS.items() if m.startswith(match.group(1).lower()[:3]))
-        try:
-            return dt.date(int(match.group(3)), month, int(match.group(2)))
-        except ValueError:
-            return None
-    match = re.match(r"^(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})$", value)
-    if match and match.group(2).lower()[:3] in {m[:3] for m in MONTHS}:
-        month = next(i for m, i in MONTHS.items() if m.startswith(match.group(2).lower()[:3]))
-        try:
-            return dt.date(int(match.group(3)), month, int(match.group(1)))
-        except ValueError:
-            return None
-    return None
+        year, month, day = written.year, written.month, written.day
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
 
 
 def to_int(value: Any) -> int | None:
