@@ -65,13 +65,18 @@ class Written:
                 pass
 
 
+def local_today() -> dt.date:
+    """Today on this machine's calendar: the date a new issue gets by default."""
+    return dt.date.today()
+
+
 class Scaffold:
     """Writes content into ``content`` (display paths relative to ``project``)."""
 
     def __init__(self, content: Path, project: Path, today: dt.date | None = None):
         self.content = content
         self.project = project
-        self.today = today or dt.date.today()
+        self.today = today or local_today()
         self.written = Written()
         #: Load through the build's cache (``brief init`` starts a site without one).
         self.cached = True

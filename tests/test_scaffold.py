@@ -19,6 +19,12 @@ from sites import write_file, write_site
 TODAY = dt.date.today()
 
 
+@pytest.fixture(autouse=True)
+def _one_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands see the day the expectations were written with, even when a run crosses midnight."""
+    monkeypatch.setattr(scaffold, "local_today", lambda: TODAY)
+
+
 def front(path: Path) -> dict:  # type: ignore[type-arg]
     return dict(split_front_matter(path.read_text(encoding="utf-8"), path.name).front_matter)
 
