@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from brief.errors import ContentError
 from brief.markdown import render_article
 from brief.model import ArticleSource, CitationEntry, NoteSource
+from brief.options import PACKAGE_ROOT
 from brief.pipeline import build
 from sites import article, options, write_site
 
@@ -35,13 +36,18 @@ FRAGMENTS = [
 markdown_text = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=8), max_size=40).map("".join)
 
 
+#: The scripts Brief ships: the only ones a page may load (content can never add one).
+FIRST_PARTY_SCRIPTS = frozenset(path.name for path in (PACKAGE_ROOT / "static" / "js").glob("*.js"))
+
+
 def assert_no_script(html: str, allow_json_ld: bool = False) -> None:
     soup = BeautifulSoup(html, "html.parser")
     for script in soup.find_all("script"):
         if script.get("src") == "../static/js/search.js" and soup.find("h1", id="search-heading"):
             continue  # the search page's own first-party script (not from content)
-        # Article pages carry their data and one first-party file (the note previews); never inline code.
-        first_party = script.get("src", "").endswith("static/js/notes.js") and not script.get_text()
+        # Article pages carry their data and first-party files from the package; never inline code.
+        name = script.get("src", "").rpartition("/")[2]
+        first_party = name in FIRST_PARTY_SCRIPTS and script["src"].endswith("static/js/" + name) and not script.get_text()
         assert allow_json_ld and (script.get("type") == "application/ld+json" or first_party), script
     for tag in soup.find_all(True):
         for name in tag.attrs:
