@@ -8,7 +8,11 @@ a child process:
 * cold: no output folder and no ``.brief-cache/`` yet;
 * after editing one article's body;
 * after a no-op (nothing changed);
-* after editing a template (``templates/base.html``).
+* after editing a template (``templates/base.html``);
+* the CI build: a copy of the project with ``.brief-cache/`` and no output;
+* that copy after ten commits, each editing one article's text and title and
+  built on the cache the last build left (as a CI job saves it): the cache's
+  size after them says whether it grows with edits.
 
 Brief's rebuilds are incremental: they reuse what ``.brief-cache/`` holds
 (loaded articles, rendered Markdown, processed images and cards) and the pages
@@ -243,12 +247,24 @@ def other_output_flags(env: dict[str, str], cwd: Path) -> list[str]:
 # ---------------------------------------------------------------- the runs
 
 
+#: Edited commits built one after another on the CI checkout, to see that the cache does not grow.
+COMMITS = 10
+
+
 def edit_article(path: Path, run: int) -> None:
     """Add a sentence as the body's first paragraph (front-matter and notes untouched)."""
     text = path.read_text(encoding="utf-8")
     end = text.index("\n---\n", 4) + len("\n---\n")
     text = text[:end] + f"\nThe benchmark edited this article (edit {run}).\n" + text[end:]
     path.write_text(text, encoding="utf-8")
+
+
+def retitle_article(path: Path, run: int) -> None:
+    """Give the article another title (so another social card)."""
+    text = path.read_text(encoding="utf-8")
+    start = text.index("\ntitle: ") + 1
+    end = text.index("\n", start)
+    path.write_text(text[:start] + f"title: The benchmark's title {run}" + text[end:], encoding="utf-8")
 
 
 def edit_template(path: Path) -> None:
@@ -294,6 +310,17 @@ def brief_runs(size: int, work: Path, seed: int, report: "Report", source: Path,
     runs.append(report.measure(command, project, "brief", size, "template edited", env))
     checkout = ci_checkout(project, work / f"brief-{size}-ci")
     runs.append(report.measure(command, checkout, "brief", size, "CI (cache restored)", env))
+    runs[-1].cache_bytes = folder_bytes(checkout / ".brief-cache")
+    # Commits one after another, each editing one article's text and title, built with the cache
+    # the last build left (as a CI job saves and restores it): the cache must not grow with them.
+    for commit in range(1, COMMITS + 1):
+        edited = made.articles[commit * len(made.articles) // (COMMITS + 1)]
+        path = checkout / "content" / edited.publication / edited.issue.folder / f"{edited.file_stem}.md"
+        edit_article(path, commit)
+        retitle_article(path, commit)
+        if commit < COMMITS:
+            subprocess.run(command, cwd=checkout, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    runs.append(report.measure(command, checkout, "brief", size, f"CI, after {COMMITS} commits", env))
     runs[-1].cache_bytes = folder_bytes(checkout / ".brief-cache")
     return runs
 

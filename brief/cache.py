@@ -148,13 +148,23 @@ class MarkdownCache:
     #: For a kept instance: by article, the source object and settings the last build
     #: looked it up with, and the key and entry it found (see :meth:`recall`).
     recalled: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    #: Which entry each article had in the index read from disk, and has in this build
+    #: (by the article file's display path): see :meth:`save`.
+    owners: dict[str, str] = field(default_factory=dict)
+    owned: dict[str, str] = field(default_factory=dict)
+    #: The article files that exist (drafts and scheduled pieces too), as the last build found them.
+    article_files: frozenset[str] = frozenset()
+    #: For a kept instance: keys its earlier builds used that later ones did not; their
+    #: files are removed when it is done with them (see :meth:`save`).
+    retired: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         if self.folder is not None:
             try:
                 with open(self._index_path(), "rb") as handle:
-                    index = pickle.load(handle)
-                self.index = index if isinstance(index, dict) else {}
+                    index, owners = pickle.load(handle)
+                if isinstance(index, dict) and isinstance(owners, dict):
+                    self.index, self.owners = index, owners
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
                 self.index = {}
 
@@ -178,8 +188,9 @@ class MarkdownCache:
         """Serve another build from this instance (kept in memory by the preview): what the
         last build used is the index now, as :meth:`save` wrote it."""
         if self.used:
-            self.index = self.used
-        self.used, self.hits, self.changed, self.kept = {}, 0, False, True
+            self.retired.update(self.index.keys() - self.used.keys())
+            self.index, self.owners = self.used, self.owned
+        self.used, self.owned, self.hits, self.changed, self.kept = {}, {}, 0, False, True
 
     def _index_path(self) -> Path:
         assert self.folder is not None
@@ -245,25 +256,45 @@ class MarkdownCache:
         self.changed = True
         return self.used[key][0]
 
-    def save(self, final: bool = False) -> None:
-        """Write the index of the articles this build used (removed articles are forgotten).
+    def save(self, final: bool = False, keys: dict[str, str] | None = None, present: Iterable[str] | None = None) -> None:
+        """Write the index of the articles this build used, and remove the entries no index
+        will hold again: an edited article's earlier text, a deleted article's. An article
+        this build did not render though its file is there (a draft, a piece not yet due:
+        ``present`` names every article file; ``keys`` gives the entry of each article
+        rendered) keeps its entry, for the build that renders it.
 
         An instance kept between builds (the preview) writes it only when it is done with
         it (``final``): the index is for the next process, and an entry missing from it
         only means that article is rendered again then."""
+        if keys is not None:
+            self.owned = dict(keys)
+        if present is not None:
+            self.article_files = frozenset(present)
+        if not final:  # entries kept for the articles not rendered now whose files are still there
+            for article, key in self.owners.items():
+                if article not in self.owned and article in self.article_files and key in self.index and key not in self.used:
+                    self.used[key], self.owned[article] = self.index[key], key
         if self.kept and not final:
             self.pending_save = self.pending_save or self.changed or len(self.used) != len(self.index)
             return
         if final:
             self.changed = self.changed or self.pending_save
             if self.used:
-                self.index = self.used
-            self.used = self.index
-        if self.folder is None or not (self.changed or len(self.used) != len(self.index)):
+                self.retired.update(self.index.keys() - self.used.keys())
+                self.index, self.owners = self.used, self.owned
+            self.used, self.owned = self.index, self.owners
+        if self.folder is None or not (self.changed or self.used.keys() != self.index.keys()):
             return
         path = self._index_path()
+        unused = (self.retired | self.index.keys()) - self.used.keys()
         try:
-            write_whole(path, pickle.dumps(self.used, protocol=5))
+            write_whole(path, pickle.dumps((self.used, self.owned), protocol=5))
+            for key in unused:
+                try:
+                    os.unlink(_entry_path(self.folder, key))
+                except FileNotFoundError:
+                    pass
+            self.retired.clear()
             others = [other for other in path.parent.glob("index-*.pickle") if other != path]  # of other versions of Brief
             for other in others:
                 other.unlink()

@@ -253,6 +253,13 @@ class ImageWork:
             future.set_exception(problem)
         return future
 
+    def sweep(self, cache: Path) -> int:
+        """Remove from the image cache (``cache``) every entry this build did not use: the
+        variants of an image no article uses any more or whose file changed, the cards of
+        old titles. Call it once the output holds the files (they are linked or copied).
+        Returns how many entries went."""
+        return sweep_entries(cache, {self.copies[url] for url in self.cached}, nested={CARDS_FOLDER})
+
     def wait(self, diagnostics: Diagnostics) -> list[tuple[str, Path]]:
         """Collect every job; a file that cannot be decoded is an error at each use. Returns the copies."""
         for future, uses in self.pending:
@@ -354,6 +361,48 @@ def start_images(
         work.pending.append((work.submit(batch, tasks, workers), []))
         work.processed += [job.title for job in batch.jobs]
     return work
+
+
+def sweep_entries(cache: Path, used: set[Path], nested: set[str] = frozenset()) -> int:  # type: ignore[assignment]
+    """Remove the entries of a cache laid out as ``<k>/<key>/`` (a folder an entry, ``<k>`` the
+    key's first two characters) that hold none of the files in ``used``; in the folders named
+    in ``nested``, the same layout holds one file an entry (``<folder>/<k>/<key>.<ext>``).
+    Files at the top (an index) and names starting with a dot or ``tmp`` (an entry being
+    written) are left alone. Returns how many entries went."""
+    keep: set[Path] = set()
+    for path in used:
+        try:
+            parts = path.relative_to(cache).parts
+        except ValueError:
+            continue
+        keep.add(cache.joinpath(*parts[:3] if parts[0] in nested else parts[:2]))
+    removed = 0
+    try:
+        shards = list(os.scandir(cache))
+    except OSError:
+        return 0
+    for shard in shards:
+        if not shard.is_dir(follow_symlinks=False):
+            continue
+        if shard.name in nested:
+            groups = [Path(g.path) for g in os.scandir(shard.path) if g.is_dir(follow_symlinks=False) and len(g.name) == 2]
+        elif len(shard.name) == 2:
+            groups = [Path(shard.path)]
+        else:
+            continue
+        for group in groups:
+            for entry in os.scandir(group):
+                if entry.name.startswith((".", "tmp")) or Path(entry.path) in keep:
+                    continue
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        shutil.rmtree(entry.path)
+                    else:
+                        os.unlink(entry.path)
+                    removed += 1
+                except OSError:
+                    pass  # a cache that cannot be tidied only costs room
+    return removed
 
 
 def _cache_file(cache: Path, url: str) -> Path:

@@ -104,6 +104,15 @@ class PdfWork:
     files: list[tuple[str, Path, str]] = dataclasses.field(default_factory=list)
     #: Issue keys laid out by this build (the rest came from the cache).
     made: list[str] = dataclasses.field(default_factory=list)
+    #: The cache folder the PDFs came from.
+    cache: Path | None = None
+
+    def sweep(self) -> int:
+        """Remove from the PDF cache every entry this build did not publish (the layouts of
+        issues since edited, of issues that no longer get a PDF); returns how many went."""
+        from .images import sweep_entries
+
+        return sweep_entries(self.cache, {source for _rel, source, _key in self.files}) if self.cache is not None else 0
 
 
 class PdfUnavailable(Exception):
@@ -174,11 +183,11 @@ def make_pdfs(
     When WeasyPrint cannot be loaded, or no CJK font is found for an issue with Chinese text,
     says so once (a warning) and goes on: the site is built, without PDFs in the first case.
     """
-    work = PdfWork()
+    cache = cache if cache is not None else project / CACHE_FOLDER
+    work = PdfWork(cache=cache)
     issues = chosen_issues(site)
     if not issues:
         return work
-    cache = cache if cache is not None else project / CACHE_FOLDER
     fonts = cjk_fonts()
     # The settings, but not which issues get a PDF: that changes no PDF.
     extra = (VERSION, base, weasyprint_version(), fonts, dataclasses.replace(site.config, pdf_issues=None))

@@ -40,7 +40,7 @@ from .sources import SourceError
 from .errors import ContentError, Diagnostic, Diagnostics, SourceLocation
 from .external import check_external_links
 from .options import BuildOptions
-from .images import ImageWork, start_images
+from .images import CACHE_FOLDER as IMAGES_CACHE, ImageWork, start_images
 from .pdf import PdfWork, make_pdfs
 from .load import LoadedContent, load_content, read_body
 from .markdown import render_article
@@ -246,7 +246,7 @@ class Build:
         markdown_cache = self.kept_markdown(cache_root)
         with report.stage("markdown"):
             contents, keys = self.render_markdown(loaded, markdown_cache, schedule)
-        markdown_cache.save()
+        markdown_cache.save(keys=keys, present=(source.path for source in loaded.articles))
         report.markdown_cached, report.full_content = markdown_cache.hits, markdown_cache.full
         # Only the Markdown stage reads the articles' text: the rest of the build holds none
         # (on a large archive it is most of what the build's process would hold).
@@ -331,6 +331,8 @@ class Build:
                     publisher.commit()
                     self.publishing = False
                 report.files = manifest.count = publisher.count
+            if state is None and cache_root is not None and self.scratch is None:
+                self.tidy_cache(images, pdfs, previous, manifest)
         manifest.keep_warnings(report.diagnostics.warnings)
         if state is not None and isinstance(publisher, Update):  # marked as being updated: written later
             state.unsaved = (manifest, manifest_path)
@@ -340,6 +342,18 @@ class Build:
             manifest.trusted = True
             state.manifest = manifest
         return report
+
+    def tidy_cache(self, images: ImageWork, pdfs: PdfWork, previous: Manifest, manifest: Manifest) -> None:
+        """Once the output holds this build's files: remove the image and PDF cache entries it
+        did not use, so that the cache does not grow with every retitle, replaced image or
+        deleted article (a CI job saves it whole from run to run). The image cache is gone
+        over when this build wrote a new output, processed something (a new card, a new
+        image) or no longer publishes an image the last build did; the PDF cache, a few
+        entries per issue, always. Not in the preview, whose builds leave out what
+        ``brief build`` makes, and not for a build with a cache of its own (``--no-cache``)."""
+        if not previous.files or images.processed or any(p.startswith("media/") and p not in manifest.files for p in previous.files):
+            images.sweep(self.options.project / IMAGES_CACHE)
+        pdfs.sweep()
 
     def make_pdfs(self, site: Site, renderer: Renderer, images: ImageWork) -> PdfWork:
         """The pdf stage: lay out the issue PDFs the site asks for (not for ``brief check``,

@@ -393,6 +393,72 @@ def test_another_version_of_brief_leaves_no_stale_markdown_in_the_cache(project:
     assert [p.name for p in markdown.glob("index-*")] == ["index-another-version.pickle"]
 
 
+def cache_entries(project: Path) -> dict[str, set[str]]:
+    """The entries of each cache: rendered Markdown, drawn cards, processed images, issue PDFs."""
+    cache = project / ".brief-cache"
+    return {
+        "markdown": {p.name for p in cache.glob("build/markdown/*/*.pickle.z")},
+        "cards": {p.name for p in cache.glob("images/cards/*/*.png")},
+        "images": {p.name for p in cache.glob("images/??/*") if p.is_dir()},
+        "pdf": {p.name for p in cache.glob("pdf/??/*") if p.is_dir()},
+    }
+
+
+def test_the_cache_does_not_grow_with_edits(project: Path) -> None:
+    """An edited article's earlier rendering, an old title's card, a replaced image's variants
+    and a deleted article's entries leave the cache; the output is still a cold build's."""
+    from conftest import png
+
+    first = cache_entries(project)
+    assert len(first["markdown"]) == 6 and len(first["cards"]) == 6 and not first["images"]
+    page = article_path(project, "v1n1", 2)
+    for n in range(3):
+        edit(page, "Point 2" if n == 0 else f"Point 2, take {n}", f"Point 2, take {n + 1}")
+        edit(page, "title: V1N1 piece 2" if n == 0 else f"title: Retitled {n}", f"title: Retitled {n + 1}")
+        incremental(project)
+        now = cache_entries(project)
+        assert len(now["markdown"]) == 6 and len(now["cards"]) == 6
+        assert len(now["markdown"] - first["markdown"]) == 1 and len(now["cards"] - first["cards"]) == 1
+    (page.parent / "images").mkdir()
+    for width in (64, 72):
+        (page.parent / "images/lead.png").write_bytes(png(width, 48))
+        touch_later(page.parent / "images/lead.png")
+        if width == 64:
+            edit(page, "title:", "image: {src: images/lead.png, alt: A lead image}\ntitle:")
+        incremental(project)
+        assert len(cache_entries(project)["images"]) == 1  # the second image replaced the first one's entry
+    article_path(project, "v1n1", 3).unlink()
+    incremental(project)
+    last = cache_entries(project)
+    assert len(last["markdown"]) == 5 and len(last["cards"]) == 4  # 6 articles less the deleted one and the lead image's
+    assert tree(project / "_site") == cold(project)
+
+
+def test_a_draft_keeps_its_rendering_in_the_cache(project: Path) -> None:
+    """A build that leaves an article out (a draft, a piece not yet due) keeps its cached
+    rendering: it is not parsed again when it is published."""
+    before = cache_entries(project)["markdown"]
+    EDITS["draft"](project)
+    report = incremental(project)
+    assert report.articles == 5 and cache_entries(project)["markdown"] == before
+    edit(article_path(project, "v1n2", 3), "draft: true\n", "")
+    report = incremental(project)
+    assert report.articles == 6 and report.markdown_cached == 6  # nothing parsed again
+    assert tree(project / "_site") == cold(project)
+
+
+def test_issue_pdfs_of_earlier_layouts_leave_the_cache(pdf_project: Path) -> None:
+    first = cache_entries(pdf_project)["pdf"]
+    assert len(first) == 2
+    EDITS["article body"](pdf_project)
+    incremental(pdf_project)
+    second = cache_entries(pdf_project)["pdf"]
+    assert len(second) == 2 and len(second & first) == 1  # v1n1 laid out again, v1n2 as it was
+    edit(pdf_project / "content/site.yaml", "pdf: all", "pdf: false")
+    incremental(pdf_project)
+    assert cache_entries(pdf_project)["pdf"] == set()
+
+
 def test_content_errors_leave_the_output_as_it_was(project: Path) -> None:
     from brief.errors import ContentError
 
