@@ -24,12 +24,13 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 import jinja2
+import jinja2.meta
 from markupsafe import Markup, escape
 
-from .cache import fingerprint
+from .cache import fingerprint, folder_digest
 from .cite import FORMATS, WRITERS, csl_record, references
 from .citations import format_date, format_long_date
-from .feeds import ATOM_TYPE, FOLLOW_PAGE, Feed, absolute_links, entry_id, feeds_of_page, plan_feeds, timestamp, xml_text
+from .feeds import ATOM_TYPE, FOLLOW_PAGE, Feed, absolute_links, entry_id, feeds_of_page, plan_feeds, timestamp, xml_bytes
 from .images import image_html
 from .links import resolve_markers, root_links
 from .markdown import IMAGE_MARKER, resolve_image_path
@@ -603,7 +604,7 @@ class Renderer:
             feed=feed, entries=entries, absolute=self.absolute,
             updated=entries[0]["date"] if entries else "",
         )
-        return OutputFile(feed.path, xml_text(text).encode("utf-8"))
+        return OutputFile(feed.path, xml_bytes(text))
 
     def entry_html(self, article: Article) -> Markup:
         """The whole article as a feed entry's HTML, every link absolute, escaped for the
