@@ -138,6 +138,9 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             bytecode_cache=None if self.bytecode is None else _bytecode_cache(self.bytecode),
+            # One renderer per build, during which no template changes: no file is looked at
+            # again each time a page includes or imports a template.
+            auto_reload=False,
         )
         self.env.filters["zh"] = self.mark_chinese
         self.env.filters["long_date"] = format_long_date
