@@ -56,7 +56,7 @@ CACHE_FORMAT = "5"
 #: its size for about 0.24 ms of CPU (level 1: 0.29 for 0.21 ms; level 6: 0.25 for 0.42 ms);
 #: reading one back costs 0.08 ms more. See docs/performance.md.
 ENTRY_LEVEL = 3
-_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "hanzidentifier", "Jinja2", "nh3", "Pillow", "PyYAML")
+_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "hanzidentifier", "Jinja2", "nh3", "Pillow", "PyYAML", "bibtexparser", "rispy")
 
 
 @functools.lru_cache(maxsize=1)

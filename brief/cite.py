@@ -35,6 +35,7 @@ from typing import Any, Callable, Iterable
 
 import bibtexparser
 import rispy
+from bibtexparser.middlewares import AddEnclosingMiddleware
 from bibtexparser.model import Block, Entry, Field
 from markupsafe import Markup, escape
 
@@ -224,32 +225,39 @@ def _end(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
+def _html(template: str, *values: Any) -> Markup:
+    """``Markup(template).format(*values)`` for a template of plain ``{}`` fields: each value
+    escaped (markup as it is), the template's own text not. Markup's formatter runs Python's
+    whole formatting machinery per field; this is str.format on escaped values."""
+    return Markup(template.format(*map(escape, values)))
+
+
 def format_reference(record: dict[str, Any], style: str, text: Callable[[str], Markup] = escape) -> Markup:
     """The reference to the item ``record`` in ``style`` (one of :data:`STYLES`), as HTML:
     the periodical's name (and APA's volume) in ``<i>``. ``text`` escapes each piece of
     text (the render stage also marks Chinese runs with it)."""
     names = [_Name.of(n) for n in record.get("author", [])]
     year = record["issued"]["date-parts"][0][0]
-    container = Markup("<i>{}</i>").format(text(record["container-title"]))
+    container = _html("<i>{}</i>", text(record["container-title"]))
     volume, number, url = escape(record["volume"]), escape(record["issue"]), escape(record["URL"])
     page = str(record.get("page", "")).replace("-", "\u2013")
     english = str(record.get("language", "en")).lower().startswith("en")
     title = str(record["title"])
     if style == "apa":
-        source = Markup("{}, <i>{}</i>({}){}. {}").format(container, volume, number, f", {page}" if page else "", url)
+        source = _html("{}, <i>{}</i>({}){}. {}", container, volume, number, f", {page}" if page else "", url)
         if not names:  # APA 9.12: the title moves to the author's place
-            return Markup("{} ({}). {}").format(text(_end(title)), year, source)
-        return Markup("{} ({}). {} {}").format(text(_apa_authors(names)), year, text(_end(title)), source)
+            return _html("{} ({}). {}", text(_end(title)), year, source)
+        return _html("{} ({}). {} {}", text(_apa_authors(names)), year, text(_end(title)), source)
     quoted = text(_quoted(_inner_quotes(title_case(title) if english else title), "."))
     authors = text(_end(_chicago_authors(names))) if names else None
     if style == "chicago-notes-bibliography":
-        source = Markup("{} {}, no. {} ({}){}. {}.").format(container, volume, number, year, f": {page}" if page else "", url)
-        return Markup("{} {} {}").format(authors, quoted, source) if authors else Markup("{} {}").format(quoted, source)
+        source = _html("{} {}, no. {} ({}){}. {}.", container, volume, number, year, f": {page}" if page else "", url)
+        return _html("{} {} {}", authors, quoted, source) if authors else _html("{} {}", quoted, source)
     if style == "chicago-author-date":
-        source = Markup("{} {} ({}){}. {}.").format(container, volume, number, f": {page}" if page else "", url)
+        source = _html("{} {} ({}){}. {}.", container, volume, number, f": {page}" if page else "", url)
         if not authors:  # CMOS 18, 13.81: the title leads
-            return Markup("{} {}. {}").format(quoted, year, source)
-        return Markup("{} {}. {} {}").format(authors, year, quoted, source)
+            return _html("{} {}. {}", quoted, year, source)
+        return _html("{} {}. {} {}", authors, year, quoted, source)
     raise ValueError(f"unknown citation style {style!r}")
 
 
@@ -290,6 +298,14 @@ def _bibtex_name(name: dict[str, Any]) -> str:
 def to_bibtex(records: Iterable[dict[str, Any]]) -> str:
     """BibTeX ``@article`` entries, written by bibtexparser (biblatex's ``date`` and ``langid``
     beside classic BibTeX's ``year``)."""
+    # The library is made here and written once, so its middleware may change it in place:
+    # bibtexparser's default stack (the same middleware, not in place) deep-copies every
+    # entry first, most of the cost of writing a file.
+    return bibtexparser.write_string(bibtex_library(records), unparse_stack=_in_place_unparse_stack())
+
+
+def bibtex_library(records: Iterable[dict[str, Any]]) -> bibtexparser.Library:
+    """The records as a bibtexparser library of ``@article`` entries, as :func:`to_bibtex` writes them."""
     entries: list[Block] = []
     for record in records:
         year, month, day = record["issued"]["date-parts"][0]
@@ -313,7 +329,15 @@ def to_bibtex(records: Iterable[dict[str, Any]]) -> str:
         # bibtexparser puts each value in braces as it writes it.
         kept = [Field(key, value) for key, value in fields if value]
         entries.append(Entry("article", record["id"], kept))
-    return bibtexparser.write_string(bibtexparser.Library(entries))
+    return bibtexparser.Library(entries)
+
+
+def _in_place_unparse_stack() -> list[AddEnclosingMiddleware]:
+    """bibtexparser's default unparse stack (``default_unparse_stack``), allowed to change
+    the library it is given."""
+    return [AddEnclosingMiddleware(
+        allow_inplace_modification=True, default_enclosing="{", reuse_previous_enclosing=False, enclose_integers=True,
+    )]
 
 
 class _RisWriter(rispy.RisWriter):

@@ -43,6 +43,8 @@ _URL_ATTRIBUTE = re.compile(r' (href|src)="([^"]*)"')
 _SRCSET = re.compile(r' srcset="([^"]*)"')
 #: Characters XML 1.0 cannot hold at all, even escaped (C0 controls but tab and line ends).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Its C0 controls, as bytes (in UTF-8 each is its own byte, and no other character has one).
+_C0_NOT_XML = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 #: Addresses that are absolute already: most links of an article (its sources) are.
 _ABSOLUTE = ("https://", "http://", "mailto:")
 
@@ -152,3 +154,13 @@ def xml_text(text: str) -> str:
     """A feed's text without the control characters XML cannot hold (a page shows nothing
     for them either; a feed reader would refuse the whole feed)."""
     return _NOT_XML.sub("", text)
+
+
+def xml_bytes(text: str) -> bytes:
+    """:func:`xml_text` in UTF-8. A feed carries whole articles (a megabyte, often) and hardly
+    ever one of those characters: they are looked for in the encoded bytes first, which is
+    several times faster than searching the text."""
+    data = text.encode("utf-8")
+    if len(data.translate(None, _C0_NOT_XML)) == len(data) and "\ufffe" not in text and "\uffff" not in text:
+        return data
+    return xml_text(text).encode("utf-8")

@@ -382,7 +382,7 @@ class Build:
     def check_pages(self, renderer: Renderer, rendered: set[str], manifest: Manifest) -> None:
         """Render the pages, in memory, for a check: all but those an earlier build or check
         rendered from the same inputs (the same fingerprint renders the same bytes)."""
-        jobs = renderer.jobs(self.template_base())
+        jobs = renderer.jobs(self.template_base(), generator=generator_version())
         for job in jobs:
             manifest.files[job.path] = (job.key, 0, 0)
             if job.key in rendered:
@@ -441,8 +441,10 @@ class Build:
         # (The preview's patch: only the pages that show a changed article are looked at; not
         # with issue PDFs, whose page numbers one article's length changes for its whole issue.)
         patch = self.state.assembled.patch if self.state is not None and not renderer.site.pdfs else None
-        jobs = renderer.jobs(self.template_base(), patch)
-        if self.state is None and self.render_in_workers(jobs, publisher, previous, manifest):
+        jobs = renderer.jobs(self.template_base(), patch, generator_version())
+        # (Feeds whose fingerprint changed: their entries are made with their articles' pages.)
+        renderer.plan_entries(job.path for job in jobs if renderer.is_feed(job.path) and previous.files.get(job.path, _NOTHING)[0] != job.key)
+        if self.state is None and self.render_in_workers(renderer, jobs, publisher, previous, manifest):
             return
         if previous.trusted and isinstance(publisher, Update):  # (the preview's rebuilds)
             kept = self.keep_unchanged(publisher, previous, manifest, [(job.path, job.key) for job in jobs])
@@ -464,15 +466,20 @@ class Build:
             if done == early and done < len(jobs):
                 self.publish_early(publisher, {job.path for job in jobs[:early]})
 
-    def render_in_workers(self, jobs: list[PageJob], publisher: Publisher, previous: Manifest, manifest: Manifest) -> bool:
+    def render_in_workers(
+        self, renderer: Renderer, jobs: list[PageJob], publisher: Publisher, previous: Manifest, manifest: Manifest,
+    ) -> bool:
         """Render the pages that changed in forked worker processes, when there are enough of
         them to pay for the processes; returns False (nothing done) otherwise.
 
         The workers are forked after the renderer is made, so they hold the site, the
         templates and the jobs already: a task is a list of job numbers, each with the file
         it is written to (reserved here, in the order a serial build would write them, so the
-        output and its manifest are the same); a result is each written file's size and time.
-        Pages are written by the workers, straight into the new output.
+        output and its manifest are the same); a result is each written file's size and time,
+        and the feed entries made with the articles' pages (see :meth:`Renderer.plan_entries`).
+        Pages are written by the workers, straight into the new output. The feeds are
+        rendered last, by workers forked again once every entry is back here, so that no
+        entry is made twice (each worker would otherwise make those of the other's articles).
         """
         workers = min(self.options.jobs or os.cpu_count() or 1, 8)
         out = self.options.out
@@ -492,23 +499,31 @@ class Build:
                 manifest.files[job.path] = previous.files[job.path]
                 self.report.pages_reused += 1
         size = max(16, min(PAGES_PER_TASK, -(-len(stale) // (workers * 4))))
-        tasks = [[(number, targets[number]) for number in stale[at : at + size]] for at in range(0, len(stale), size)]
-        global _FORKED_JOBS
-        _FORKED_JOBS = jobs
-        gc.freeze()  # the collector would otherwise touch (and so copy) every object in each worker
+        feeds = [number for number in stale if renderer.is_feed(jobs[number].path)]
+        rounds = [[number for number in stale if not renderer.is_feed(jobs[number].path)], feeds]
+        global _FORKED_JOBS, _FORKED_RENDERER
+        _FORKED_JOBS, _FORKED_RENDERER = jobs, renderer
+        done = 0
         try:
-            with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("fork")) as pool:
-                done = 0
-                for results in pool.map(_render_pages, tasks):
-                    for number, file_size, mtime in results:
-                        manifest.files[jobs[number].path] = (jobs[number].key, file_size, mtime)
-                    done += len(results)
-                    self.report.pages_rendered += len(results)
-                    if self.options.progress is not None:
-                        self.options.progress("pages", done, len(stale))
+            for numbers in rounds:
+                tasks = [[(number, targets[number]) for number in numbers[at : at + size]] for at in range(0, len(numbers), size)]
+                if not tasks:
+                    continue
+                gc.freeze()  # the collector would otherwise touch (and so copy) every object in each worker
+                try:
+                    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("fork")) as pool:
+                        for results, entries in pool.map(_render_pages, tasks):
+                            renderer.add_entries(entries)
+                            for number, file_size, mtime in results:
+                                manifest.files[jobs[number].path] = (jobs[number].key, file_size, mtime)
+                            done += len(results)
+                            self.report.pages_rendered += len(results)
+                            if self.options.progress is not None:
+                                self.options.progress("pages", done, len(stale))
+                finally:
+                    gc.unfreeze()
         finally:
-            _FORKED_JOBS = None
-            gc.unfreeze()
+            _FORKED_JOBS = _FORKED_RENDERER = None
         return True
 
     def publish_early(self, publisher: Publisher, paths: set[str]) -> None:
@@ -714,20 +729,22 @@ class ArticleFailure(Exception):
         return self.problem
 
 
-#: The page jobs of the build that forked the worker processes rendering them (see
-#: :meth:`Build.render_in_workers`): set only while they run.
+#: The page jobs of the build that forked the worker processes rendering them, and its
+#: renderer (see :meth:`Build.render_in_workers`): set only while they run.
 _FORKED_JOBS: "list[PageJob] | None" = None
+_FORKED_RENDERER: "Renderer | None" = None
 
 
-def _render_pages(task: list[tuple[int, str]]) -> list[tuple[int, int, int]]:
+def _render_pages(task: list[tuple[int, str]]) -> tuple[list[tuple[int, int, int]], dict[str, bytes]]:
     """In a forked worker: render the pages numbered in ``task`` and write each to its file;
-    returns each file's number, size and modification time (for the manifest)."""
-    assert _FORKED_JOBS is not None
+    returns each file's number, size and modification time (for the manifest), and the
+    feed entries made on the way."""
+    assert _FORKED_JOBS is not None and _FORKED_RENDERER is not None
     written = []
     for number, target in task:
         stat = write_file(target, _FORKED_JOBS[number].render().data)
         written.append((number, stat.st_size, stat.st_mtime_ns))
-    return written
+    return written, _FORKED_RENDERER.take_entries()
 
 
 def _render_task(task: MarkdownTask) -> tuple[ArticleContent, list[Diagnostic]]:

@@ -16,6 +16,7 @@ import itertools
 import json
 import operator
 import posixpath
+import re
 import zlib
 from urllib.parse import urlsplit
 from dataclasses import dataclass, field
@@ -23,12 +24,13 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 import jinja2
+import jinja2.meta
 from markupsafe import Markup, escape
 
-from .cache import fingerprint
+from .cache import fingerprint, folder_digest
 from .cite import FORMATS, WRITERS, csl_record, references
 from .citations import format_date, format_long_date
-from .feeds import ATOM_TYPE, FOLLOW_PAGE, Feed, absolute_links, entry_id, feeds_of_page, plan_feeds, timestamp, xml_text
+from .feeds import ATOM_TYPE, FOLLOW_PAGE, Feed, absolute_links, entry_id, feeds_of_page, plan_feeds, timestamp, xml_bytes
 from .images import image_html
 from .links import resolve_markers, root_links
 from .markdown import IMAGE_MARKER, resolve_image_path
@@ -125,7 +127,16 @@ class Renderer:
     _feeds_by_page: dict[str, Feed] = field(init=False, default_factory=dict)
     _entries: dict[str, bytes] = field(init=False, default_factory=dict)
     _entry_keys: dict[str, str] = field(init=False, default_factory=dict)
+    #: The articles whose feed entries this build will show, and the entries made since the
+    #: last :meth:`take_entries` (see :meth:`plan_entries`).
+    _wanted_entries: set[str] = field(init=False, default_factory=set)
+    _made_entries: dict[str, bytes] = field(init=False, default_factory=dict)
+    _feed_paths: set[str] = field(init=False, default_factory=set)
     _records: dict[str, dict[str, Any]] = field(init=False, default_factory=dict)
+    #: What the feeds' and the citation files' fingerprints start from (see :meth:`jobs`).
+    _feed_base: str = field(init=False, default="")
+    _records_base: str = field(init=False, default="")
+    _template_digests: dict[tuple[str, ...], str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.env = jinja2.Environment(
@@ -136,6 +147,9 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             bytecode_cache=None if self.bytecode is None else _bytecode_cache(self.bytecode),
+            # One renderer per build, during which no template changes: no file is looked at
+            # again each time a page includes or imports a template.
+            auto_reload=False,
         )
         self.env.filters["zh"] = self.mark_chinese
         self.env.filters["long_date"] = format_long_date
@@ -148,6 +162,7 @@ class Renderer:
         self._publications = {p.slug: p for p in self.site.publications}
         self.feeds = plan_feeds(self.site, self.articles_newest_first)
         self._feeds_by_page = {feed.page: feed for feed in self.feeds}
+        self._feed_paths = {feed.path for feed in self.feeds}
 
     # -- helpers available to templates ------------------------------------------------
     def sections(self) -> list[tuple[str, str]]:
@@ -175,6 +190,33 @@ class Renderer:
         rank = self.site.article_rank
         return sorted(articles, key=lambda a: rank[a.url])
 
+    def template_digest(self, *names: str) -> str:
+        """A hash of the templates ``names``, as the template folders give them, and of every
+        template they extend, include or import, and so on. When one of them names a template
+        by an expression, which template it is cannot be known before rendering: then the
+        hash is of every template folder."""
+        known = self._template_digests.get(names)
+        if known is not None:
+            return known
+        sources: dict[str, str] = {}
+        waiting = list(names)
+        while waiting:
+            name = waiting.pop()
+            if name in sources:
+                continue
+            assert self.env.loader is not None
+            try:
+                sources[name] = self.env.loader.get_source(self.env, name)[0]
+                referenced = list(jinja2.meta.find_referenced_templates(self.env.parse(sources[name])))
+            except jinja2.TemplateError:  # missing or broken: rendering it says so
+                referenced = [None]
+            if None in referenced:
+                sources = {"": folder_digest(self.templates)}
+                break
+            waiting += [n for n in referenced if n is not None]
+        known = self._template_digests[names] = fingerprint(sorted(sources.items()))
+        return known
+
     # -- pages -----------------------------------------------------------------------------
     def page(self, template: str, url: str, **context: Any) -> OutputFile:
         """Render one page at ``url`` (``''`` is the home page, ``x/`` is ``x/index.html``)."""
@@ -199,12 +241,18 @@ class Renderer:
         return OutputFile(path, root_links(text, link).encode("utf-8"))
 
     # -- which pages there are, and what each depends on ------------------------------------
-    def jobs(self, base: str = "", patch: "tuple[Site, list[str]] | None" = None) -> list["PageJob"]:
+    def jobs(self, base: str = "", patch: "tuple[Site, list[str]] | None" = None, generator: str = "") -> list["PageJob"]:
         """Every page of the site, each with a fingerprint of everything it shows.
 
         ``base`` fingerprints what all pages share (templates, configuration, the
         generator). Two builds that give a page the same fingerprint render it to
         the same bytes, which lets an incremental build reuse the page.
+
+        ``generator`` fingerprints the generator alone. When it is given, the files that
+        no page template makes are fingerprinted without the templates: a feed by the
+        templates it is rendered from (:meth:`template_digest`), a citation file by none
+        (it is written by :mod:`brief.cite`). A change to the pages' templates then
+        leaves them as they are.
 
         ``patch`` says that the site is the site of the last build (of a process that
         builds again and again) with the articles at these addresses made again and
@@ -212,7 +260,12 @@ class Renderer:
         pages that show one of them are looked at (:meth:`patched_jobs`).
         """
         site = self.site
+        if generator:
+            self._feed_base = fingerprint(generator, site.config, self.template_digest("feed.xml", "feed-entry.html"))
+            self._records_base = fingerprint(generator, site.config)
         base = fingerprint(base, site.config, self.sections())
+        if not generator:
+            self._feed_base = self._records_base = base
         remembered = self.remembered
         if remembered is not None and patch is not None:
             last = remembered.last
@@ -244,8 +297,8 @@ class Renderer:
             jobs.append(self._job(base, "search/index.html", functools.partial(self.page, "search.html", "search/", csp=SEARCH_CSP)))
         jobs.append(self._job(base, "404.html", functools.partial(self.page, "404.html", "404.html")))
 
-        def add(path: str, render: Callable[[], OutputFile], *deps: Any) -> None:
-            jobs.append(self._job(base, path, render, *deps))
+        def add(path: str, render: Callable[[], OutputFile], *deps: Any, own: str = "") -> None:
+            jobs.append(self._job(own or base, path, render, *deps))
 
         self.add_feed_jobs(add)
         self.add_citation_jobs(add)
@@ -306,8 +359,8 @@ class Renderer:
             if urls_changed.intersection(related) and url not in urls_changed:
                 redo(self._article_job(base, site.articles[url]))
 
-        def add(path: str, render: Callable[[], OutputFile], *deps: Any) -> None:
-            redo(self._job(base, path, render, *deps))
+        def add(path: str, render: Callable[[], OutputFile], *deps: Any, own: str = "") -> None:
+            redo(self._job(own or base, path, render, *deps))
 
         self.add_feed_jobs(add, urls_changed)
         self.add_citation_jobs(add, urls_changed)
@@ -534,6 +587,8 @@ class Renderer:
 
     def render_article(self, article: Article) -> OutputFile:
         article = self.full_article(article)
+        if article.url in self._wanted_entries and article.url not in self._entries:
+            self.make_entry(article)  # while the full content is at hand (see plan_entries)
         issue = self.site.issues[article.issue_key]
         publication = self.publication(article.publication)
         depth_root = "../" * article.url.count("/")
@@ -575,7 +630,7 @@ class Renderer:
             if only is not None and not any(a.url in only for a in feed.articles):
                 continue
             add(feed.path, functools.partial(self.render_feed, feed), feed.title, feed.page,
-                [self.entry_key(a) for a in feed.articles])
+                [self.entry_key(a) for a in feed.articles], own=self._feed_base)
         if self.feeds and only is None:
             listed = [f for f in self.feeds if f.kind in ("site", "publication")]
             add(FOLLOW_PAGE + "index.html", functools.partial(self.page, "follow.html", FOLLOW_PAGE, listed=listed),
@@ -602,7 +657,7 @@ class Renderer:
             feed=feed, entries=entries, absolute=self.absolute,
             updated=entries[0]["date"] if entries else "",
         )
-        return OutputFile(feed.path, xml_text(text).encode("utf-8"))
+        return OutputFile(feed.path, xml_bytes(text))
 
     def entry_html(self, article: Article) -> Markup:
         """The whole article as a feed entry's HTML, every link absolute, escaped for the
@@ -610,7 +665,29 @@ class Renderer:
         known = self._entries.get(article.url)
         if known is not None:
             return Markup(zlib.decompress(known).decode("utf-8"))
-        article = self.full_article(article)
+        return self.make_entry(self.full_article(article))
+
+    def plan_entries(self, paths: Iterable[str]) -> None:
+        """Say which files will be rendered: the entries of the feeds among them are made
+        as their articles' pages are rendered, which have read the full content already
+        (else each entry reads it again)."""
+        wanted = set(paths)
+        self._wanted_entries = {a.url for feed in self.feeds if feed.path in wanted for a in feed.articles}
+
+    def is_feed(self, path: str) -> bool:
+        return path in self._feed_paths
+
+    def take_entries(self) -> dict[str, bytes]:
+        """The feed entries made since the last call (compressed), to be :meth:`add_entries`'d
+        to the renderer of another process."""
+        made, self._made_entries = self._made_entries, {}
+        return made
+
+    def add_entries(self, entries: dict[str, bytes]) -> None:
+        self._entries.update(entries)
+
+    def make_entry(self, article: Article) -> Markup:
+        """:meth:`entry_html` of an article whose full content is at hand (see :meth:`full_article`)."""
         base = self.site.config.base_url
 
         def with_images(html: str) -> Markup:
@@ -630,7 +707,7 @@ class Renderer:
         # Escaped once here, as the feed's XML holds it, however many feeds hold the entry; kept
         # compressed (a large archive's entries would take hundreds of megabytes otherwise).
         html = escape(absolute_links(root_links(text, link), self.absolute(article.url)))
-        self._entries[article.url] = zlib.compress(html.encode("utf-8"), 1)
+        self._entries[article.url] = self._made_entries[article.url] = zlib.compress(html.encode("utf-8"), 1)
         return html
 
     def full_article(self, article: Article) -> Article:
@@ -677,14 +754,14 @@ class Renderer:
         for article in articles:
             for ext, _name, _media in FORMATS:
                 path = f"{article.url}{article.slug}.{ext}"
-                add(path, functools.partial(self.render_records, path, [article]), key(article))
+                add(path, functools.partial(self.render_records, path, [article]), key(article), own=self._records_base)
         for issue in issues:
             members = self.issue_articles(issue)
             if not members:
                 continue
             for ext, _name, _media in FORMATS:
                 path = f"{issue.url}{issue_file_stem(issue)}.{ext}"
-                add(path, functools.partial(self.render_records, path, members), [key(a) for a in members])
+                add(path, functools.partial(self.render_records, path, members), [key(a) for a in members], own=self._records_base)
 
     def render_records(self, path: str, articles: list[Article]) -> OutputFile:
         write = WRITERS[path.rsplit(".", 1)[1]]
@@ -863,13 +940,26 @@ def with_heading_anchors(html: str, headings: Sequence[Heading]) -> str:
     return "".join(parts)
 
 
+#: An address whose host :func:`urllib.parse.urlsplit` would find without any of its special
+#: cases: a scheme, ``//``, a host of letters, digits, dots and hyphens (no user, no IPv6
+#: brackets, nothing to strip or normalise), perhaps a port, then ``/ ? #`` or the end.
+#: Almost every source's address is one; tests/test_render.py checks the two agree.
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([A-Za-z0-9.-]+)(?::[0-9]*)?(?=[/?#]|\Z)")
+
+
 def host_name(url: str) -> str:
     """The host an address points to, as a reader knows it: ``https://www.mnd.gov.tw/x`` →
-    ``mnd.gov.tw`` (the address itself when it has no host)."""
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:  # an address no browser could open either ("https://[x")
-        return url
+    ``mnd.gov.tw`` (the address itself when it has no host). The host is what
+    ``urlsplit(url).hostname`` gives; a plain address is read by one pattern instead (the
+    source list shows about 50 addresses per article)."""
+    plain = _PLAIN_ADDRESS.match(url)
+    if plain is not None:
+        host = plain.group(1).lower()
+    else:
+        try:
+            host = urlsplit(url).hostname or ""
+        except ValueError:  # an address no browser could open either ("https://[x")
+            return url
     if host.startswith("www.") and host.count(".") > 1:
         host = host[4:]
     return host or url

@@ -142,10 +142,16 @@ class _Writer:
 
 
 def write_file(target: "Path | str", data: bytes) -> os.stat_result:
-    """Write one file of the output where :meth:`_Writer.reserve` said; returns its status."""
-    with open(target, "wb") as handle:
-        handle.write(data)
-    return os.stat(target)
+    """Write one file of the output where :meth:`_Writer.reserve` said; returns its status.
+    (By the descriptor: Python's buffered file would add calls for each of 20,000 files.)"""
+    handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view):]
+        return os.fstat(handle)
+    finally:
+        os.close(handle)
 
 
 class Staging(_Writer):

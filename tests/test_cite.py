@@ -23,11 +23,14 @@ import jsonschema
 import pytest
 import rispy
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markupsafe import Markup
 from lxml import etree
 
 from conftest import ARTICLE, AUTHOR, ISSUE_DIR, SITE, article, build_site, make_site
 
-from brief.cite import STYLES, format_reference, latex_escape, split_name, to_bibtex, to_csl_json, to_ris
+from brief.cite import STYLES, _html, bibtex_library, format_reference, latex_escape, split_name, to_bibtex, to_csl_json, to_ris
 from brief.model import Author
 from brief.pipeline import BuildOptions, build
 
@@ -207,6 +210,31 @@ def test_bibtex_escapes_latex_and_keeps_unicode() -> None:
     assert fields["publisher"] == r"Smith \& Sons"
     assert (fields["journal"], fields["volume"], fields["number"], fields["year"], fields["date"], fields["url"]) == (
         "Field Notes", "1", "2", "2026", "2026-01-15", URL)
+
+
+def test_bibtex_is_what_bibtexparsers_default_stack_writes() -> None:
+    """The in-place stack that spares bibtexparser its copies writes the same text as its
+    default stack, for one entry and for an issue's several."""
+    items = [
+        record(title=r"R&D at 50% {x} 解放軍", authors=[OKAFOR, LIN, LIN_HANZI], publisher="Smith & Sons", page="8-16", ISSN="1234-5678"),
+        record(title="Second", authors=[], abstract="An abstract, with \"quotes\".", keyword="PLA, Navy", id="field-notes-second"),
+        record(title="Third", authors=[CHEN], volume="12", issue="3", id="field-notes-third"),
+    ]
+    for chosen in (items[:1], items):
+        written = to_bibtex(chosen)
+        assert written == bibtexparser.write_string(bibtex_library(chosen))
+        library = bibtexparser.parse_string(written)
+        assert [e.key for e in library.entries] == [i["id"] for i in chosen] and library.failed_blocks == []
+        assert "{{R\\&D at 50\\% \\{x\\} 解放軍}}" in written
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(max_size=6) | st.integers() | st.text(max_size=6).map(Markup) | st.none(), min_size=1, max_size=5),
+       st.text(alphabet="<>&i/ .,()", max_size=4))
+def test_references_format_like_markup(values: list[Any], glue: str) -> None:
+    """The references' formatting gives what ``Markup(template).format`` gives."""
+    template = glue.join("{}" for _ in values)
+    assert _html(template, *values) == Markup(template).format(*values)
 
 
 def test_ris_is_read_back_by_rispy() -> None:

@@ -10,10 +10,13 @@ import feedparser
 import lxml.etree as etree
 import pytest
 import rnc2rng
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from bs4 import BeautifulSoup
 
 from conftest import ARTICLE, ISSUE_DIR, SITE, article, build_site, errors_of, make_site, png, snapshot
 
+from brief.feeds import xml_bytes, xml_text
 from brief.pipeline import BuildOptions, build
 
 REPO = Path(__file__).resolve().parent.parent
@@ -214,6 +217,14 @@ def test_control_characters_do_not_make_the_feed_unreadable(tmp_path: Path) -> N
     build_site(project)
     parsed = assert_valid_feed((project / "_site/feed.xml").read_bytes())
     assert parsed.entries[0].title == "Bell and form feed"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(["\x00", "\x08", "\t", "\n", "\x0b", "\x0c", "\r", "\x1f", " ", "\x7f", "\ufffd", "\ufffe",
+                                  "\uffff", "\uef00", "\U0010fffe", "中文", "é", "<a>", "&amp;"]) | st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=5)).map("".join))
+def test_feed_bytes_are_the_text_without_what_xml_cannot_hold(text: str) -> None:
+    """The fast check over the encoded bytes gives what removing the characters from the text gives."""
+    assert xml_bytes(text) == xml_text(text).encode("utf-8")
 
 
 @pytest.mark.parametrize(("settings", "message"), [

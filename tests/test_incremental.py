@@ -135,6 +135,10 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "issue renumbered": lambda r: edit(r / PUB / "v1n2/issue.yaml", "number: 2", "number: 7"),
     "site title": lambda r: edit(r / "content/site.yaml", "Test Brief", "Renamed Brief"),
     "template": lambda r: edit(r / "templates/article.html", "Executive Summary", "Key Points"),
+    # Templates the feeds are made from: the entry's, a partial it imports, the feed's own.
+    "feed entry template": lambda r: edit(r / "templates/feed-entry.html", "<h2>Notes</h2>", "<h2>Endnotes</h2>"),
+    "byline partial": lambda r: edit(r / "templates/partials/byline.html", 'rel="author"', 'rel="author" class="author-link"'),
+    "feed template": lambda r: edit(r / "templates/feed.xml", "<generator>Brief</generator>", "<generator>Brief, edited</generator>"),
     "stylesheet": lambda r: edit(r / "static/css/brief.css", "", "/* edited */\n"),
     "draft": lambda r: edit(article_path(r, "v1n2", 3), "title:", "draft: true\ntitle:"),
     "issue deleted": lambda r: shutil.rmtree(r / PUB / "v1n2"),
@@ -270,6 +274,52 @@ def test_an_edit_rewrites_only_the_files_that_changed(project: Path) -> None:
     feeds = ["authors/ann-lee/feed.xml", "authors/bo-chen/feed.xml", "feed.xml", "pub/feed.xml", "topics/navy/feed.xml", "topics/t2/feed.xml"]
     assert rewritten == sorted(["pub/v1n1-piece-2/index.html", *feeds])
     assert report.pages_rendered == 1 + len(feeds)
+
+
+def test_a_page_template_edit_leaves_the_feeds_and_citation_files(project: Path) -> None:
+    """Feeds are fingerprinted by the templates they are made from, citation files by none:
+    an edit of the pages' base template rewrites every page and neither of them."""
+    site = project / "_site"
+    before = inodes(site)
+    feeds = {p for p in before if p.endswith("feed.xml")}
+    records = {p for p in before if p.endswith((".bib", ".ris", ".json")) and not p.startswith("pagefind/")}
+    assert len(feeds) >= 6 and len(records) >= 24
+    edit(project / "templates/base.html", "</footer>", "<p>An edited footer.</p></footer>")
+    report = incremental(project)
+    after = inodes(site)
+    rewritten = {p for p in after if after[p] != before.get(p)}
+    assert {p for p in after if p.endswith(".html") and not p.startswith("pagefind/")} <= rewritten
+    assert not rewritten & (feeds | records)
+    assert report.pages_rendered == len(rewritten)
+    assert tree(site) == cold(project)
+
+
+@pytest.mark.parametrize("kind", ["feed entry template", "byline partial", "feed template"])
+def test_a_feed_template_edit_rewrites_every_feed(project: Path, kind: str) -> None:
+    site = project / "_site"
+    before = inodes(site)
+    EDITS[kind](project)
+    incremental(project)
+    after = inodes(site)
+    rewritten = {p for p in after if after[p] != before.get(p)}
+    feeds = {p for p in after if p.endswith("feed.xml")}
+    assert feeds <= rewritten
+    assert not {p for p in rewritten if p.endswith((".bib", ".ris"))}
+    assert tree(site) == cold(project)
+
+
+def test_a_feed_template_naming_a_template_by_an_expression_follows_every_template(project: Path) -> None:
+    """Which template ``{% include name ~ ... %}`` takes is known only while rendering: the
+    feeds' fingerprint then covers every template, and an edit of any of them rewrites the feeds."""
+    write_file(project / "templates/partials/aside.html", "<p>Read it on the site.</p>\n")
+    edit(project / "templates/feed-entry.html", "{% from", '{% include "partials/" ~ "aside.html" %}\n{% from')
+    incremental(project)
+    assert "Read it on the site." in (project / "_site/feed.xml").read_text(encoding="utf-8")
+    before = inodes(project / "_site")
+    edit(project / "templates/base.html", "</footer>", "<p>An edited footer.</p></footer>")
+    incremental(project)
+    assert inodes(project / "_site")["feed.xml"] != before["feed.xml"]
+    assert tree(project / "_site") == cold(project)
 
 
 def test_a_change_no_article_shows_keeps_the_search_index(project: Path) -> None:

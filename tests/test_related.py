@@ -7,9 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from brief.model import Article, ArticleContent, ArticleSource, Author, Site, SiteConfig, Topic
 from brief.related import issue_neighbours, related_articles
@@ -191,6 +194,42 @@ def test_source_entries_read_like_a_bibliography(tmp_path: Path) -> None:
 ])
 def test_host_name(url: str, host: str) -> None:
     assert host_name(url) == host
+
+
+def host_by_urlsplit(url: str) -> str:
+    """:func:`host_name` as it was written before its fast path: by ``urlsplit`` alone."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return url
+    if host.startswith("www.") and host.count(".") > 1:
+        host = host[4:]
+    return host or url
+
+
+#: Pieces of addresses, ordinary and odd: what urlsplit strips, splits on or refuses.
+URL_PIECES = st.sampled_from([
+    "https", "http", "HTTP", "ftp", "a+b-c.d", "1x", "mailto", ":", "//", "///", "/", "?", "#", "@", "[", "]", "::1", "%41",
+    "www.", "WWW.", "mnd.gov.tw", "example.org", "xn--fiqs8s", "localhost", "-", ".", "80", ":8080", "\t", "\n", "\r",
+    " ", "\x00", "\x1f", "\x7f", "é", "中文", "\u2100", "\uff0f", "\u3002", "a", "Z", "_", "~",
+])
+ADDRESSES = st.one_of(
+    st.lists(URL_PIECES | st.text(max_size=3), max_size=12).map("".join),
+    st.builds(
+        lambda scheme, host, port, rest: f"{scheme}://{host}{port}{rest}",
+        st.sampled_from(["https", "http", "HTTPS", "git+ssh", "h"]) | st.text(max_size=4),
+        st.lists(URL_PIECES | st.text(alphabet="abcXYZ019.-_@[]:%", max_size=5), max_size=5).map("".join),
+        st.sampled_from(["", ":", ":80", ":x", ":8080"]),
+        st.sampled_from(["", "/", "/a?b#c", "?q", "#f", "\t/", "\n", " /x", "/\tx"]) | st.text(max_size=6),
+    ),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(ADDRESSES)
+def test_host_name_is_what_urlsplit_gives(url: str) -> None:
+    """The fast path for plain addresses gives what ``urlsplit`` gives, on any input."""
+    assert host_name(url) == host_by_urlsplit(url)
 
 
 @pytest.mark.parametrize(("text", "stop"), [("MND", "."), ("Why now?", ""), ("Inc.", ""), ("“Quoted.”", ""), ("新华社", "."), ("完了。", "")])
