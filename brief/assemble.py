@@ -13,7 +13,7 @@ import hashlib
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from .errors import Diagnostic, Diagnostics, SourceLocation
 from .links import LinkTargets, resolve_markers
@@ -72,6 +72,8 @@ class _Last:
     told_articles: list[Diagnostic]
     told_links: list[Diagnostic]
     told_others: list[Diagnostic]
+    #: Which load of a preview it was made from (see :attr:`brief.load.LoadedContent.generation`).
+    generation: int = 0
 
 
 #: Above this many changed articles, an assembly starts from scratch.
@@ -274,6 +276,7 @@ def assemble_site(
                 list(loaded.articles), dict(contents), dict(content_keys or {}), others, site,
                 [d for d in made if d.location.path in contents], told[linking - start :],
                 told[: authored - start] + [d for d in made if d.location.path not in contents] + told[redirecting - start : linking - start],
+                loaded.generation,
             )
     return site
 
@@ -297,7 +300,13 @@ def _patched(
         return None
     site = last.site
     changed: list[tuple[ArticleSource, Article]] = []
-    for source, before in zip(loaded.articles, last.articles):
+    pairs: Iterable[tuple[ArticleSource, ArticleSource]] = zip(loaded.articles, last.articles)
+    if loaded.edited is not None and loaded.since == last.generation:
+        # Only these articles' files were loaded again (see brief.load.Loader.load_edited).
+        if any(last.articles[place] is not before for place, before in loaded.edited.values()):
+            return None
+        pairs = [(loaded.articles[place], before) for place, before in loaded.edited.values()]
+    for source, before in pairs:
         path = source.path
         if source is before and contents.get(path) is last.contents.get(path) and content_keys.get(path) == last.content_keys.get(path):
             continue
@@ -355,7 +364,7 @@ def _patched(
         _resolve_article(patched, old.url, targets, resolved, diagnostics)
     kept.last = _Last(
         list(loaded.articles), dict(contents), dict(content_keys), others, patched,
-        told_articles, told_links + diagnostics.items[linking:], list(last.told_others),
+        told_articles, told_links + diagnostics.items[linking:], list(last.told_others), loaded.generation,
     )
     kept.patch = (site, [old.url for _source, old in changed])
     return patched

@@ -192,6 +192,12 @@ class MarkdownCache:
             self.index, self.owners = self.used, self.owned
         self.used, self.owned, self.hits, self.changed, self.kept = {}, {}, 0, False, True
 
+    def keep_all(self) -> None:
+        """Count every article of the last build as used by this one too (a preview's
+        rebuild that looks again only at the articles whose files changed)."""
+        self.used = dict(self.index)
+        self.hits = len(self.used)
+
     def _index_path(self) -> Path:
         assert self.folder is not None
         return self.folder / f"index-{generator_version()}.pickle"
@@ -531,15 +537,30 @@ class SourceCache:
     _parents: set[str] = field(default_factory=set)
     _authors: tuple[tuple[str, ...], str] = ((), "")
     _shards: dict[str, str] = field(default_factory=dict)
+    #: What the last load of a preview gave (see :meth:`brief.load.Loader.load_edited`), and
+    #: how many loads it has served.
+    last_load: Any = None
+    loads: int = 0
+    #: Set when this instance serves build after build (a preview: see :meth:`next_build`).
+    kept: bool = False
 
     def next_build(self, changed: set[str] | None) -> None:
         """Serve another build from this instance, kept in memory between builds; ``changed``
-        is what changed since the last one (``None``: not known, look at every file)."""
-        self.loaded = {shard: entries for shard, entries in self.used.items() if shard in self.loaded}
-        self.used = {shard: {} for shard in self.loaded}
+        is what changed since the last one (``None``: not known, look at every file).
+
+        While changes are known, the entries of files deleted since are not forgotten
+        (one folder file each, harmless: an entry is used only for the same bytes):
+        what the builds used is what they found, in the same folder files, which are
+        written only when one of their entries changed."""
+        if self.used is not self.loaded:
+            self.loaded = {shard: entries for shard, entries in self.used.items() if shard in self.loaded}
+            self.used = {shard: {} for shard in self.loaded} if changed is None else self.loaded
+        elif changed is None:
+            self.used = {shard: {} for shard in self.loaded}
         self.changed = set()
-        self.watched = changed
+        self.watched, self.kept = changed, True
         if changed is None:
+            self.last_load = None
             self.memos.clear()
             self.folders.clear()
             self._dirty, self._parents = set(), set()
@@ -553,6 +574,11 @@ class SourceCache:
                 if parent == path:
                     break
                 path = parent
+
+    def next_generation(self) -> int:
+        """A number for the load being made (see :attr:`brief.load.LoadedContent.generation`)."""
+        self.loads += 1
+        return self.loads
 
     def unchanged(self, path: Path) -> bool:
         """Whether ``path`` is known not to have changed since the last build."""
@@ -603,6 +629,8 @@ class SourceCache:
     def reuse_folder(self, folder: str) -> None:
         """Keep the entries of the articles in ``folder`` (a display path) that the last build
         used as used by this one too (its files are unchanged and were not looked up again)."""
+        if self.used is self.loaded:
+            return
         shard = self._folder_shard(folder)
         if shard in self.loaded:
             self.used[shard] = self.loaded[shard]
@@ -639,7 +667,8 @@ class SourceCache:
         entries = self.loaded.get(shard)
         if entries is None:
             self.loaded[shard] = entries = self._read(f"{shard}.pickle")
-            self.used[shard] = {}
+            if self.used is not self.loaded:
+                self.used[shard] = {}
         return entries
 
     def digest(self, display: str, path: Path) -> tuple[str, tuple[int, ...]]:
@@ -680,6 +709,13 @@ class SourceCache:
     def save(self) -> None:
         """Write the folder files that changed; forget files and folders deleted since."""
         if self.folder is None:
+            return
+        if self.used is self.loaded:  # (a preview's rebuild: see next_build)
+            try:
+                for shard in self.changed:
+                    write_whole(self.folder / f"{shard}.pickle", pickle.dumps(self.used[shard], protocol=5))
+            except OSError:
+                pass
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)

@@ -223,6 +223,9 @@ class ImageWork:
     #: Content-relative paths (or card titles) decoded by this build: the cache misses.
     processed: list[str] = field(default_factory=list)
     executor: ProcessPoolExecutor | None = None
+    #: Set when this is the last build's work, with only some articles looked at again and
+    #: found to use the same images and cards (see :func:`start_images`): the same files.
+    unchanged: bool = False
 
     def __enter__(self) -> "ImageWork":
         return self
@@ -260,8 +263,9 @@ class ImageWork:
         Returns how many entries went."""
         return sweep_entries(cache, {self.copies[url] for url in self.cached}, nested={CARDS_FOLDER})
 
-    def wait(self, diagnostics: Diagnostics) -> list[tuple[str, Path]]:
-        """Collect every job; a file that cannot be decoded is an error at each use. Returns the copies."""
+    def wait(self, diagnostics: Diagnostics, copies: bool = True) -> list[tuple[str, Path]]:
+        """Collect every job; a file that cannot be decoded is an error at each use. Returns the
+        copies (with ``copies=False``, nothing: the caller publishes none)."""
         for future, uses in self.pending:
             try:
                 future.result()
@@ -269,12 +273,13 @@ class ImageWork:
                 _report(diagnostics, uses, problem)
         self.pending = []
         self.close()
-        return sorted(self.copies.items())
+        return sorted(self.copies.items()) if copies else []
 
 
 def start_images(
     site: Site, project: Path, diagnostics: Diagnostics, workers: int | None = None, cache: Path | None = None,
     plans: dict[str, tuple[object, tuple[ImageAsset, Path]]] | None = None,
+    patch: "tuple[Site, list[str], ImageWork] | None" = None,
 ) -> ImageWork:
     """Check and plan every image the published articles use, and start processing the new ones.
 
@@ -286,7 +291,16 @@ def start_images(
     from one build to the next by a process that makes many (the preview), remembers each
     article's social card once its file is in the cache: an article whose card depends on
     the same things is not planned again.
+
+    ``patch`` says that the site is the last build's (that site, and its image work, with
+    no problem found) with the articles at these addresses made again and nothing else
+    changed (see :func:`brief.assemble.assemble_site`): when each still names the same
+    images and has the same title, its card is too, and the last work is the answer.
     """
+    if patch is not None:
+        reused = _patched_work(site, *patch)
+        if reused is not None:
+            return reused
     settings = ImageSettings.of(site.config)
     cache = cache if cache is not None else project / CACHE_FOLDER
     work = ImageWork()
@@ -403,6 +417,25 @@ def sweep_entries(cache: Path, used: set[Path], nested: set[str] = frozenset()) 
                 except OSError:
                     pass  # a cache that cannot be tidied only costs room
     return removed
+
+
+def _patched_work(site: Site, before: Site, urls: list[str], last: ImageWork) -> ImageWork | None:
+    """The last build's image work for ``site``, when the articles at ``urls``, made again
+    since ``before``, name the same images and keep their titles; else ``None``."""
+    for url in urls:
+        old, new = before.articles.get(url), site.articles.get(url)
+        if old is None or new is None or old.title != new.title or _named_images(old) != _named_images(new):
+            return None
+    return ImageWork(assets=last.assets, social=last.social, copies=last.copies, cached=last.cached, unchanged=True)
+
+
+def _named_images(article: Article) -> tuple[object, ...]:
+    """What an article says of the images it uses (lead image and body, with their lines)."""
+    lead = article.source.image
+    return (
+        (lead.src, lead.line, lead.src_line) if lead is not None else None,
+        tuple((use.src, use.line) for use in article.content.images),
+    )
 
 
 def _cache_file(cache: Path, url: str) -> Path:

@@ -124,6 +124,35 @@ class LoadedContent:
     #: Where to read the body of an article whose source has none, and the hash the file must
     #: still have (see :func:`read_body`); None when the source has its body.
     body_file: Callable[[ArticleSource], "tuple[str, str] | None"] = lambda source: None
+    #: Set when this is the last load of a preview with only some articles' files loaded
+    #: again (see :meth:`Loader.load_edited`): each of those articles' paths, with its place
+    #: in ``articles`` and the source it had before. Everything else is what the last load
+    #: gave (the same objects, in the same places). ``None``: everything was looked at.
+    edited: dict[str, tuple[int, ArticleSource]] | None = None
+    #: Which load of a preview this is (0: not a preview's), and with ``edited``, which load
+    #: it is the last one changed of: a stage keeps its last result for the next load of it.
+    generation: int = 0
+    since: int = -1
+
+
+@dataclass
+class LastLoad:
+    """What the last load of a preview gave (kept in :attr:`SourceCache.last_load`), so that
+    the next one, when only some articles' files changed, loads just those again."""
+
+    config: SiteConfig | None
+    authors: dict[str, Author]
+    authors_key: str
+    publications: list[Publication]
+    issues: list[Issue]
+    articles: list[ArticleSource]
+    identities: dict[str, tuple[str, ...]]
+    bodiless: set[str]
+    #: Each article's file (as the loader names it) → its place in ``articles``.
+    places: dict[str, int]
+    #: What the load told.
+    told: list[Diagnostic]
+    generation: int = 0
 
 
 class Loader:
@@ -141,6 +170,8 @@ class Loader:
         self.numbers: dict[tuple[str, int, int], list[Issue]] = {}
         #: What an article's loading depends on besides its file and issue: the author ids.
         self.authors_key = ""
+        #: Each issue folder loaded (as named here), for :class:`LastLoad`.
+        self.issue_folders: list[str] = []
         self._project_prefix = project.as_posix().rstrip("/") + "/"
 
     def display(self, path: Path) -> str:
@@ -164,6 +195,83 @@ class Loader:
 
     # -- the whole folder ---------------------------------------------------
     def load(self) -> LoadedContent:
+        quick = self.load_edited() if self.cache is not None else None
+        if quick is not None:
+            return quick
+        start = len(self.diagnostics.items)
+        result = self.load_all()
+        if self.cache is not None:
+            result.generation = self.cache.next_generation()
+            self.cache.last_load = self.last_load(result, self.diagnostics.items[start:])
+        return result
+
+    def last_load(self, result: LoadedContent, told: list[Diagnostic]) -> "LastLoad | None":
+        """What a preview keeps of a load that told no error, for :meth:`load_edited`."""
+        if self.cache is None or not self.cache.kept or any(d.severity == "error" for d in told):
+            return None
+        places: dict[str, int] = {}
+        folders = {key: folder for folder, key in ((f, self.display(Path(f))) for f in self.issue_folders)}
+        for index, source in enumerate(result.articles):
+            folder = folders.get(source.issue_key)
+            if folder is None:
+                return None
+            places[os.path.join(folder, source.file_name)] = index
+        return LastLoad(
+            result.config, dict(result.authors), self.authors_key, list(result.publications), list(result.issues),
+            list(result.articles), dict(self.identities), set(self.bodiless), places, list(told), result.generation,
+        )
+
+    def load_edited(self) -> LoadedContent | None:
+        """The last load with only the article files that changed since loaded again, when
+        they are all that changed: articles the last load gave (without an error), each
+        still in its issue and still telling nothing; else ``None`` (load everything).
+
+        Any other change (a file added, removed or renamed, an issue, publication, author,
+        ``site.yaml``, anything else in the content folder) loads everything: only the
+        articles' own files are read here, and everything else is the last load's, the
+        same objects in the same places, so that each later stage can take its last
+        result and change only what these articles make."""
+        assert self.cache is not None
+        last, changed = self.cache.last_load, self.cache.watched
+        if last is None or not changed or len(changed) > EDITED_LIMIT:
+            return None
+        if not all(path in last.places and os.path.isfile(path) for path in changed):
+            return None
+        told = {d.location.path for d in last.told}
+        self.identities, self.bodiless = dict(last.identities), set(last.bodiless)
+        self.authors, self.authors_key = last.authors, last.authors_key
+        articles = list(last.articles)
+        edited: dict[str, tuple[int, ArticleSource]] = {}
+        start = len(self.diagnostics.items)
+        for path in sorted(changed):
+            place = last.places[path]
+            before = articles[place]
+            source = None if before.path in told else self.load_article_cached(Path(path), before.issue_key, last.authors)
+            if source is None or source.path != before.path or len(self.diagnostics.items) != start:
+                del self.diagnostics.items[start:]
+                self.identities, self.bodiless, self.authors, self.authors_key = {}, set(), {}, ""
+                return None
+            articles[place] = source
+            edited[source.path] = (place, before)
+        self.diagnostics.extend(last.told)
+        for path in changed:  # what the issue folder's load is remembered as (see load_issue)
+            folder = os.path.dirname(path)
+            kept = self.cache.folders.get(folder)
+            if kept is not None:
+                context, issue, members, problems, identities, bodiless = kept
+                members = [articles[last.places[os.path.join(folder, a.file_name)]] for a in members]
+                identities = {p: self.identities[p] for p in identities}
+                self.cache.folders[folder] = (context, issue, members, problems, identities, bodiless)
+        generation = self.cache.next_generation()
+        self.cache.last_load = dataclasses.replace(
+            last, articles=articles, identities=self.identities, bodiless=self.bodiless, generation=generation,
+        )
+        return LoadedContent(
+            self.content, last.config, self.project, dict(last.authors), list(last.publications), list(last.issues),
+            list(articles), self.identities, self.body_file, edited, generation, last.generation,
+        )
+
+    def load_all(self) -> LoadedContent:
         config = load_config(self.content, self.display(self.content / "site.yaml"), self.diagnostics)
         result = LoadedContent(self.content, config, self.project)
         result.authors = self.authors = self.load_authors()
@@ -371,6 +479,7 @@ class Loader:
         the folder before while none of its files changed, nor the publication's slug or the
         author ids (what else an issue's loading depends on)."""
         context = (publication.slug, self.authors_key)
+        self.issue_folders.append(str(folder))
         kept = self.cache.recall(folder) if self.cache is not None else None
         if kept is not None and kept[0] == context:
             _context, issue, articles, problems, identities, bodiless = kept
@@ -714,6 +823,9 @@ def reference_problem(src: str, folder: Path, content: Path) -> tuple[str, str] 
         return (f"the file '{src}' does not exist", suggest(src, names, "check the path, relative to the article's folder"))
     return None
 
+
+#: Above this many article files changed at once, a preview's load looks at every file.
+EDITED_LIMIT = 64
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif")
 

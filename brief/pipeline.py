@@ -142,6 +142,19 @@ class BuildState:
     assembled: Assembled = field(default_factory=Assembled)
     #: The pages' fingerprints and what they were computed from.
     fingerprints: Fingerprints = field(default_factory=Fingerprints)
+    #: The warnings each article accepts, as the last build recorded them.
+    accepts: tuple[int, dict[str, frozenset[str]]] | None = None
+    #: The last build's dates: (today, --future, --drafts), its schedule, the line saying
+    #: what is held back, and the preview's marks (see :meth:`Build.plan_dates`).
+    dates: tuple[tuple[object, ...], Schedule, str, dict[str, str]] | None = None
+    #: The last build's Markdown stage: its settings, contents, keys, what it told in order,
+    #: and what it told by article (see :meth:`Build.render_markdown`).
+    markdown_last: tuple[tuple[object, ...], dict[str, ArticleContent], dict[str, str], list[Diagnostic], dict[str, list[Diagnostic]]] | None = None
+    #: The site of the last build that published, its image work when it found no problem
+    #: (see :func:`start_images`), and the output paths that build removed.
+    published: Site | None = None
+    images: tuple[Site, ImageWork] | None = None
+    removed: list[str] = field(default_factory=list)
     #: The manifest of the last build and where it goes, while it is not written yet: a
     #: rebuild leaves that to :meth:`save` (until then the output is marked as being
     #: updated, so that a process killed meanwhile is followed by a build from scratch).
@@ -226,17 +239,13 @@ class Build:
         with report.stage("load"):
             loaded = load_content(options.content, options.project, report.diagnostics, source_cache)
         source_cache.save()
-        for article in loaded.articles:
-            report.diagnostics.accept(article.path, article.accept_warnings)
+        self.accept_warnings(loaded)
         if loaded.config is None:
             self.stop_if_errors()
         assert loaded.config is not None
         today = site_today(loaded.config.time_zone, options.now)
-        schedule = report.schedule = plan_schedule(loaded, today, options.future)
-        report.held = describe_held(schedule, loaded)
-        # The preview builds drafts (with --drafts) and pieces dated after today (with
-        # --future) too, marked; ``brief build`` never builds drafts.
-        marks = preview_marks(loaded, today, options.drafts, options.future)
+        schedule, report.held, marks = self.plan_dates(loaded, today)
+        report.schedule = schedule
         if options.base_url:
             loaded.config = dataclasses.replace(loaded.config, base_url=options.base_url)
         if not options.search:
@@ -250,7 +259,12 @@ class Build:
         report.markdown_cached, report.full_content = markdown_cache.hits, markdown_cache.full
         # Only the Markdown stage reads the articles' text: the rest of the build holds none
         # (on a large archive it is most of what the build's process would hold).
-        loaded.articles = [dataclasses.replace(s, body="") if s.body else s for s in loaded.articles]
+        if loaded.edited is None:
+            loaded.articles = [dataclasses.replace(s, body="") if s.body else s for s in loaded.articles]
+        else:  # (the others are the last build's, which hold none)
+            for place, _before in loaded.edited.values():
+                if loaded.articles[place].body:
+                    loaded.articles[place] = dataclasses.replace(loaded.articles[place], body="")
         self.current = "linking articles, issues and authors"
         with report.stage("assemble"):
             site = assemble_site(
@@ -271,12 +285,18 @@ class Build:
                 )
                 check_external_links(links, report.diagnostics, cache_root / "external.json" if cache_root else None)
         self.current = "processing images"
+        # A preview's site patched (see assemble_site): what the last build made of the rest is kept.
+        patch = state.assembled.patch if state is not None else None
         with report.stage("images"):
+            told = len(report.diagnostics.items)
+            last_images = state.images if state is not None else None
             images = start_images(
                 site, options.project, report.diagnostics, cache=self.scratch_cache(),
                 plans=state.cards if state is not None else None,
+                patch=(*patch, last_images[1]) if patch is not None and last_images is not None and last_images[0] is patch[0] else None,
             )
             site.images, site.social = images.assets, images.social
+            images_told = len(report.diagnostics.items) - told
         report.site = site
         report.articles = len(site.articles)
         # Worker processes decode the images while the pages render: rendering needs only their sizes.
@@ -285,15 +305,28 @@ class Build:
             renderer = Renderer(
                 site, options.template_folders(), full_content=markdown_cache.full,
                 bytecode=cache_root / "templates" if cache_root else None,
-                remembered=state.fingerprints if state is not None else None,
+                remembered=state.fingerprints if state is not None else None, patch=patch,
             )
             if state is not None:
                 state.fingerprints.next_build()
             pdfs = self.make_pdfs(site, renderer, images)
+            # Only what shows the articles made again, after a preview's edit of nothing else,
+            # when the output is what the last build, whose site was patched, published.
+            changed_jobs = None
+            if (
+                state is not None and patch is not None and loaded.edited is not None and state.published is patch[0]
+                and previous.trusted and images.unchanged and not site.pdfs and not (site.config.search and options.search_index)
+            ):
+                changed_jobs = renderer.changed_jobs(self.template_base(), patch, generator_version())
+            if changed_jobs is not None:
+                assert patch is not None
+                pages = dict(previous.pages)
+                pages.update((url, (a.source.path, a.title)) for url in patch[1] for a in (site.articles[url],))
+            else:
+                pages = {a.url: (a.source.path, a.title) for a in site.articles.values()}
             manifest = Manifest(
                 inputs=inputs, articles=len(site.articles), time_zone=site.config.time_zone,
-                due_since=schedule.due_since, next_release=schedule.next_release,
-                pages={a.url: (a.source.path, a.title) for a in site.articles.values()}, held=report.held,
+                due_since=schedule.due_since, next_release=schedule.next_release, pages=pages, held=report.held,
             )
             if options.out is None:
                 self.current = "rendering pages"
@@ -307,22 +340,29 @@ class Build:
                     manifest.keep_warnings(report.diagnostics.warnings)
                     manifest.write(manifest_path)
                 return report
-            with OutputLock(options.out), self.publisher(previous) as publisher:
+            with OutputLock(options.out), self.publisher(previous, changed_jobs is not None) as publisher:
                 self.current = "rendering pages"
                 with report.stage("render"):
-                    self.write_pages(renderer, publisher, previous, manifest)
+                    if changed_jobs is not None:  # every other file stays as it is
+                        manifest.files = dict(previous.files)
+                        self.publish_pages(changed_jobs, publisher, previous, manifest)
+                    else:
+                        self.write_pages(renderer, publisher, previous, manifest)
                 self.current = "processing images"
                 with report.stage("images (wait)"):
-                    copies = images.wait(report.diagnostics)
+                    told = len(report.diagnostics.items)
+                    copies = images.wait(report.diagnostics, copies=changed_jobs is None)
+                    images_told += len(report.diagnostics.items) - told
                 report.images_processed = len(images.processed)
-                if site.config.search:
+                if site.config.search and changed_jobs is None:
                     self.current = "writing the search index"
                     with report.stage("search"):
                         self.write_search(publisher, previous, manifest, site, cache_root)
                 self.stop_if_errors()
                 self.current = f"writing {options.out}"
                 with report.stage("write"):
-                    self.write_files(publisher, previous, manifest, images, copies, static_files(options.static_folders()))
+                    if changed_jobs is None:
+                        self.write_files(publisher, previous, manifest, images, copies, static_files(options.static_folders()))
                     for rel, source, key in pdfs.files:
                         self.publish(publisher, previous, manifest, rel, key, functools.partial(publisher.link, rel, source))
                     if isinstance(publisher, Update):
@@ -341,6 +381,9 @@ class Build:
         if state is not None:
             manifest.trusted = True
             state.manifest = manifest
+            state.published = site
+            state.images = (site, images) if images_told == 0 and not images.pending else None
+            state.removed = [] if changed_jobs is not None or not previous.trusted else sorted(previous.files.keys() - manifest.files.keys())
         return report
 
     def tidy_cache(self, images: ImageWork, pdfs: PdfWork, previous: Manifest, manifest: Manifest) -> None:
@@ -418,13 +461,15 @@ class Build:
             state.markdown = cache
         return cache
 
-    def publisher(self, previous: Manifest) -> Publisher:
+    def publisher(self, previous: Manifest, patching: bool = False) -> Publisher:
         """Over an output an earlier build wrote, only what changed is written (in place);
-        otherwise the whole site is written into a new folder and swapped in."""
+        otherwise the whole site is written into a new folder and swapped in. ``patching``:
+        every file not published again stays as it is (a preview's rebuild that knows which
+        pages changed)."""
         out = self.options.out
         assert out is not None
         if previous.trusted:  # the preview's own output, as its last build left it
-            return Update.listed(out, previous.files)
+            return Update.patching(out, previous.files) if patching else Update.listed(out, previous.files)
         update = Update.over(out) if previous.holds(out) else None
         return update if update is not None else Staging(out)
 
@@ -435,6 +480,25 @@ class Build:
         self.report.held = previous.held
         # Its warnings still hold: show them again.
         self.report.diagnostics.extend(previous.kept_warnings())
+
+    def publish_pages(self, jobs: list[PageJob], publisher: Publisher, previous: Manifest, manifest: Manifest) -> None:
+        """Publish each page of ``jobs`` (rendered unless the previous output's page had the
+        same inputs), those a browser shows first."""
+        first = self.state.first if self.state is not None else set()
+        early = 0
+        if first:  # the pages a browser shows now, first (the order changes nothing else)
+            jobs = sorted(jobs, key=lambda job: job.path not in first)
+            early = sum(1 for job in jobs if job.path in first)
+        progress = self.options.progress
+        for done, job in enumerate(jobs, 1):
+            if progress is not None and (done % 64 == 0 or done == len(jobs)):
+                progress("pages", done, len(jobs))
+            if self.publish(publisher, previous, manifest, job.path, job.key, lambda: publisher.write(job.render())):
+                self.report.pages_rendered += 1
+            else:
+                self.report.pages_reused += 1
+            if done == early and done < len(jobs):
+                self.publish_early(publisher, {job.path for job in jobs[:early]})
 
     def write_pages(self, renderer: Renderer, publisher: Publisher, previous: Manifest, manifest: Manifest) -> None:
         """Render each page, unless the previous output's page had the same inputs."""
@@ -450,21 +514,7 @@ class Build:
             kept = self.keep_unchanged(publisher, previous, manifest, [(job.path, job.key) for job in jobs])
             self.report.pages_reused += len(kept)
             jobs = [job for job in jobs if job.path not in kept]
-        progress = self.options.progress
-        first = self.state.first if self.state is not None else set()
-        early = 0
-        if first:  # the pages a browser shows now, first (the order changes nothing else)
-            jobs.sort(key=lambda job: job.path not in first)
-            early = sum(1 for job in jobs if job.path in first)
-        for done, job in enumerate(jobs, 1):
-            if progress is not None and (done % 64 == 0 or done == len(jobs)):
-                progress("pages", done, len(jobs))
-            if self.publish(publisher, previous, manifest, job.path, job.key, lambda: publisher.write(job.render())):
-                self.report.pages_rendered += 1
-            else:
-                self.report.pages_reused += 1
-            if done == early and done < len(jobs):
-                self.publish_early(publisher, {job.path for job in jobs[:early]})
+        self.publish_pages(jobs, publisher, previous, manifest)
 
     def render_in_workers(
         self, renderer: Renderer, jobs: list[PageJob], publisher: Publisher, previous: Manifest, manifest: Manifest,
@@ -648,6 +698,49 @@ class Build:
         self.scratch = tempfile.TemporaryDirectory(prefix="brief-check-")
         return Path(self.scratch.name)
 
+    def accept_warnings(self, loaded: LoadedContent) -> None:
+        """Record the warnings each article accepts (after a preview's load of only some
+        articles, the last build's record with theirs changed)."""
+        accepts = self.report.diagnostics.accepts
+        state = self.state
+        if state is not None and loaded.edited is not None and state.accepts is not None and state.accepts[0] == loaded.since:
+            accepts.update(state.accepts[1])
+            for path in loaded.edited:
+                accepts.pop(path, None)
+            sources: Iterable[ArticleSource] = [loaded.articles[place] for place, _before in loaded.edited.values()]
+        else:
+            sources = loaded.articles
+        for article in sources:
+            self.report.diagnostics.accept(article.path, article.accept_warnings)
+        if state is not None:
+            state.accepts = (loaded.generation, dict(accepts))
+
+    def plan_dates(self, loaded: LoadedContent, today: dt.date) -> tuple[Schedule, str, dict[str, str]]:
+        """What is due (see :mod:`brief.schedule`), the line saying what is held back, and
+        the marks of what the preview builds although it is not published. A preview's
+        rebuild after an edit that changed no article's date, draft flag or (if it is held
+        back) title keeps the last build's."""
+        options, state = self.options, self.state
+        settings = (today, options.future, options.drafts)
+        if state is not None and loaded.edited is not None and state.dates is not None and state.dates[0] == (*settings, loaded.since):
+            schedule, held, marks = state.dates[1:]
+            if all(
+                (before.draft, before.date, before.issue_key) == (now.draft, now.date, now.issue_key)
+                and (path not in schedule.held or before.title == now.title)
+                for path, (place, before) in loaded.edited.items()
+                for now in (loaded.articles[place],)
+            ):
+                state.dates = ((*settings, loaded.generation), schedule, held, marks)
+                return schedule, held, marks
+        schedule = plan_schedule(loaded, today, options.future)
+        held = describe_held(schedule, loaded)
+        # The preview builds drafts (with --drafts) and pieces dated after today (with
+        # --future) too, marked; ``brief build`` never builds drafts.
+        marks = preview_marks(loaded, today, options.drafts, options.future)
+        if state is not None:
+            state.dates = ((*settings, loaded.generation), schedule, held, marks)
+        return schedule, held, marks
+
     def render_markdown(
         self, loaded: LoadedContent, cache: MarkdownCache, schedule: Schedule
     ) -> tuple[dict[str, ArticleContent], dict[str, str]]:
@@ -659,14 +752,30 @@ class Build:
         is independent. Results are taken in the articles' order, so the output
         does not depend on scheduling.
         """
-        issues = {issue.key: issue for issue in loaded.issues}
         raw_html = loaded.config.raw_html if loaded.config else False
         base_url = loaded.config.base_url if loaded.config else ""
+        state, settings = self.state, (raw_html, base_url, schedule, loaded.generation)
+        last = state.markdown_last if state is not None else None
+        if state is not None:
+            state.markdown_last = None
         contents: dict[str, ArticleContent] = {}
         keys: dict[str, str] = {}
         diagnostics: dict[str, list[Diagnostic]] = {}
+        sources: Iterable[ArticleSource] = loaded.articles
+        if last is not None and loaded.edited is not None and last[0][:2] == (raw_html, base_url) and last[0][2] is schedule and last[0][3] == loaded.since:
+            # A preview's rebuild after some articles' files changed, and nothing else: the
+            # last build's contents, with those articles rendered again.
+            _settings, last_contents, last_keys, last_told, last_diagnostics = last
+            contents, keys, diagnostics = dict(last_contents), dict(last_keys), dict(last_diagnostics)
+            for path in loaded.edited:
+                contents.pop(path, None), keys.pop(path, None), diagnostics.pop(path, None)
+            sources = [loaded.articles[place] for place, _before in loaded.edited.values()]
+            cache.keep_all()
+        else:
+            last = None
+        issues = {issue.key: issue for issue in loaded.issues}
         tasks: list[MarkdownTask] = []
-        for source in loaded.articles:
+        for source in sources:
             # Drafts are rendered only when the build was asked for them (the preview's --drafts).
             if (source.draft and not self.options.drafts) or source.issue_key not in issues or schedule.holds(source):
                 continue
@@ -693,8 +802,14 @@ class Build:
                 self.collect(tasks, results, cache, keys, contents, diagnostics)
         else:
             self.collect(tasks, map(self._render_one, tasks), cache, keys, contents, diagnostics)
-        for source in loaded.articles:  # in the articles' order, whichever way each was rendered
-            self.report.diagnostics.extend(diagnostics.get(source.path, ()))
+        if last is not None and not any(diagnostics.get(path) or last[4].get(path) for path in loaded.edited or ()):
+            told = last[3]  # (nothing told about the articles rendered again, before or now)
+        else:
+            told = [d for source in loaded.articles for d in diagnostics.get(source.path, ())]
+        # In the articles' order, whichever way each was rendered.
+        self.report.diagnostics.extend(told)
+        if state is not None:
+            state.markdown_last = (settings, contents, keys, told, {path: found for path, found in diagnostics.items() if found})
         return contents, keys
 
     def _render_one(self, task: MarkdownTask) -> tuple[ArticleContent, list[Diagnostic]]:

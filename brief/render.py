@@ -70,11 +70,12 @@ class Fingerprints:
     known: dict[Any, tuple[Any, Any]] = field(default_factory=dict)
     #: The names asked for by this build.
     asked: set[Any] = field(default_factory=set)
-    #: The last build's site, base fingerprint and pages, and the addresses of its articles
-    #: newest first, by author and by topic (see :meth:`Renderer.patched_jobs`).
-    last: tuple[Any, ...] | None = None
+    #: The last build's pages and what they were made from (see :meth:`Renderer.patched_jobs`).
+    last: "LastPages | None" = None
     #: Whether this build looked at every page.
     whole: bool = False
+    #: Each article's feed entry, compressed, with what it shows (see :meth:`Renderer.entry_html`).
+    entries: dict[str, tuple[Any, bytes]] = field(default_factory=dict)
 
     def of(self, name: Any, inputs: Any, compute: Callable[[], Any]) -> Any:
         """What ``compute`` gives (a fingerprint) for ``inputs``, by ``name``: remembered if
@@ -105,6 +106,30 @@ class Fingerprints:
 
 
 @dataclass
+class LastPages:
+    """The last build's pages, and what a build that changes only some articles needs to
+    find the pages that show them (kept by a process that builds again and again)."""
+
+    site: Site
+    #: What every page depends on (see :meth:`Renderer.jobs`).
+    base: str
+    jobs: list["PageJob"]
+    #: Each page's place in ``jobs``, by output path.
+    where: dict[str, int]
+    #: The addresses of the articles newest first, by author and by topic.
+    ranked: list[str]
+    by_author: dict[str, list[str]]
+    by_topic: dict[str, list[str]]
+    #: By article address, the articles that list it among their related articles.
+    listed_by: dict[str, list[str]]
+    #: The home page's latest issue and archive column.
+    home: tuple[Any, Any]
+    feeds: list[Feed]
+    #: By article address, the places in ``feeds`` of the feeds that carry it.
+    carried_by: dict[str, list[int]]
+
+
+@dataclass
 class Renderer:
     """Renders pages from templates. One per build."""
 
@@ -118,6 +143,9 @@ class Renderer:
     bytecode: Path | None = None
     #: Fingerprints remembered from the builds before (a process that makes many: the preview).
     remembered: "Fingerprints | None" = None
+    #: Set when the site is the last build's with the articles at these addresses made
+    #: again and nothing else changed (see :func:`brief.assemble.assemble_site`).
+    patch: "tuple[Site, list[str]] | None" = None
     env: jinja2.Environment = field(init=False)
     _digests: dict[int, tuple[Any, str]] = field(init=False, default_factory=dict)
     _teasers: dict[str, str] = field(init=False, default_factory=dict)
@@ -126,6 +154,8 @@ class Renderer:
     feeds: list[Feed] = field(init=False, default_factory=list)
     _feeds_by_page: dict[str, Feed] = field(init=False, default_factory=dict)
     _entries: dict[str, bytes] = field(init=False, default_factory=dict)
+    #: What every page depends on, once :meth:`jobs` has found it.
+    _base: str = field(init=False, default="")
     _entry_keys: dict[str, str] = field(init=False, default_factory=dict)
     #: The articles whose feed entries this build will show, and the entries made since the
     #: last :meth:`take_entries` (see :meth:`plan_entries`).
@@ -160,9 +190,29 @@ class Renderer:
         self.env.filters["stop"] = full_stop
         self.env.globals.update(site=self.site, config=self.site.config, csp=CSP, sections=self.sections(), mark_text=MARK_TEXT, atom_type=ATOM_TYPE)
         self._publications = {p.slug: p for p in self.site.publications}
-        self.feeds = plan_feeds(self.site, self.articles_newest_first)
+        self.feeds = self.plan_feeds()
         self._feeds_by_page = {feed.page: feed for feed in self.feeds}
         self._feed_paths = {feed.path for feed in self.feeds}
+
+    def patched_from(self) -> "LastPages | None":
+        """What the last build's pages were made from, when this site is that build's with
+        only some articles made again (:attr:`patch`); else ``None``."""
+        last = self.remembered.last if self.remembered is not None else None
+        if self.patch is None or last is None or last.site is not self.patch[0]:
+            return None
+        return last
+
+    def plan_feeds(self) -> list[Feed]:
+        """The site's feeds (see :func:`brief.feeds.plan_feeds`): after a patch, the last
+        build's, with the articles made again in those that carry them."""
+        last = self.patched_from()
+        if last is None:
+            return plan_feeds(self.site, self.articles_newest_first)
+        assert self.patch is not None
+        feeds = list(last.feeds)
+        for place in sorted({place for url in self.patch[1] for place in last.carried_by.get(url, ())}):
+            feeds[place] = dataclasses.replace(feeds[place], articles=tuple(self.site.articles[a.url] for a in feeds[place].articles))
+        return feeds
 
     # -- helpers available to templates ------------------------------------------------
     def sections(self) -> list[tuple[str, str]]:
@@ -260,20 +310,17 @@ class Renderer:
         pages that show one of them are looked at (:meth:`patched_jobs`).
         """
         site = self.site
-        if generator:
-            self._feed_base = fingerprint(generator, site.config, self.template_digest("feed.xml", "feed-entry.html"))
-            self._records_base = fingerprint(generator, site.config)
-        base = fingerprint(base, site.config, self.sections())
-        if not generator:
-            self._feed_base = self._records_base = base
+        base = self._bases(base, generator)
         remembered = self.remembered
         if remembered is not None and patch is not None:
             last = remembered.last
-            if last is not None and last[0] is patch[0] and last[1] == base:
-                return self.patched_jobs(base, patch[1])
+            if last is not None and last.site is patch[0] and last.base == base:
+                self.patched_jobs(base, patch[1])
+                return list(last.jobs)
         jobs: list[PageJob] = []
         ranked = self.articles_newest_first(site.articles.values())
-        jobs.append(self._home_job(base, ranked))
+        home = (self.latest_issue(), self.home_archive())
+        jobs.append(self._home_job(base, ranked, home))
         for publication in site.publications:
             jobs.append(self._job(base, f"{publication.slug}/index.html", functools.partial(self.render_publication, publication), publication,
                 [(site.issues[k], len(site.articles_by_issue.get(k, ()))) for k in site.issues_by_publication.get(publication.slug, ())]))
@@ -318,29 +365,71 @@ class Renderer:
             jobs.append(self._job(base, path, functools.partial(self.render_redirect, redirect), redirect.path, redirect.target))
         if remembered is not None:
             remembered.whole = True
-            remembered.last = (
-                site, base, jobs, [a.url for a in ranked],
+            if len(remembered.entries) > len(site.articles):  # (of articles since removed)
+                remembered.entries = {url: kept for url, kept in remembered.entries.items() if url in site.articles}
+            listed_by: dict[str, list[str]] = {}
+            for url, related in site.related.items():
+                for other in related:
+                    listed_by.setdefault(other, []).append(url)
+            carried_by: dict[str, list[int]] = {}
+            for place, feed in enumerate(self.feeds):
+                for article in feed.articles:
+                    carried_by.setdefault(article.url, []).append(place)
+            remembered.last = LastPages(
+                site, base, list(jobs), {job.path: place for place, job in enumerate(jobs)}, [a.url for a in ranked],
                 {k: [a.url for a in v] for k, v in by_author.items()}, {k: [a.url for a in v] for k, v in by_topic.items()},
+                listed_by, home, list(self.feeds), carried_by,
             )
         return jobs
 
+    def _bases(self, base: str, generator: str) -> str:
+        """The fingerprint every page starts from (kept as ``_base``), and those of the feeds and
+        the citation files (see :meth:`jobs`)."""
+        site = self.site
+        if generator:
+            self._feed_base = fingerprint(generator, site.config, self.template_digest("feed.xml", "feed-entry.html"))
+            self._records_base = fingerprint(generator, site.config)
+        base = self._base = fingerprint(base, site.config, self.sections())
+        if not generator:
+            self._feed_base = self._records_base = base
+        return base
+
+    def _entry_shown(self, article: Article) -> tuple[str, str] | None:
+        """What a kept feed entry is known by from one build to the next (a process that builds
+        again and again): the feeds' own fingerprint and the entry's."""
+        if self.remembered is None or not self._feed_base:
+            return None
+        return (self._feed_base, self.entry_key(article))
+
+    def changed_jobs(self, base: str, patch: "tuple[Site, list[str]] | None", generator: str = "") -> list["PageJob"] | None:
+        """After a patch (see :meth:`jobs`), only the pages that show an article made again,
+        each with its new fingerprint (every other page is the last build's, unchanged);
+        ``None`` when the site is not the last build's patched."""
+        remembered = self.remembered
+        if remembered is None or patch is None or remembered.last is None or remembered.last.site is not patch[0]:
+            return None
+        base = self._bases(base, generator)
+        if remembered.last.base != base:
+            return None
+        return self.patched_jobs(base, patch[1])
+
     def patched_jobs(self, base: str, urls: list[str]) -> list["PageJob"]:
-        """The last build's pages, with those that show one of the articles at ``urls`` looked
-        at again: the article's own page, its neighbours', its issue's, its authors' and
-        topics' and the home page. (Its address, date, place, authors and topics are as they
-        were: the other pages, the lists' order, the sitemap and the redirects are too.)"""
+        """The pages that show one of the articles at ``urls`` made again, looked at again: the
+        article's own page, its neighbours', its issue's, its authors' and topics', the home
+        page, the pages that list it among their related articles, the feeds that carry it
+        and its citation files and its issue's. (Its address, date, place, authors and topics
+        are as they were: the other pages, the lists' order, the sitemap and the redirects
+        are too.) The last build's pages (:class:`LastPages`) are updated with them."""
         assert self.remembered is not None and self.remembered.last is not None
         site = self.site
-        _site, _base, last_jobs, ranked_urls, by_author, by_topic = self.remembered.last
-        jobs = list(last_jobs)
-        where = {job.path: i for i, job in enumerate(jobs)}
+        last = self.remembered.last
         changed = [site.articles[url] for url in urls if url in site.articles]
+        redone: dict[str, PageJob] = {}
 
         def redo(job: PageJob) -> None:
-            jobs[where[job.path]] = job
+            last.jobs[last.where[job.path]] = redone[job.path] = job
 
-        ranked = [site.articles[url] for url in ranked_urls]
-        redo(self._home_job(base, ranked))
+        redo(self._home_job(base, (site.articles[url] for url in last.ranked), last.home))
         for article in {a.url: a for a in changed}.values():
             for url in (article.url, article.previous, article.next):
                 if url:
@@ -348,24 +437,21 @@ class Renderer:
             redo(self._issue_job(base, site.issues[article.issue_key]))
             for author in article.authors:
                 if author.has_page and author.id in site.authors:
-                    redo(self._author_job(base, site.authors[author.id], [site.articles[u] for u in by_author.get(author.id, [])]))
+                    redo(self._author_job(base, site.authors[author.id], [site.articles[u] for u in last.by_author.get(author.id, [])]))
             for topic in article.topics:
                 if topic.slug in site.topics:
-                    redo(self._topic_job(base, site.topics[topic.slug], [site.articles[u] for u in by_topic.get(topic.slug, [])]))
-        # The pages that list one of them among their related articles, the feeds that carry
-        # one in full, and the citation files of each and of its issue.
+                    redo(self._topic_job(base, site.topics[topic.slug], [site.articles[u] for u in last.by_topic.get(topic.slug, [])]))
         urls_changed = {a.url for a in changed}
-        for url, related in site.related.items():
-            if urls_changed.intersection(related) and url not in urls_changed:
-                redo(self._article_job(base, site.articles[url]))
+        for url in sorted({other for changed_url in urls_changed for other in last.listed_by.get(changed_url, ())} - urls_changed):
+            redo(self._article_job(base, site.articles[url]))
 
         def add(path: str, render: Callable[[], OutputFile], *deps: Any, own: str = "") -> None:
             redo(self._job(own or base, path, render, *deps))
 
         self.add_feed_jobs(add, urls_changed)
         self.add_citation_jobs(add, urls_changed)
-        self.remembered.last = (site, base, jobs, ranked_urls, by_author, by_topic)
-        return jobs
+        last.site, last.feeds = site, list(self.feeds)
+        return list(redone.values())
 
     # -- one page each ------------------------------------------------------------------------
     def _job(self, base: str, path: str, render: Callable[[], OutputFile], *deps: Any) -> "PageJob":
@@ -397,9 +483,10 @@ class Renderer:
         """What a page at output ``path`` shows of the feeds it names."""
         return [(f.path, f.title, f.label) for f in self.page_feeds(_page_url(path))]
 
-    def _home_job(self, base: str, ranked: list[Article]) -> "PageJob":
-        latest, latest_articles, recent = self.home_lists(ranked)
-        archive = self.home_archive()
+    def _home_job(self, base: str, ranked: Iterable[Article], home: tuple[Any, Any] | None = None) -> "PageJob":
+        """``home``: the latest issue and the archive column, when known."""
+        latest_issue, archive = home if home is not None else (self.latest_issue(), self.home_archive())
+        latest, latest_articles, recent = self.home_lists(ranked, latest_issue)
         return self._job(base, "index.html", functools.partial(self.render_home, latest, latest_articles, recent, archive), latest,
             [self.teaser(a) for a in latest_articles],
             [self.teaser(a) for a in recent], [(p.slug, p.title) for p in self.site.publications],
@@ -536,15 +623,23 @@ class Renderer:
                 found.setdefault(topic.slug, []).append(article)
         return found
 
-    def home_lists(self, ranked: list[Article] | None = None) -> tuple[Issue | None, list[Article], list[Article]]:
+    def home_lists(
+        self, ranked: Iterable[Article] | None = None, latest: "Issue | None | bool" = False,
+    ) -> tuple[Issue | None, list[Article], list[Article]]:
         """The latest issue with articles, its articles, and recent articles from earlier issues
-        (``ranked``: the site's articles newest first, if known)."""
-        issues = sorted(self.site.issues.values(), key=lambda i: (i.date, i.volume, i.number), reverse=True)
-        latest = next((i for i in issues if self.site.articles_by_issue.get(i.key)), None)
+        (``ranked``: the site's articles newest first, if known; ``latest``: the latest issue, if known)."""
+        if latest is False:
+            latest = self.latest_issue()
+        assert latest is None or isinstance(latest, Issue)
         if ranked is None:
             ranked = self.articles_newest_first(self.site.articles.values())
         recent = list(itertools.islice((a for a in ranked if latest is None or a.issue_key != latest.key), RECENT_ARTICLES))
         return latest, self.issue_articles(latest) if latest else [], recent
+
+    def latest_issue(self) -> Issue | None:
+        """The latest issue with articles."""
+        issues = sorted(self.site.issues.values(), key=lambda i: (i.date, i.volume, i.number), reverse=True)
+        return next((i for i in issues if self.site.articles_by_issue.get(i.key)), None)
 
     def home_archive(self) -> list[tuple[Publication, list[Issue]]]:
         """Each publication with its newest issues (up to :data:`ARCHIVE_ISSUES`), for the home page's side column."""
@@ -626,7 +721,11 @@ class Renderer:
         """A job for each feed, fingerprinted by what each of its entries shows; and the
         page that explains feeds and lists the site's and the publications' feeds. With
         ``only``, just the feeds that carry one of the articles at those addresses."""
-        for feed in self.feeds:
+        last = self.patched_from() if only is not None else None
+        feeds: Iterable[Feed] = self.feeds
+        if last is not None and only is not None:  # (the feeds are planned alike: see plan_feeds)
+            feeds = [self.feeds[place] for place in sorted({p for url in only for p in last.carried_by.get(url, ())})]
+        for feed in feeds:
             if only is not None and not any(a.url in only for a in feed.articles):
                 continue
             add(feed.path, functools.partial(self.render_feed, feed), feed.title, feed.page,
@@ -665,6 +764,13 @@ class Renderer:
         known = self._entries.get(article.url)
         if known is not None:
             return Markup(zlib.decompress(known).decode("utf-8"))
+        # A process that builds again and again keeps each entry for the next build, by the
+        # fingerprint of what it shows (what the feeds that carry it are fingerprinted by).
+        shown = self._entry_shown(article)
+        kept = self.remembered.entries.get(article.url) if self.remembered is not None and shown is not None else None
+        if kept is not None and kept[0] == shown:
+            self._entries[article.url] = kept[1]
+            return Markup(zlib.decompress(kept[1]).decode("utf-8"))
         return self.make_entry(self.full_article(article))
 
     def plan_entries(self, paths: Iterable[str]) -> None:
@@ -708,6 +814,9 @@ class Renderer:
         # compressed (a large archive's entries would take hundreds of megabytes otherwise).
         html = escape(absolute_links(root_links(text, link), self.absolute(article.url)))
         self._entries[article.url] = self._made_entries[article.url] = zlib.compress(html.encode("utf-8"), 1)
+        shown = self._entry_shown(article)
+        if self.remembered is not None and shown is not None:
+            self.remembered.entries[article.url] = (shown, self._entries[article.url])
         return html
 
     def full_article(self, article: Article) -> Article:

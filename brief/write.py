@@ -214,6 +214,8 @@ class Update(_Writer):
         self.published: set[str] = set()
         self.pending: list[tuple[str, Path]] = []
         self.count = 0
+        #: Set for :meth:`patching`: the files not published again stay.
+        self.patch = False
 
     @classmethod
     def over(cls, out: Path) -> "Update | None":
@@ -243,6 +245,15 @@ class Update(_Writer):
         without looking at it: for an output only these builds write (the preview's)."""
         return cls(out, set(files) | {MARKER}, None)
 
+    @classmethod
+    def patching(cls, out: Path, files: "dict[str, object]") -> "Update":
+        """An update of ``out``, known to hold exactly ``files`` (and the marker), that
+        publishes some of them again and keeps every other as it is (a preview's rebuild
+        after an edit of some articles, which knows which files those change)."""
+        update = cls(out, files.keys(), None)  # type: ignore[arg-type]
+        update.patch, update.count = True, len(files)
+        return update
+
     def __enter__(self) -> "Update":
         _remove_stale(self.out)
         self.folder.mkdir()
@@ -257,12 +268,13 @@ class Update(_Writer):
         if relative in self.published:
             raise ValueError(f"two files of the build have the same path: {path!r}")
         self.published.add(relative)
-        self.count += 1
+        if not (self.patch and relative in self.files):  # (counted already)
+            self.count += 1
         return relative
 
     def _target(self, path: str) -> Path:
         relative = self._claim(path)
-        target = self.folder / str(self.count)
+        target = self.folder / str(len(self.pending))
         self.pending.append((relative, target))
         return target
 
@@ -297,7 +309,7 @@ class Update(_Writer):
 
     def commit(self) -> None:
         # Deletions first: a path the site no longer has may be where a new folder goes.
-        removed = self.files - self.published - {MARKER}
+        removed = set() if self.patch else self.files - self.published - {MARKER}
         for relative in removed:
             os.unlink(self.out / relative)
         if self.folders is None:  # the output holds only the folders of its files
@@ -316,7 +328,7 @@ class Update(_Writer):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
             os.replace(source, target)
-        if MARKER not in self.files:
+        if MARKER not in self.files and not self.patch:
             (self.out / MARKER).write_bytes(MARKER_TEXT)
 
 

@@ -168,6 +168,9 @@ EDITS: dict[str, Callable[[Path], None]] = {
     }),
     "issue retitled": lambda r: edit(r / PUB / "v1n1/issue.yaml", "date:", "title: First of all\ndate:"),
     "fewer related articles": lambda r: append(r / "content/site.yaml", "related_articles: 1\n"),
+    # What an article says that decides whether it is published: its own date, after NOW.
+    "article held back by its date": lambda r: edit(article_path(r, "v1n1", 1), "title:", "date: 2026-03-01\ntitle:"),
+    "article dated within its issue": lambda r: edit(article_path(r, "v1n2", 2), "title:", "date: 2026-01-29\ntitle:"),
 }
 
 
@@ -631,6 +634,19 @@ SAYINGS: list[tuple[str, Callable[[Path], None]]] = [
     ("two articles at once", lambda r: (
         edit(article_path(r, "v1n1", 1), "Point 1", "Point one"), edit(article_path(r, "v1n2", 2), "Point 2", "Point two"),
     )),
+    # What decides whether an article is published, or where, between edits of what they say.
+    ("a draft", lambda r: edit(article_path(r, "v1n2", 3), "title:", "draft: true\ntitle:")),
+    ("a body beside the draft", lambda r: edit(article_path(r, "v1n2", 2), "Point two", "Point 2, again")),
+    ("the draft's body", lambda r: edit(article_path(r, "v1n2", 3), "A revised point 3", "A drafted point 3")),
+    ("the draft published", lambda r: edit(article_path(r, "v1n2", 3), "draft: true\n", "")),
+    ("held back by its date", lambda r: edit(article_path(r, "v1n2", 1), "title:", "date: 2026-03-01\ntitle:")),
+    ("the held article's summary", lambda r: edit(article_path(r, "v1n2", 1), "A new first point.", "A newer first point.")),
+    ("a body beside it", lambda r: edit(article_path(r, "v1n1", 1), "Point one", "Point 1 again")),
+    ("due again", lambda r: edit(article_path(r, "v1n2", 1), "date: 2026-03-01\n", "")),
+    ("accepting a warning", lambda r: edit(article_path(r, "v1n1", 1), "title:", "accept_warnings: [own-site-link]\ntitle:")),
+    ("no longer", lambda r: edit(article_path(r, "v1n1", 1), "accept_warnings: [own-site-link]\n", "")),
+    ("a slug", lambda r: edit(article_path(r, "v1n2", 2), "title:", "slug: second-of-two\ntitle:")),
+    ("a body after it", lambda r: edit(article_path(r, "v1n2", 2), "Point 2, again", "Point 2, at its new address")),
 ]
 
 
@@ -651,6 +667,46 @@ def test_successive_edits_of_what_articles_say_each_equal_a_cold_build(project: 
     state.changed = set()
     report = Build(project_options(project), state=state).run()  # nothing changed: the warnings are told again
     assert sorted(str(d) for d in report.diagnostics.warnings) == warnings
+
+
+def test_a_body_edit_looks_only_at_the_pages_that_show_the_article_and_stays_exact_after_an_error(project: Path) -> None:
+    """A kept state rebuilds what one article's edit touches without going over the site
+    (as the preview does: without a search index, which a text edit would make again),
+    and an edit that fails (nothing published) is not forgotten by the edits after it."""
+    from brief.errors import ContentError
+    from brief.pipeline import Build, BuildState
+
+    settings = {"search": False}
+    state = BuildState()
+
+    def rebuild(*files: Path) -> BuildReport:
+        state.changed = {str(path) for path in files}
+        return Build(project_options(project, **settings), state=state).run()
+
+    def cold_tree() -> dict[str, bytes | None]:
+        shutil.rmtree(project / "_cold", ignore_errors=True)
+        build(project_options(project, out=project / "_cold", use_cache=False, **settings))
+        return tree(project / "_cold")
+
+    first = Build(project_options(project, **settings), state=state).run()
+    edit(article_path(project, "v1n1", 3), "Point 3", "A revised point 3")
+    report = rebuild(article_path(project, "v1n1", 3))
+    assert tree(project / "_site") == cold_tree()
+    looked_at = report.pages_rendered + report.pages_reused
+    assert 0 < report.pages_rendered and looked_at < first.files / 2, (looked_at, first.files)
+    assert state.removed == []
+    edit(article_path(project, "v1n2", 3), "解放军.", "解放军.[^9]")  # a note that is not there
+    with pytest.raises(ContentError, match=r"note \[\^9\] is referred to but never defined"):
+        rebuild(article_path(project, "v1n2", 3))
+    edit(article_path(project, "v1n1", 2), "Point 2", "Point two")  # another article, the error still there
+    with pytest.raises(ContentError, match=r"note \[\^9\] is referred to but never defined"):
+        rebuild(article_path(project, "v1n1", 2))
+    edit(article_path(project, "v1n2", 3), "解放军.[^9]", "解放军. More.")
+    rebuild(article_path(project, "v1n2", 3))
+    assert tree(project / "_site") == cold_tree()
+    edit(article_path(project, "v1n1", 2), "Point two", "Point 2 again")
+    rebuild(article_path(project, "v1n1", 2))
+    assert tree(project / "_site") == cold_tree()
 
 
 def test_a_kept_state_checks_again_a_heading_another_article_links_to(project: Path) -> None:

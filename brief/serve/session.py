@@ -61,7 +61,6 @@ class Preview:
         from ..pipeline import Build, BuildState
 
         start = time.perf_counter()
-        before = set(self.state.manifest.files) if self.state.manifest is not None else set()
         told: list[str] = []
 
         def tell(paths: list[str]) -> None:
@@ -95,8 +94,7 @@ class Preview:
         else:
             outcome.warnings = [str(d) for d in report.diagnostics.warnings]
             outcome.articles = report.articles
-            after = set(self.state.manifest.files) if self.state.manifest is not None else set()
-            every = set(self.state.written) | (before - after)
+            every = {*self.state.written, *self.state.removed}
             outcome.changed, outcome.files = sorted(every - set(told)), len(every)
         finally:
             gc.freeze()
