@@ -49,6 +49,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.util
+import json
 import os
 import platform
 import re
@@ -284,25 +285,56 @@ def snapshot_brief(work: Path) -> tuple[Path, str]:
     return target, digest.hexdigest()[:12]
 
 
-def brief_runs(size: int, work: Path, seed: int, report: "Report", source: Path, quick: bool = False) -> list[Run]:
-    project = work / f"brief-{size}"
+#: Beside a corpus the benchmark wrote and has not edited since: what it is (see :func:`brief_project`).
+CORPUS_STAMP = "corpus.json"
+
+
+def corpus_identity(size: int, seed: int) -> str:
+    """What decides a corpus's files: its size, its seed and the generator's code."""
+    return f"{size} {seed} {hashlib.sha256(Path(corpus.__file__).read_bytes()).hexdigest()[:16]}"
+
+
+def brief_project(project: Path, size: int, seed: int, reuse: bool) -> tuple[Path, str, bool]:
+    """A Brief project with the corpus of ``size`` articles and nothing built yet: written, or,
+    with ``reuse``, the one a run wrote before in ``project`` when it is the same corpus and no
+    run edited it (its build outputs and cache removed). Returns the article a rebuild edits,
+    the corpus's description, and whether it was reused."""
+    stamp = project / CORPUS_STAMP
+    identity = corpus_identity(size, seed)
+    if reuse and stamp.is_file():
+        known = json.loads(stamp.read_text(encoding="utf-8"))
+        if known.get("identity") == identity and (project / "content").is_dir():
+            for name in ("_site", ".brief-cache", "templates", "static"):
+                shutil.rmtree(project / name, ignore_errors=True)
+            shutil.rmtree(project.with_name(f"{project.name}-ci"), ignore_errors=True)
+            return project / known["edited"], known["description"], True
     if project.exists():
         shutil.rmtree(project)
-    started = time.perf_counter()
     made = corpus.generate(project, size, seed)
+    middle = made.articles[len(made.articles) // 2]
+    edited = Path("content") / middle.publication / middle.issue.folder / f"{middle.file_stem}.md"
+    description = corpus.describe(made)
+    stamp.write_text(json.dumps({"identity": identity, "edited": edited.as_posix(), "description": description}), encoding="utf-8")
+    return project / edited, description, False
+
+
+def brief_runs(size: int, work: Path, seed: int, report: "Report", source: Path, quick: bool = False, reuse: bool = False) -> list[Run]:
+    project = work / f"brief-{size}"
+    started = time.perf_counter()
+    article, description, reused = brief_project(project, size, seed, reuse)
     shutil.copytree(source / "brief/templates", project / "templates")
     shutil.copytree(source / "brief/static", project / "static")
-    report.note(f"N={size}: wrote the Brief corpus in {time.perf_counter() - started:.1f} s: {corpus.describe(made)}")
+    done = "reused the Brief corpus written before" if reused else f"wrote the Brief corpus in {time.perf_counter() - started:.1f} s"
+    report.note(f"N={size}: {done}: {description}")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(source), os.environ.get("PYTHONPATH")]))}
     command = [sys.executable, "-m", "brief", "build", "--content", "content", "--out", "_site", "--timings",
                *other_output_flags(env, project)]
-    middle = made.articles[len(made.articles) // 2]
-    article = project / "content" / middle.publication / middle.issue.folder / f"{middle.file_stem}.md"
     runs = [report.measure(command, project, "brief", size, "cold", env)]
     runs[-1].cache_bytes = folder_bytes(project / ".brief-cache")
     report.content_bytes[size] = folder_bytes(project / "content")
     if quick:  # --cold-only: a large archive's cold build alone
         return runs
+    (project / CORPUS_STAMP).unlink()  # the rebuilds edit the corpus: it is not the generator's any more
     edit_article(article, 1)
     runs.append(report.measure(command, project, "brief", size, "one article edited", env))
     runs.append(report.measure(command, project, "brief", size, "no-op", env))
@@ -504,6 +536,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     parser.add_argument("--workdir", type=Path, help="where to write the corpora (default: a temporary folder, removed after)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--reuse-corpus", action="store_true",
+                        help="with --workdir: build the corpora an earlier run wrote there, when they are the same "
+                             "(size, seed, generator) and no rebuild edited them, instead of writing them again")
     parser.add_argument("--cold-only", type=int, nargs="*", default=[], metavar="N",
                         help="sizes (among --sizes) to build cold only, without the rebuilds (e.g. 40000)")
     parser.add_argument("--wait-idle", type=float, default=15.0, metavar="S",
@@ -529,7 +564,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         for size in args.sizes:
-            brief_runs(size, work, args.seed, report, source, quick=size in args.cold_only)
+            brief_runs(size, work, args.seed, report, source, quick=size in args.cold_only, reuse=args.reuse_corpus)
             if args.with_hugo:
                 hugo_runs(size, work, args.seed, report)
     finally:

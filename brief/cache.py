@@ -671,20 +671,23 @@ class SourceCache:
                 self.used[shard] = {}
         return entries
 
-    def digest(self, display: str, path: Path) -> tuple[str, tuple[int, ...]]:
-        """The file's SHA-256 and status, reusing the last hash when the status is unchanged."""
+    def digest(self, display: str, path: Path) -> tuple[str, tuple[int, ...], bytes | None]:
+        """The file's SHA-256 and status, reusing the last hash when the status is unchanged;
+        and the bytes it hashed, when it read the file (so that they are the bytes that are
+        parsed, and the file is read once), else None."""
         if self.folder is not None and self.unchanged(path):
             entry = self._entries(self._shard(display)).get(display)
             if entry is not None:
-                return entry[1][0], entry[0]
+                return entry[1][0], entry[0], None
         stat = os.stat(path)  # before reading: a change made while it is read shows next time
         status = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
         if self.folder is not None:
             entry = self._entries(self._shard(display)).get(display)
             if entry is not None and entry[0] == status:
-                return entry[1][0], status
+                return entry[1][0], status, None
         with open(path, "rb") as handle:
-            return hashlib.sha256(handle.read()).hexdigest(), status
+            data = handle.read()
+        return hashlib.sha256(data).hexdigest(), status, data
 
     def lookup(self, display: str, context: tuple[Any, ...]) -> tuple[Any, list[Diagnostic]] | None:
         if self.folder is None:

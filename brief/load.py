@@ -8,7 +8,6 @@ problems so that one build reports all of them.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import re
@@ -575,7 +574,7 @@ class Loader:
             return self.load_article(path, issue_key, authors)
         display = self.display(path)
         try:
-            digest, status = self.cache.digest(display, path)
+            digest, status, data = self.cache.digest(display, path)
         except OSError:
             return self.load_article(path, issue_key, authors)  # reports the problem
         context = (digest, issue_key, self.authors_key or self.cache.authors_key(authors))
@@ -588,19 +587,23 @@ class Loader:
                 self.bodiless.add(display)
             return source
         before = len(self.diagnostics.items)
-        source = self.load_article(path, issue_key, authors)
-        self.cache.store(display, status, context, source, self.diagnostics.items[before:])
-        if source is not None and source.body:
-            # The build holds no article's text: the Markdown stage reads it again where it
-            # parses it (a worker process), so that a large archive's text is never all in memory.
+        # The bytes just hashed (the file is read once), and without the body: the build holds
+        # no article's text. The Markdown stage reads it again where it parses it (a worker
+        # process), so that a large archive's text is never all in memory.
+        source = self.load_article(path, issue_key, authors, data, with_body=False)
+        if source is not None:
             self.bodiless.add(display)
-            source = dataclasses.replace(source, body="")
+        self.cache.store(display, status, context, source, self.diagnostics.items[before:])
         return source
 
-    def load_article(self, path: Path, issue_key: str, authors: dict[str, Author]) -> ArticleSource | None:
+    def load_article(
+        self, path: Path, issue_key: str, authors: dict[str, Author], data: bytes | None = None, with_body: bool = True,
+    ) -> ArticleSource | None:
+        """The article in the file ``path`` (``data``: its bytes, when they were read already;
+        ``with_body=False``: the source's body is left empty)."""
         display = self.display(path)
         try:
-            doc = split_front_matter(read_text(path, display), display)
+            doc = split_front_matter(read_text(path, display, data), display)
         except SourceError as exc:
             self.diagnostics.extend([exc.diagnostic])
             return None
@@ -631,7 +634,7 @@ class Loader:
             slug=slug,
             title=title,
             authors=tuple(author_refs),
-            body=doc.body,
+            body=doc.body if with_body else "",
             body_line=doc.body_line,
             summary=tuple(t for t, _ in check.text_list("summary", single_ok=True)),
             image=image,

@@ -282,14 +282,15 @@ def _yaml_hint(problem: str) -> str:
     return "check the quoting and indentation of this line"
 
 
-def read_text(path: Path, display: str) -> str:
-    """Read a content file as UTF-8 text with ``\\n`` line endings.
+def read_text(path: Path, display: str, data: bytes | None = None) -> str:
+    """Read a content file as UTF-8 text with ``\\n`` line endings (``data``: the file's
+    bytes, read already).
 
     A UTF-8 byte-order mark is dropped; CRLF and CR become LF. A file that is
     not UTF-8 or is too large is a :class:`SourceError`.
     """
     try:
-        size = path.stat().st_size
+        size = path.stat().st_size if data is None else len(data)
         if size > MAX_FILE_BYTES:
             raise SourceError(
                 Diagnostic(
@@ -298,7 +299,8 @@ def read_text(path: Path, display: str) -> str:
                     "split it or remove embedded data",
                 )
             )
-        data = path.read_bytes()
+        if data is None:
+            data = path.read_bytes()
     except OSError as exc:
         raise SourceError(
             Diagnostic(SourceLocation(display), f"cannot read the file: {exc.strerror or exc}", "")
