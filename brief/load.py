@@ -8,6 +8,7 @@ problems so that one build reports all of them.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
