@@ -246,7 +246,7 @@ class Build:
         markdown_cache = self.kept_markdown(cache_root)
         with report.stage("markdown"):
             contents, keys = self.render_markdown(loaded, markdown_cache, schedule)
-        markdown_cache.save(keys=keys, present=(source.path for source in loaded.articles))
+        markdown_cache.save(keys=keys, sources=loaded.articles)
         report.markdown_cached, report.full_content = markdown_cache.hits, markdown_cache.full
         # Only the Markdown stage reads the articles' text: the rest of the build holds none
         # (on a large archive it is most of what the build's process would hold).
