@@ -34,7 +34,7 @@ import zlib
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, TypeVar
 
 from . import __version__
 from .errors import Diagnostic, SourceLocation
@@ -152,8 +152,9 @@ class MarkdownCache:
     #: (by the article file's display path): see :meth:`save`.
     owners: dict[str, str] = field(default_factory=dict)
     owned: dict[str, str] = field(default_factory=dict)
-    #: The article files that exist (drafts and scheduled pieces too), as the last build found them.
-    article_files: frozenset[str] = frozenset()
+    #: The entries kept for articles a build left out though their files are there (a
+    #: draft, a piece not yet due), by article: the key and the entry (see :meth:`save`).
+    carried: dict[str, tuple[str, Any]] = field(default_factory=dict)
     #: For a kept instance: keys its earlier builds used that later ones did not; their
     #: files are removed when it is done with them (see :meth:`save`).
     retired: set[str] = field(default_factory=set)
@@ -262,24 +263,20 @@ class MarkdownCache:
         self.changed = True
         return self.used[key][0]
 
-    def save(self, final: bool = False, keys: dict[str, str] | None = None, present: Iterable[str] | None = None) -> None:
+    def save(self, final: bool = False, keys: dict[str, str] | None = None, sources: Sequence[Any] = ()) -> None:
         """Write the index of the articles this build used, and remove the entries no index
         will hold again: an edited article's earlier text, a deleted article's. An article
-        this build did not render though its file is there (a draft, a piece not yet due:
-        ``present`` names every article file; ``keys`` gives the entry of each article
-        rendered) keeps its entry, for the build that renders it.
+        this build did not render though its file is there (a draft, a piece not yet due)
+        keeps its entry, for the build that renders it. ``keys`` gives the entry of each
+        article rendered (the caller does not change it afterwards), ``sources`` every
+        loaded article (each with its ``path``).
 
         An instance kept between builds (the preview) writes it only when it is done with
         it (``final``): the index is for the next process, and an entry missing from it
-        only means that article is rendered again then."""
+        only means that article is rendered again then. What its first build carried is
+        carried to the end (looked for once, not at every rebuild)."""
         if keys is not None:
-            self.owned = dict(keys)
-        if present is not None:
-            self.article_files = frozenset(present)
-        if not final:  # entries kept for the articles not rendered now whose files are still there
-            for article, key in self.owners.items():
-                if article not in self.owned and article in self.article_files and key in self.index and key not in self.used:
-                    self.used[key], self.owned[article] = self.index[key], key
+            self.owned = keys
         if self.kept and not final:
             self.pending_save = self.pending_save or self.changed or len(self.used) != len(self.index)
             return
@@ -288,7 +285,19 @@ class MarkdownCache:
             if self.used:
                 self.retired.update(self.index.keys() - self.used.keys())
                 self.index, self.owners = self.used, self.owned
-            self.used, self.owned = self.index, self.owners
+            self.used, self.owned = self.index, dict(self.owners)
+            for article, (key, entry) in self.carried.items():
+                if article not in self.owned:
+                    self.used[key], self.owned[article] = entry, key
+        else:
+            present = {source.path for source in sources}
+            self.owned = dict(self.owned)
+            self.carried = {
+                article: (key, self.index[key]) for article, key in self.owners.items()
+                if article not in self.owned and article in present and key in self.index
+            }
+            for article, (key, entry) in self.carried.items():
+                self.used[key], self.owned[article] = entry, key
         if self.folder is None or not (self.changed or self.used.keys() != self.index.keys()):
             return
         path = self._index_path()

@@ -35,14 +35,13 @@ from .cache import (
     CACHE_FOLDER, Manifest, MarkdownCache, SourceCache, fingerprint, folder_digest, generator_version, inputs_fingerprint,
     light, store,
 )
-from .errors import ContentError, Diagnostic, Diagnostics
-from .sources import SourceError
 from .errors import ContentError, Diagnostic, Diagnostics, SourceLocation
 from .external import check_external_links
 from .options import BuildOptions
 from .images import CACHE_FOLDER as IMAGES_CACHE, ImageWork, start_images
 from .pdf import PdfWork, make_pdfs
 from .load import LoadedContent, load_content, read_body
+from .sources import SourceError
 from .markdown import render_article
 from .model import ArticleContent, ArticleSource, ImageAsset, Site
 from .redirects import gone_addresses, published_articles
@@ -255,7 +254,7 @@ class Build:
         markdown_cache = self.kept_markdown(cache_root)
         with report.stage("markdown"):
             contents, keys = self.render_markdown(loaded, markdown_cache, schedule)
-        markdown_cache.save(keys=keys, present=(source.path for source in loaded.articles))
+        markdown_cache.save(keys=keys, sources=loaded.articles)
         report.markdown_cached, report.full_content = markdown_cache.hits, markdown_cache.full
         # Only the Markdown stage reads the articles' text: the rest of the build holds none
         # (on a large archive it is most of what the build's process would hold).

@@ -500,6 +500,31 @@ def test_a_draft_keeps_its_rendering_in_the_cache(project: Path) -> None:
     assert tree(project / "_site") == cold(project)
 
 
+def test_a_preview_keeps_a_drafts_rendering_and_drops_its_own_earlier_ones(project: Path) -> None:
+    """The same in a process that builds again and again (the preview, without --drafts):
+    what it carried from its first build is still in the index it leaves; the renderings its
+    edits replaced are gone once a build has seen them replaced."""
+    from brief.pipeline import Build
+
+    EDITS["draft"](project)
+    incremental(project)
+    before = cache_entries(project)["markdown"]
+    state = BuildState()
+    Build(project_options(project), state=state).run()
+    seen = watched(project)
+    for n in range(3):
+        edit(article_path(project, "v1n1", 2), "Point 2" if n == 0 else f"Point 2, take {n}", f"Point 2, take {n + 1}")
+        seen = kept_rebuild(project, state, seen)
+    assert state.markdown is not None
+    state.markdown.save(final=True)
+    incremental(project)  # a build after the preview: the replaced renderings go
+    assert len(cache_entries(project)["markdown"]) == 6 and len(cache_entries(project)["markdown"] - before) == 1
+    edit(article_path(project, "v1n2", 3), "draft: true\n", "")
+    report = incremental(project)
+    assert report.articles == 6 and report.markdown_cached == 6
+    assert tree(project / "_site") == cold(project)
+
+
 def test_issue_pdfs_of_earlier_layouts_leave_the_cache(pdf_project: Path) -> None:
     first = cache_entries(pdf_project)["pdf"]
     assert len(first) == 2
