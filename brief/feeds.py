@@ -137,9 +137,6 @@ def absolute_links(html: str, base: str) -> str:
             return base + address
         return urljoin(base, address)
 
-    def one(match: re.Match[str]) -> str:
-        return f' {match.group(1)}="{join(match.group(2))}"'
-
     def srcset(match: re.Match[str]) -> str:
         items = []
         for item in match.group(1).split(","):
@@ -147,7 +144,16 @@ def absolute_links(html: str, base: str) -> str:
             items.append(" ".join([join(parts[0]), *parts[1:]]))
         return ' srcset="' + ", ".join(items) + '"'
 
-    return _SRCSET.sub(srcset, _URL_ATTRIBUTE.sub(one, html))
+    # Most addresses (an article's sources) are absolute already: only the others are
+    # replaced, each between the pieces of text around it.
+    pieces, done = [], 0
+    for match in _URL_ATTRIBUTE.finditer(html):
+        address = match.group(2)
+        if not address.startswith(_ABSOLUTE):
+            pieces += (html[done : match.start(2)], join(address))
+            done = match.end(2)
+    pieces.append(html[done:])
+    return _SRCSET.sub(srcset, "".join(pieces))
 
 
 def xml_text(text: str) -> str:

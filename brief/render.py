@@ -181,7 +181,7 @@ class Renderer:
             # again each time a page includes or imports a template.
             auto_reload=False,
         )
-        self.env.filters["zh"] = self.mark_chinese
+        self.env.filters["zh"] = mark_text
         self.env.filters["long_date"] = format_long_date
         self.env.filters["iso_date"] = lambda d: d.isoformat()
         self.env.filters["page_title"] = page_title
@@ -221,9 +221,6 @@ class Renderer:
         found = [(f"{p.slug}/", p.title) for p in self.site.publications if self.site.issues_by_publication.get(p.slug)]
         indexes = {"authors/": ("Authors", self.site.authors), "topics/": ("Topics", self.site.topics)}
         return found + [(url, name) for url, (name, members) in indexes.items() if members]
-
-    def mark_chinese(self, text: str) -> Markup:
-        return mark_text(text)
 
     def absolute(self, url: str) -> str:
         return self.site.config.base_url + url

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import lxml.etree as etree
@@ -16,7 +17,7 @@ from bs4 import BeautifulSoup
 
 from conftest import ARTICLE, ISSUE_DIR, SITE, article, build_site, errors_of, make_site, png, snapshot
 
-from brief.feeds import xml_bytes, xml_text
+from brief.feeds import absolute_links, xml_bytes, xml_text
 from brief.pipeline import BuildOptions, build
 
 REPO = Path(__file__).resolve().parent.parent
@@ -225,6 +226,31 @@ def test_control_characters_do_not_make_the_feed_unreadable(tmp_path: Path) -> N
 def test_feed_bytes_are_the_text_without_what_xml_cannot_hold(text: str) -> None:
     """The fast check over the encoded bytes gives what removing the characters from the text gives."""
     assert xml_bytes(text) == xml_text(text).encode("utf-8")
+
+
+def absolute_links_by_substitution(html: str, base: str) -> str:
+    """:func:`absolute_links` as first written: every address through one substitution."""
+    def join(address: str) -> str:
+        if address.startswith(("https://", "http://", "mailto:")):
+            return address
+        return base + address if address.startswith("#") else urljoin(base, address)
+
+    def srcset(match: re.Match[str]) -> str:
+        items = [item.strip().split(" ", 1) for item in match.group(1).split(",")]
+        return ' srcset="' + ", ".join(" ".join([join(parts[0]), *parts[1:]]) for parts in items) + '"'
+
+    html = re.sub(r' (href|src)="([^"]*)"', lambda m: f' {m.group(1)}="{join(m.group(2))}"', html)
+    return re.sub(r' srcset="([^"]*)"', srcset, html)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from([
+    ' href="', ' src="', ' srcset="', '"', "https://e.org/a", "http://x", "mailto:a@b", "#note-1", "../a/", "b.png 2x",
+    ", ", " ", "<a", ">", "text", "=", "href", "src=", " href=", "?q", "&amp;",
+]) | st.text(max_size=3), max_size=30).map("".join))
+def test_absolute_links_replace_only_what_is_not_absolute(html: str) -> None:
+    base = "https://brief.example.org/pub/piece/"
+    assert absolute_links(html, base) == absolute_links_by_substitution(html, base)
 
 
 @pytest.mark.parametrize(("settings", "message"), [
