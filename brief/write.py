@@ -307,8 +307,10 @@ class Update(_Writer):
         for relative in removed:
             os.unlink(self.out / relative)
         if self.folders is None:  # the output holds only the folders of its files
-            self.folders = _folders_of(removed) if removed else []
-        needed = {posixpath.dirname(p) for p in self.published} if self.folders else set()
+            # (Those of the removed files: few. One still in use is not empty, and stays.)
+            self.folders, needed = _folders_of(removed) if removed else [], set()
+        else:
+            needed = {posixpath.dirname(p) for p in self.published} if self.folders else set()
         for relative in reversed(self.folders):  # children before parents
             if relative not in needed:
                 try:
