@@ -36,7 +36,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import TracebackType
-from typing import Iterable, Union
+from typing import Iterable, Mapping, Union
 
 from .cache import MARKER
 from .errors import UsageError
@@ -246,11 +246,11 @@ class Update(_Writer):
         return cls(out, set(files) | {MARKER}, None)
 
     @classmethod
-    def patching(cls, out: Path, files: "dict[str, object]") -> "Update":
+    def patching(cls, out: Path, files: "Mapping[str, object]") -> "Update":
         """An update of ``out``, known to hold exactly ``files`` (and the marker), that
         publishes some of them again and keeps every other as it is (a preview's rebuild
         after an edit of some articles, which knows which files those change)."""
-        update = cls(out, files.keys(), None)  # type: ignore[arg-type]
+        update = cls(out, files.keys(), None)  # type: ignore[arg-type]  # (a view: only looked up)
         update.patch, update.count = True, len(files)
         return update
 
@@ -313,8 +313,10 @@ class Update(_Writer):
         for relative in removed:
             os.unlink(self.out / relative)
         if self.folders is None:  # the output holds only the folders of its files
-            self.folders = _folders_of(removed) if removed else []
-        needed = {posixpath.dirname(p) for p in self.published} if self.folders else set()
+            # (Those of the removed files: few. One still in use is not empty, and stays.)
+            self.folders, needed = _folders_of(removed) if removed else [], set()
+        else:
+            needed = {posixpath.dirname(p) for p in self.published} if self.folders else set()
         for relative in reversed(self.folders):  # children before parents
             if relative not in needed:
                 try:
