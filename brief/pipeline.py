@@ -659,9 +659,15 @@ class Build:
         self.current = "rendering articles"
         if jobs > 1 and len(tasks) >= PARALLEL_THRESHOLD:
             chunk = max(1, len(tasks) // (jobs * 8))
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                results: Iterable[tuple[ArticleContent, list[Diagnostic]]] = pool.map(_render_task, tasks, chunksize=chunk)
-                self.collect(tasks, results, cache, keys, contents, diagnostics)
+            # The workers are forked with the loaded archive, which they do not use: frozen, no
+            # collector touches it (in a worker, or here while they run), so its pages stay shared.
+            gc.freeze()
+            try:
+                with ProcessPoolExecutor(max_workers=jobs) as pool:
+                    results: Iterable[tuple[ArticleContent, list[Diagnostic]]] = pool.map(_render_task, tasks, chunksize=chunk)
+                    self.collect(tasks, results, cache, keys, contents, diagnostics)
+            finally:
+                gc.unfreeze()
         else:
             self.collect(tasks, map(self._render_one, tasks), cache, keys, contents, diagnostics)
         for source in loaded.articles:  # in the articles' order, whichever way each was rendered
