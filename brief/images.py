@@ -39,6 +39,7 @@ import hashlib
 import io
 import functools
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -70,6 +71,11 @@ CARD_VERSION = "4"
 #: Drawn cards handed to a worker process at once: a card costs about a millisecond, so one task
 #: per card would spend as long on sending tasks between processes as on drawing.
 CARDS_PER_TASK = 64
+#: From this many cards to draw, the worker processes start afresh instead of being forked
+#: from the build's process: a forked worker keeps the old copy of every page of memory the
+#: build changes while it runs, which on a large archive is most of the build's memory (a
+#: fresh start costs a few tenths of a CPU-second a worker, whatever the archive's size).
+FRESH_WORKERS_CARDS = 10_000
 #: Variant widths in CSS pixels: phones at 1x–3x, the 54rem wide column at 1x–2x.
 WIDTHS = (480, 800, 1200, 1600)
 #: How wide images are laid out (``--wide: 54rem`` in brief.css; full width below it).
@@ -226,6 +232,8 @@ class ImageWork:
     #: Set when this is the last build's work, with only some articles looked at again and
     #: found to use the same images and cards (see :func:`start_images`): the same files.
     unchanged: bool = False
+    #: Whether the worker processes start afresh (see :data:`FRESH_WORKERS_CARDS`), not forked.
+    fresh: bool = False
 
     def __enter__(self) -> "ImageWork":
         return self
@@ -243,7 +251,10 @@ class ImageWork:
         task = process_variants if isinstance(job, VariantJob) else process_cards
         if self.executor is None and workers != 0:
             try:
-                self.executor = ProcessPoolExecutor(max_workers=max(1, min(count, workers or os.cpu_count() or 1)))
+                self.executor = ProcessPoolExecutor(
+                    max_workers=max(1, min(count, workers or os.cpu_count() or 1)),
+                    mp_context=multiprocessing.get_context("spawn") if self.fresh else None,
+                )
             except (OSError, NotImplementedError):  # e.g. no shared memory for semaphores in a sandbox
                 workers = 0
         if self.executor is not None and workers != 0:
@@ -366,6 +377,7 @@ def start_images(
     size = max(1, min(CARDS_PER_TASK, -(-len(cards) // (4 * max(1, processes)))))
     card_jobs = list(cards.values())
     batches = [CardBatch(tuple(card_jobs[i : i + size])) for i in range(0, len(card_jobs), size)]
+    work.fresh = len(card_jobs) >= FRESH_WORKERS_CARDS
     tasks = len(jobs) + len(batches)
     for task, task_uses, label in jobs.values():
         work.pending.append((work.submit(task, tasks, workers), task_uses))

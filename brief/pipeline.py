@@ -796,9 +796,15 @@ class Build:
         self.current = "rendering articles"
         if jobs > 1 and len(tasks) >= PARALLEL_THRESHOLD:
             chunk = max(1, len(tasks) // (jobs * 8))
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                results: Iterable[tuple[ArticleContent, list[Diagnostic]]] = pool.map(_render_task, tasks, chunksize=chunk)
-                self.collect(tasks, results, cache, keys, contents, diagnostics)
+            # The workers are forked with the loaded archive, which they do not use: frozen, no
+            # collector touches it (in a worker, or here while they run), so its pages stay shared.
+            gc.freeze()
+            try:
+                with ProcessPoolExecutor(max_workers=jobs) as pool:
+                    results: Iterable[tuple[ArticleContent, list[Diagnostic]]] = pool.map(_render_task, tasks, chunksize=chunk)
+                    self.collect(tasks, results, cache, keys, contents, diagnostics)
+            finally:
+                gc.unfreeze()
         else:
             self.collect(tasks, map(self._render_one, tasks), cache, keys, contents, diagnostics)
         if last is not None and not any(diagnostics.get(path) or last[4].get(path) for path in loaded.edited or ()):

@@ -10,6 +10,7 @@ import dataclasses
 import io
 import os
 import re
+import shutil
 import struct
 import zlib
 from pathlib import Path
@@ -706,6 +707,29 @@ def test_drawn_cards_go_to_workers_in_batches_and_are_cached_one_file_each(tmp_p
     batches.clear()
     again = images.start_images(build.report.site, project, Diagnostics(), workers=0)
     assert batches == [] and again.processed == [] and again.social == work.social
+
+
+def test_cards_drawn_by_workers_started_afresh_are_those_of_forked_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From FRESH_WORKERS_CARDS cards the workers are spawned, not forked (a large archive's
+    build would otherwise leave each worker holding old copies of its memory): same files."""
+    from brief.errors import Diagnostics
+    from brief.pipeline import Build
+    from conftest import articles, build_options
+
+    project = make_site(tmp_path, articles(12))
+    build = Build(dataclasses.replace(build_options(project, write=False), verify_images=True))
+    build.run()
+    cards = project / images.CACHE_FOLDER / images.CARDS_FOLDER
+    drawn: dict[bool, dict[str, bytes]] = {}
+    for fresh in (False, True):
+        shutil.rmtree(cards, ignore_errors=True)
+        monkeypatch.setattr(images, "FRESH_WORKERS_CARDS", 1 if fresh else 10**9)
+        work = images.start_images(build.report.site, project, Diagnostics(), workers=2)
+        assert work.fresh is fresh and work.executor is not None
+        assert (work.executor._mp_context.get_start_method() == "spawn") is fresh
+        work.wait(Diagnostics())
+        drawn[fresh] = {p.name: p.read_bytes() for p in cards.rglob("*.png")}
+    assert len(drawn[True]) == 12 and drawn[True] == drawn[False]
 
 
 def test_rebuild_does_not_read_unchanged_images(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

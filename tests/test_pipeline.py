@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import shutil
 from pathlib import Path
 
@@ -36,6 +37,26 @@ def test_parallel_markdown_gives_the_same_site_as_serial(tmp_path: Path) -> None
     assert stages["load"][1] == 0
     page = (tmp_path / "parallel/pub/piece-7/index.html").read_text(encoding="utf-8")
     assert '<span lang="zh-Hans">解放军</span> 7.' in page
+
+
+def test_markdown_workers_run_with_the_loaded_archive_frozen_and_the_collector_is_thawed_after(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """While the forked Markdown workers run, the objects they inherited are frozen (no
+    collection writes to their pages, so they stay shared); after the stage, nothing is."""
+    from brief.pipeline import Build
+
+    write_site(tmp_path, many_articles(PARALLEL_THRESHOLD + 5))
+    frozen: list[int] = []
+    collect = Build.collect
+
+    def recording(self, tasks, results, *rest):  # type: ignore[no-untyped-def]
+        frozen.append(gc.get_freeze_count())
+        return collect(self, tasks, results, *rest)
+
+    monkeypatch.setattr(Build, "collect", recording)
+    report = build(dataclasses.replace(options(tmp_path), out=tmp_path / "out", jobs=2, use_cache=False))
+    assert report.articles == PARALLEL_THRESHOLD + 5
+    assert len(frozen) == 1 and frozen[0] > 1000  # the loaded sources among them
+    assert gc.get_freeze_count() == 0
 
 
 def test_report_times_every_stage_in_order(tmp_path: Path) -> None:
