@@ -76,6 +76,9 @@ CARDS_PER_TASK = 64
 #: build changes while it runs, which on a large archive is most of the build's memory (a
 #: fresh start costs a few tenths of a CPU-second a worker, whatever the archive's size).
 FRESH_WORKERS_CARDS = 10_000
+#: Up to this many drawn cards and no photo to process, the cards are drawn in the build's
+#: own process (a few milliseconds each) rather than by worker processes.
+CARDS_HERE = 4
 #: Variant widths in CSS pixels: phones at 1x–3x, the 54rem wide column at 1x–2x.
 WIDTHS = (480, 800, 1200, 1600)
 #: How wide images are laid out (``--wide: 54rem`` in brief.css; full width below it).
@@ -379,6 +382,8 @@ def start_images(
     batches = [CardBatch(tuple(card_jobs[i : i + size])) for i in range(0, len(card_jobs), size)]
     work.fresh = len(card_jobs) >= FRESH_WORKERS_CARDS
     tasks = len(jobs) + len(batches)
+    if not jobs and len(card_jobs) <= CARDS_HERE and workers is None:
+        workers = 0  # a retitle's card or two: drawn here, in less time than a worker process takes to start
     for task, task_uses, label in jobs.values():
         work.pending.append((work.submit(task, tasks, workers), task_uses))
         work.processed.append(label)
