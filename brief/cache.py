@@ -523,8 +523,8 @@ class SourceCache:
     hashed. Entries are kept in one file per folder of articles (an issue), so a
     build that changes one article rewrites one small file. Articles' bodies, most
     of an entry's size and needed only to parse an article's Markdown again, are
-    not kept (the file is read again when one is needed: see :meth:`Loader.with_body
-    <brief.load.Loader.with_body>`): sources come out of the cache with an empty body.
+    not kept (the file is read again where its Markdown is parsed: see
+    :func:`brief.load.read_body`): sources come out of the cache with an empty body.
     """
 
     folder: Path | None
