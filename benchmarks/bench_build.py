@@ -345,9 +345,9 @@ def brief_runs(size: int, work: Path, seed: int, report: "Report", source: Path,
     runs[-1].cache_bytes = folder_bytes(checkout / ".brief-cache")
     # Commits one after another, each editing one article's text and title, built with the cache
     # the last build left (as a CI job saves and restores it): the cache must not grow with them.
+    articles = sorted(p for p in (checkout / "content").glob("*/*/*.md"))  # <publication>/<issue>/<article>.md
     for commit in range(1, COMMITS + 1):
-        edited = made.articles[commit * len(made.articles) // (COMMITS + 1)]
-        path = checkout / "content" / edited.publication / edited.issue.folder / f"{edited.file_stem}.md"
+        path = articles[commit * len(articles) // (COMMITS + 1)]
         edit_article(path, commit)
         retitle_article(path, commit)
         if commit < COMMITS:
