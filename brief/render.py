@@ -454,11 +454,14 @@ class Renderer:
     def _job(self, base: str, path: str, render: Callable[[], OutputFile], *deps: Any) -> "PageJob":
         if path.endswith(".html"):  # the feeds a page names in its head and Follow link
             deps = (*deps, self.feed_deps(path))
+        # A page's key is the fingerprint of what all pages share (``base``) and of its own inputs,
+        # hashed apart: a process that builds again and again rehashes only the second when
+        # they change, and after a template edit (a new ``base``) none of them.
         if self.remembered is None:
-            key = fingerprint(base, path, deps)
+            own = fingerprint(deps)
         else:
-            key = self.remembered.of(path, (base, deps), lambda: fingerprint(base, path, deps))
-        return PageJob(path, key, render)
+            own = self.remembered.of(path, deps, lambda: fingerprint(deps))
+        return PageJob(path, fingerprint(base, path, own), render)
 
     def _made_job(
         self, base: str, path: str, render: Callable[[], OutputFile], made_from: tuple[Any, ...],
@@ -471,10 +474,10 @@ class Renderer:
             feeds, made = self.feed_deps(path), deps
             values, deps = (values, feeds), lambda: (*made(), feeds)
         if self.remembered is None:
-            key = fingerprint(base, path, deps())
+            own = fingerprint(deps())
         else:
-            key = self.remembered.made(path, made_from, (base, values), lambda: fingerprint(base, path, deps()))
-        return PageJob(path, key, render)
+            own = self.remembered.made(path, made_from, values, lambda: fingerprint(deps()))
+        return PageJob(path, fingerprint(base, path, own), render)
 
     def feed_deps(self, path: str) -> list[tuple[str, str, str]]:
         """What a page at output ``path`` shows of the feeds it names."""
@@ -854,7 +857,14 @@ class Renderer:
 
         def key(article: Article) -> str:
             if article.url not in keys:
-                keys[article.url] = fingerprint(self.csl(article))
+                if self.remembered is None:
+                    keys[article.url] = fingerprint(self.csl(article))
+                else:  # (made from these objects and values alone: see brief.cite.csl_record)
+                    made_from = (article, self.site.issues[article.issue_key], self.publication(article.publication))
+                    keys[article.url] = self.remembered.made(
+                        ("csl", article.url), made_from, (self.site.config, self.article_pages(article)),
+                        lambda: fingerprint(self.csl(article)),
+                    )
             return keys[article.url]
 
         for article in articles:
